@@ -1,0 +1,21 @@
+"""Jiafuwu (婺城家服务): the composition root. Routes live in blueprints, work in chalicelib."""
+
+from __future__ import annotations
+
+from chalice import Chalice
+from chalice.app import SQSEvent
+
+from chalicelib.settings import EVENTS_QUEUE
+from chalicelib.web import api, approvals, dev, public, verification
+
+app = Chalice(app_name="jiafuwu")
+for blueprint in (api.bp, public.bp, approvals.bp, verification.bp, dev.bp):
+    app.register_blueprint(blueprint)
+
+
+@app.on_sqs_message(queue=EVENTS_QUEUE, batch_size=10)
+def on_event(event: SQSEvent) -> None:
+    """S3 ObjectCreated -> SQS: each record names a filing, a decision or an approval."""
+    from chalicelib import events
+
+    events.handle_bodies(record.body for record in event)

@@ -1,0 +1,1 @@
+"""Documents the product issues (receipts, certificates, docking slips, passes) as PDFs."""

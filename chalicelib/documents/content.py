@@ -1,0 +1,107 @@
+"""What each kind of document says: the filing's facts laid out for `render_pdf`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from chalicelib import links
+from chalicelib.documents.render import DocumentContent
+from chalicelib.ids import CHINA, china_time, utcnow
+
+if TYPE_CHECKING:
+    from chalicelib.forms import FormSpec
+    from chalicelib.models import Filing
+
+
+@dataclass(frozen=True)
+class Issued:
+    content: DocumentContent
+    holder: str
+    valid_from: str
+    valid_to: str | None
+
+
+def build(spec: FormSpec, filing: Filing, kind: str, code: str) -> Issued:
+    builder = _BUILDERS.get(kind)
+    if builder is None:
+        raise ValueError(f"no layout for document kind {kind!r}")
+    return builder(spec, filing, code)
+
+
+def _slip(spec: FormSpec, filing: Filing, code: str) -> Issued:
+    title, title_en = spec.documents.get("slip", (f"{spec.title}回执", f"{spec.title_en} receipt"))
+    steps = "、".join(step.title for step in spec.workflow.steps)
+    content = DocumentContent(
+        kind="slip",
+        title=title,
+        title_en=title_en,
+        code=code,
+        verify_url=links.verify_url(code),
+        headline=f"回执编号 {filing.slip_no}",
+        rows=(
+            ("回执编号", filing.slip_no),
+            ("办理事项", spec.title),
+            ("申请人", filing.applicant),
+            ("所在镇（乡、街道）", filing.town),
+            ("提交时间", china_time(filing.created_at)),
+        ),
+        notes=(
+            f"您的申请已受理，将依次经过：{steps}。每一步的结果都会通过短信或邮件告知您。",
+            "请凭回执编号或进度链接查询办理进度，全程网上办理，无需到现场。",
+        ),
+        issuer="婺城家服务",
+        issued_at=china_time(filing.created_at),
+    )
+    return Issued(content, filing.applicant, _china_date(filing), None)
+
+
+def _certificate(spec: FormSpec, filing: Filing, code: str) -> Issued:
+    from chalicelib.models import Task
+
+    data = filing.data
+    labels = spec.labels("zh")
+    decided = {t.step: t for t in Task.query(filing.filing_id) if t.decided_at}
+    approvals = tuple(
+        (step.title, china_time(decided[step.id].decided_at))
+        for step in spec.workflow.steps
+        if step.id in decided
+    )
+    title, title_en = spec.documents["certificate"]
+    today = utcnow().astimezone(CHINA).date().isoformat()
+    content = DocumentContent(
+        kind="certificate",
+        title=title,
+        title_en=title_en,
+        code=code,
+        verify_url=links.verify_url(code),
+        headline="准予复工",
+        rows=(
+            ("证明编号", code),
+            (labels["enterprise_name"], str(data["enterprise_name"])),
+            (labels["uscc"], str(data["uscc"])),
+            (labels["town"], str(data["town"])),
+            (labels["address"], str(data["address"])),
+            (labels["industry"], str(data["industry"])),
+            (labels["above_scale"], "是" if data.get("above_scale") else "否"),
+            (labels["employees_total"], str(data["employees_total"])),
+            (labels["planned_start_date"], str(data["planned_start_date"])),
+            ("回执编号", filing.slip_no),
+            *approvals,
+        ),
+        notes=(
+            "该企业已完成复工备案，经镇（乡、街道）专班和区三服务办审核，准予复工。",
+            "企业须落实疫情防控主体责任，做好员工健康监测、场所消毒和防护物资储备。"
+            "扫描二维码可核验本证明真伪及状态。",
+        ),
+        issuer="婺城区三服务办",
+        issued_at=china_time(utcnow()),
+    )
+    return Issued(content, str(data["enterprise_name"]), today, None)
+
+
+def _china_date(filing: Filing) -> str:
+    return filing.created_at.astimezone(CHINA).date().isoformat()
+
+
+_BUILDERS = {"slip": _slip, "certificate": _certificate}

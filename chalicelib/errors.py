@@ -1,0 +1,67 @@
+"""Domain errors. Adapters map AWS error codes to these; routes map these to HTTP answers."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every error the product explains to a caller."""
+
+
+class ValidationFailed(DomainError):
+    """Input broke the form's rules; `fields` names every bad field with its message."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__(", ".join(sorted(fields)))
+        self.fields = fields
+
+
+class UnknownForm(DomainError):
+    pass
+
+
+class NotFound(DomainError):
+    pass
+
+
+class Forbidden(DomainError):
+    """A token that does not match: tampered, or for another filing."""
+
+
+class Gone(DomainError):
+    """A link that was valid once: expired, used, or no longer current."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # "expired" | "used" | "superseded"
+
+
+class DuplicateOpenFiling(DomainError):
+    """The applicant already has an open filing of this form."""
+
+    def __init__(self, filing_id: str) -> None:
+        super().__init__(filing_id)
+        self.filing_id = filing_id
+
+
+class IdempotencyKeyReused(DomainError):
+    """The same Idempotency-Key came with a different body."""
+
+
+class Conflict(DomainError):
+    """A conditional write lost: the item changed under us (adapter for ConditionalCheckFailed)."""
+
+
+class InvalidTransition(DomainError):
+    """The action does not apply to the filing's current state."""
+
+
+class StepNotOpen(InvalidTransition):
+    """A decision for a step that is not open in the filing's current state."""
+
+
+class FilingClosed(InvalidTransition):
+    """The filing has ended (approved, rejected or withdrawn)."""
+
+
+class ReasonRequired(DomainError):
+    """A rejection must say why."""

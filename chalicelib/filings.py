@@ -1,0 +1,223 @@
+"""Submission and the applicant's view of a filing.
+
+A submission is one DynamoDB transaction (the filing, its unique claims, its
+counter, its audit entry) and one S3 write (the snapshot whose event opens the
+workflow). The claims make the rules hold under any concurrency: one open filing
+per applicant, one filing per idempotency key, one filing per slip number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from pydantic import BaseModel
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib import links, stats, storage
+from chalicelib.errors import Conflict, DuplicateOpenFiling, IdempotencyKeyReused, NotFound
+from chalicelib.forms import FormSpec, get_form
+from chalicelib.ids import new_filing_id, new_slip_no, utcnow
+from chalicelib.lifecycle import open_claim_key
+from chalicelib.models import Audit, Filing, Task, Unique, bind_models, connection
+
+MAX_ATTEMPTS = 4
+
+
+@dataclass(frozen=True)
+class Receipt:
+    filing_id: str
+    slip_no: str
+    status: str
+    status_url: str
+    submitted_at: str
+
+    def as_json(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def body_digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def submit(
+    spec: FormSpec,
+    fields: BaseModel,
+    *,
+    idempotency_key: str | None = None,
+    digest: str = "",
+    source_ip: str | None = None,
+) -> Receipt:
+    bind_models()
+    data: dict[str, Any] = fields.model_dump(mode="json")
+    unique_value = str(data[spec.unique_field]) if spec.unique_field else None
+    filing_id = new_filing_id()
+    for _ in range(MAX_ATTEMPTS):
+        now = utcnow()
+        filing = Filing(
+            filing_id=filing_id,
+            form=spec.id,
+            slip_no=new_slip_no(now),
+            status="submitted",
+            town=str(data[spec.town_field]),
+            applicant=str(data[spec.applicant_field]),
+            unique_value=unique_value,
+            data=data,
+            queue_key=f"{spec.id}#{data[spec.town_field]}#submitted",
+            created_at=now,
+            updated_at=now,
+        )
+        claims = {"slip": Unique(key=f"slip#{filing.slip_no}", filing_id=filing_id, created_at=now)}
+        if unique_value:
+            claims["open"] = Unique(
+                key=open_claim_key(spec.id, unique_value), filing_id=filing_id, created_at=now
+            )
+        if idempotency_key:
+            claims["idem"] = Unique(
+                key=_idem_key(spec.id, idempotency_key),
+                filing_id=filing_id,
+                body_hash=digest,
+                created_at=now,
+            )
+        try:
+            _write(filing, list(claims.values()), source_ip)
+        except _ClaimTaken as taken:
+            lost = {list(claims)[i] for i in taken.indexes}
+            if "idem" in lost and idempotency_key:  # a retry: answer as the first time
+                return replay(spec, idempotency_key, digest)
+            if "open" in lost and unique_value:
+                raise DuplicateOpenFiling(_holder(open_claim_key(spec.id, unique_value))) from None
+            continue  # a slip number drawn twice, or a conflict: draw again
+        storage.put_json(storage.filing_key(spec.id, filing_id), snapshot(filing))
+        return _receipt(filing)
+    raise Conflict("could not store the filing")
+
+
+class _ClaimTaken(Exception):
+    def __init__(self, indexes: set[int]) -> None:
+        self.indexes = indexes  # of the claims whose condition failed; empty: a conflict
+
+
+def _write(filing: Filing, claims: list[Unique], source_ip: str | None) -> None:
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            for claim in claims:
+                tx.save(claim, condition=Unique.key.does_not_exist())
+            tx.save(filing, condition=Filing.filing_id.does_not_exist())
+            stats.move(tx, stats.status_change(filing.form, filing.town, None, "submitted"))
+            tx.save(audit_entry(filing.filing_id, "submitted", "applicant", source_ip))
+    except TransactWriteError as exc:
+        reasons = exc.cancellation_reasons
+        taken = {
+            i
+            for i, reason in enumerate(reasons[: len(claims)])
+            if reason is not None and reason.code == "ConditionalCheckFailed"
+        }
+        if taken or any(r is not None and r.code == "TransactionConflict" for r in reasons):
+            raise _ClaimTaken(taken) from exc  # a conflict is retried like a slip collision
+        raise
+
+
+def replay(spec: FormSpec, idempotency_key: str, digest: str) -> Receipt:
+    """The same key again: the first answer if the body is the same, else refuse."""
+    claim = Unique.get(_idem_key(spec.id, idempotency_key), consistent_read=True)
+    if claim.body_hash != digest:
+        raise IdempotencyKeyReused(idempotency_key)
+    filing = Filing.get(claim.filing_id, consistent_read=True)
+    if filing.status == "submitted":
+        # The first answer may have failed on the S3 write: emit it again (idempotent).
+        storage.put_json(storage.filing_key(spec.id, filing.filing_id), snapshot(filing))
+    return _receipt(filing)
+
+
+def _receipt(filing: Filing) -> Receipt:
+    return Receipt(
+        filing_id=filing.filing_id,
+        slip_no=filing.slip_no,
+        status="submitted",  # the status it had when this answer was first given
+        status_url=links.status_url(filing.filing_id),
+        submitted_at=filing.created_at.isoformat(),
+    )
+
+
+def _holder(claim_key: str) -> str:
+    return str(Unique.get(claim_key, consistent_read=True).filing_id)
+
+
+def _idem_key(form: str, key: str) -> str:
+    return f"idem#{form}#{hashlib.sha256(key.encode()).hexdigest()}"
+
+
+def snapshot(filing: Filing) -> dict[str, Any]:
+    return {
+        "filing_id": filing.filing_id,
+        "form": filing.form,
+        "revision": filing.revision,
+        "slip_no": filing.slip_no,
+        "submitted_at": filing.created_at.isoformat(),
+        "data": filing.data,
+    }
+
+
+def audit_entry(filing_id: str, action: str, actor: str, source_ip: str | None) -> Audit:
+    return Audit(
+        filing_id=filing_id,
+        event_id=f"{utcnow().isoformat()}#{secrets.token_hex(4)}",
+        action=action,
+        actor=actor,
+        source_ip=source_ip,
+    )
+
+
+def get_for_applicant(filing_id: str, token: str | None) -> Filing:
+    links.check_status_token(filing_id, token)
+    bind_models()
+    try:
+        return Filing.get(filing_id)
+    except Filing.DoesNotExist:
+        raise NotFound(filing_id) from None
+
+
+def status_view(filing: Filing) -> dict[str, Any]:
+    """The applicant's view: steps with their decisions, documents to download."""
+    spec = get_form(filing.form)
+    tasks = {t.step: t for t in Task.query(filing.filing_id)}
+    steps = []
+    for step in spec.workflow.steps:
+        task = tasks.get(step.id)
+        steps.append(
+            {
+                "id": step.id,
+                "title": step.title,
+                "title_en": step.title_en,
+                "status": filing.step_status(step.id) or "pending",
+                "decided_at": task.decided_at.isoformat() if task and task.decided_at else None,
+                "comment": task.comment if task and task.comment else None,
+            }
+        )
+    token = links.status_token(filing.filing_id)
+    base = links.public_base()
+    documents = [
+        {"kind": kind, "url": f"{base}/filings/{filing.filing_id}/documents/{kind}?token={token}"}
+        for kind in filing.document_codes()
+    ]
+    return {
+        "filing_id": filing.filing_id,
+        "form": filing.form,
+        "slip_no": filing.slip_no,
+        "status": filing.status,
+        "reason": filing.reason or None,
+        "submitted_at": filing.created_at.isoformat(),
+        "steps": steps,
+        "documents": documents,
+    }
+
+
+def document_key(filing: Filing, kind: str) -> str:
+    code = filing.document_codes().get(kind)
+    if not code:
+        raise NotFound(kind)
+    return storage.document_key(filing.filing_id, kind, code)

@@ -1,0 +1,153 @@
+"""企业复工备案: an enterprise files its work-resumption plan with the district.
+
+The town's task force checks it first (it knows the enterprise), then the district's
+service office approves it and the filing certificate is issued.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, get_args
+
+from pydantic import ConfigDict, ValidationInfo, field_validator
+
+from chalicelib.forms import FormSpec
+from chalicelib.forms.fields import (
+    Count,
+    FormBool,
+    FormModel,
+    IsoDate,
+    MobilePhone,
+    OptionalEmail,
+    PositiveCount,
+    Ticked,
+    TownName,
+    Uscc,
+    bounded_text,
+    labelled,
+    rule_error,
+)
+from chalicelib.workflow import Stage, Step, Workflow
+
+# Sections of the national industry classification (GB/T 4754) that a district economy
+# such as Wucheng's has, with 其他 for the rest.
+Industry = Literal[
+    "农、林、牧、渔业",
+    "制造业",
+    "建筑业",
+    "批发和零售业",
+    "交通运输、仓储和邮政业",
+    "住宿和餐饮业",
+    "信息传输、软件和信息技术服务业",
+    "房地产业",
+    "租赁和商务服务业",
+    "科学研究和技术服务业",
+    "居民服务、修理和其他服务业",
+    "文化、体育和娱乐业",
+    "其他",
+]
+INDUSTRIES: tuple[str, ...] = get_args(Industry)
+
+
+class EnterpriseResumption(FormModel):
+    """企业复工复产前，向所在镇（乡、街道）和区三服务办备案复工计划和防疫物资储备。"""
+
+    model_config = ConfigDict(title="企业复工备案")
+
+    enterprise_name: Annotated[str, bounded_text(2, 100)] = labelled(
+        "企业名称", "Enterprise name", "与营业执照一致"
+    )
+    uscc: Uscc = labelled("统一社会信用代码", "Unified social credit code", "18位，见营业执照")
+    town: TownName = labelled("所在镇（乡、街道）", "Town", "企业所在的婺城区镇（乡、街道）")
+    address: Annotated[str, bounded_text(1, 200)] = labelled(
+        "经营地址", "Business address", "实际生产经营地址"
+    )
+    industry: Industry = labelled("所属行业", "Industry", "按国民经济行业分类")
+    above_scale: FormBool = labelled(
+        "规上企业", "Above designated size", "是否为规模以上企业", default=False
+    )
+    contact_name: Annotated[str, bounded_text(1, 50)] = labelled(
+        "联系人", "Contact person", "负责复工事宜的联系人"
+    )
+    contact_phone: MobilePhone = labelled(
+        "联系电话", "Contact mobile number", "11位手机号码，用于接收审核结果短信"
+    )
+    contact_email: OptionalEmail = labelled(
+        "电子邮箱", "Contact email", "选填，用于接收审核结果和备案证明", default=None
+    )
+    employees_total: PositiveCount = labelled("员工总数", "Total employees", "企业在册员工人数")
+    employees_returned: Count = labelled(
+        "已返岗人数", "Employees returned", "已返回岗位的员工人数，不超过员工总数"
+    )
+    planned_start_date: IsoDate = labelled("计划复工日期", "Planned start date", "格式为YYYY-MM-DD")
+    masks: Count = labelled("口罩储备（只）", "Masks in stock", "现有口罩数量")
+    disinfectant_kg: Count = labelled(
+        "消毒液储备（千克）", "Disinfectant in stock (kg)", "现有消毒液重量"
+    )
+    thermometers: Count = labelled("体温计（支）", "Thermometers", "现有体温计数量")
+    commitment: Ticked = labelled(
+        "承诺书",
+        "Commitment",
+        "承诺所填信息真实，并落实各项防疫措施",
+        default=False,
+        validate_default=True,  # an unticked box is absent: it must still be refused
+    )
+
+    @field_validator("employees_returned")
+    @classmethod
+    def _not_above_total(cls, returned: int, info: ValidationInfo) -> int:
+        # Fields validate in order, so the total is known here unless it was itself bad,
+        # in which case its own message says enough.
+        total = info.data.get("employees_total")
+        if total is not None and returned > total:
+            raise rule_error(
+                "returned_exceeds_total",
+                "返岗人数不能超过员工总数",
+                "Employees returned cannot exceed total employees",
+            )
+        return returned
+
+
+WORKFLOW = Workflow(
+    stages=(
+        Stage(
+            steps=(
+                Step(
+                    id="town",
+                    title="镇街专班审核",
+                    title_en="Town task force review",
+                    role="town_office",
+                    route_field="town",
+                    due_hours=24,
+                ),
+            )
+        ),
+        Stage(
+            steps=(
+                Step(
+                    id="district",
+                    title="区三服务办审核",
+                    title_en="District service office review",
+                    role="district_office",
+                    route_field=None,
+                    due_hours=24,
+                ),
+            ),
+            documents=("certificate",),
+        ),
+    )
+)
+
+SPEC = FormSpec(
+    id="enterprise-resumption",
+    title="企业复工备案",
+    title_en="Enterprise work-resumption filing",
+    model=EnterpriseResumption,
+    workflow=WORKFLOW,
+    unique_field="uscc",
+    town_field="town",
+    applicant_field="enterprise_name",
+    applicant_email_field="contact_email",
+    applicant_phone_field="contact_phone",
+    personal_fields=("contact_phone", "contact_email"),
+    documents={"certificate": ("复工备案证明", "Work-resumption filing certificate")},
+)

@@ -1,0 +1,375 @@
+"""Field types shared by the forms, and the translation of their errors into messages.
+
+Each type accepts what a browser or a JSON client actually sends (HTML forms send every
+value as a string, Chinese input methods may type full-width digits) and stores one
+normalised form. Errors carry a pydantic error `type`; `messages()` turns those types
+into one short message per field, in Chinese or English. Never the message text: that
+is pydantic's, in English, and changes between versions.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    GetJsonSchemaHandler,
+    StringConstraints,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import uscc as stdnum_uscc
+
+from chalicelib.towns import is_town, town_names
+
+BODY = "_body"  # the key naming the request body itself rather than one field
+
+# --- messages ---------------------------------------------------------------------------
+
+# error type -> (Chinese, English); templates are filled from the error's ctx.
+_MESSAGES: dict[str, tuple[str, str]] = {
+    "required": ("请填写此项", "This field is required"),
+    "text": ("请输入文字", "Enter text"),
+    "text_length": ("长度应为{min}至{max}个字符", "Must be {min} to {max} characters long"),
+    "uscc_length": ("统一社会信用代码应为18位", "The unified social credit code has 18 characters"),
+    "uscc_format": (
+        "统一社会信用代码含有无效字符",
+        "The unified social credit code contains invalid characters",
+    ),
+    "uscc_checksum": (
+        "统一社会信用代码校验位不正确",
+        "The check digit of the unified social credit code is wrong",
+    ),
+    "town": (
+        "请选择婺城区的镇（乡、街道）",
+        "Choose a town, township or subdistrict of Wucheng district",
+    ),
+    "choice": ("请从列表中选择", "Choose one of the listed options"),
+    "mobile_phone": ("请输入11位手机号码", "Enter an 11-digit mainland mobile number"),
+    "email": ("请输入有效的电子邮箱", "Enter a valid email address"),
+    "integer": ("请输入整数", "Enter a whole number"),
+    "non_negative": ("不能为负数", "Must not be negative"),
+    "at_least": ("不能小于{ge}", "Must be at least {ge}"),
+    "date_format": ("日期格式应为YYYY-MM-DD", "Enter the date as YYYY-MM-DD"),
+    "date_invalid": ("日期不存在", "This date does not exist"),
+    "boolean": ("请选择是或否", "Choose yes or no"),
+    "must_accept": ("须勾选承诺书", "You must tick the commitment"),
+    "extra_forbidden": ("不接受此字段", "Unknown field"),
+    "body": ("请求内容应为JSON对象", "The request body must be a JSON object"),
+    "invalid": ("输入无效", "Invalid value"),
+}
+
+# pydantic's own error types that mean the same thing as one of ours.
+_ALIASES: dict[str, str] = {
+    "missing": "required",
+    "string_type": "text",
+    "int_type": "integer",
+    "int_parsing": "integer",
+    "int_from_float": "integer",
+    "bool_type": "boolean",
+    "bool_parsing": "boolean",
+    "literal_error": "choice",
+    "enum": "choice",
+    "date_type": "date_format",
+    "date_parsing": "date_format",
+    "model_type": "body",
+    "model_attributes_type": "body",
+    "dict_type": "body",
+}
+
+
+def rule_error(error_type: str, zh: str, en: str) -> PydanticCustomError:
+    """An error for a form's own rule (a cross-field check, say), carrying its messages.
+
+    Lets a form module state its rule's wording next to the rule, without adding it to
+    this shared table.
+    """
+    return PydanticCustomError(error_type, en, {"message_zh": zh, "message_en": en})
+
+
+def message(error_type: str, ctx: Mapping[str, Any] | None, lang: str = "zh") -> str:
+    """One message for one pydantic error, Chinese unless lang is "en"."""
+    ctx = ctx or {}
+    english = lang == "en"
+    if "message_zh" in ctx:  # a rule_error()
+        return str(ctx["message_en"] if english else ctx["message_zh"])
+    key = _ALIASES.get(error_type, error_type)
+    if key == "greater_than_equal":
+        key = "non_negative" if ctx.get("ge") == 0 else "at_least"
+    zh, en = _MESSAGES.get(key, _MESSAGES["invalid"])
+    return (en if english else zh).format_map(ctx)
+
+
+def messages(error: ValidationError, lang: str = "zh") -> dict[str, str]:
+    """Field name -> its first message; every field that failed is named."""
+    found: dict[str, str] = {}
+    for err in error.errors(include_url=False):
+        # loc[0] is the field (or an unknown key); deeper parts are pydantic's internals.
+        field = str(err["loc"][0]) if err["loc"] else BODY
+        found.setdefault(field, message(err["type"], err.get("ctx"), lang))
+    return found
+
+
+def body_message(lang: str = "zh") -> dict[str, str]:
+    return {BODY: message("body", None, lang)}
+
+
+# --- labels -------------------------------------------------------------------------------
+
+
+def labelled(zh: str, en: str, description: str | None = None, **kwargs: Any) -> Any:
+    """A pydantic Field with the Chinese label as its title and the English one beside it.
+
+    The JSON Schema then carries both, and FormSpec.labels() reads them back.
+    """
+    return Field(title=zh, description=description, json_schema_extra={"title_en": en}, **kwargs)
+
+
+def _require_ticked(schema: dict[str, Any]) -> None:
+    # A checkbox that must be ticked defaults to False (so that an unticked, hence absent,
+    # box reaches the must_accept rule), but to a client it is required and must be true.
+    properties: dict[str, Any] = schema.get("properties", {})
+    for name, prop in properties.items():
+        if prop.get("const") is True:
+            prop.pop("default", None)
+            if name not in schema.setdefault("required", []):
+                schema["required"].append(name)
+
+
+class FormModel(BaseModel):
+    """Base of every form's model: unknown keys are refused, stored data is read-only."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_require_ticked)
+
+
+# --- text -------------------------------------------------------------------------------
+
+
+def _text_errors(min_length: int, max_length: int) -> Any:
+    def check(value: object, handler: ValidatorFunctionWrapHandler) -> str:
+        try:
+            return str(handler(value))
+        except ValidationError as exc:
+            kinds = {e["type"] for e in exc.errors()}
+            if not kinds & {"string_too_short", "string_too_long"}:
+                raise
+            if isinstance(value, str) and not value.strip():
+                raise PydanticCustomError("required", "This field is required") from None
+            # pydantic names only the bound that was broken; the message gives both.
+            ctx = {"min": min_length, "max": max_length}
+            raise PydanticCustomError("text_length", "Wrong length", ctx) from None
+
+    return WrapValidator(check)
+
+
+@dataclass(frozen=True)
+class bounded_text:  # lower case: used like a function, Annotated[str, bounded_text(2, 100)]
+    """Text stripped of surrounding whitespace, min_length..max_length characters long.
+
+    A blank value counts as missing; either bound broken gives one "2 to 100" message.
+    """
+
+    min_length: int
+    max_length: int
+
+    # annotated-types "grouped metadata": pydantic expands it into the items below.
+    __is_annotated_types_grouped_metadata__ = True
+
+    def __iter__(self) -> Iterator[object]:
+        yield StringConstraints(
+            strip_whitespace=True, min_length=self.min_length, max_length=self.max_length
+        )
+        yield _text_errors(self.min_length, self.max_length)
+
+
+def _nfkc_str(value: object, error_type: str) -> str:
+    # Full-width digits and letters (１３８…, ＭＡ…) come from Chinese input methods.
+    if not isinstance(value, str):
+        raise PydanticCustomError(error_type, "Invalid value")
+    return unicodedata.normalize("NFKC", value).strip()
+
+
+# --- identifiers ------------------------------------------------------------------------
+
+
+def _uscc(value: object) -> str:
+    text = _nfkc_str(value, "uscc_format")
+    if not text:
+        raise PydanticCustomError("required", "This field is required")
+    try:
+        return str(stdnum_uscc.validate(text))  # validate() returns the compact form
+    except stdnum_errors.InvalidLength:
+        raise PydanticCustomError("uscc_length", "Wrong length") from None
+    except stdnum_errors.InvalidChecksum:
+        raise PydanticCustomError("uscc_checksum", "Wrong check digit") from None
+    except stdnum_errors.ValidationError:
+        raise PydanticCustomError("uscc_format", "Invalid characters") from None
+
+
+# Before, so that a non-string gets the code's own message rather than a generic one.
+Uscc = Annotated[str, BeforeValidator(_uscc)]
+"""统一社会信用代码: 18 characters with a valid check digit; stored compact and upper-case."""
+
+_MOBILE = re.compile(r"(?:\+?86)?(1[3-9][0-9]{9})", re.ASCII)
+
+
+def _mobile_phone(value: object) -> str:
+    # A JSON client may send the number as a number; a boolean is no phone number.
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    text = _nfkc_str(value, "mobile_phone")
+    if not text:
+        raise PydanticCustomError("required", "This field is required")
+    match = _MOBILE.fullmatch(re.sub(r"[\s-]", "", text))
+    if match is None:
+        raise PydanticCustomError("mobile_phone", "Not a mainland mobile number")
+    return match.group(1)
+
+
+# Before, not after: the number may arrive as a JSON number, which str would refuse.
+# The pattern describes the stored form to schema readers.
+MobilePhone = Annotated[
+    str,
+    Field(pattern=r"^1[3-9][0-9]{9}$", examples=["13812345678"]),
+    BeforeValidator(_mobile_phone),
+]
+"""Mainland mobile number; "+86 138-1234-5678" is stored as "13812345678"."""
+
+
+@dataclass(frozen=True)
+class _TownEnum:
+    # The enum is read from the CSV when a schema is asked for, not when the model is built.
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema["enum"] = list(town_names())
+        return json_schema
+
+
+def _town(value: str) -> str:
+    if not is_town(value):
+        raise PydanticCustomError("town", "Not a town of Wucheng district")
+    return value
+
+
+TownName = Annotated[
+    str, StringConstraints(strip_whitespace=True), AfterValidator(_town), _TownEnum()
+]
+"""One of Wucheng district's towns, townships or subdistricts, by its Chinese name."""
+
+
+def _blank_to_none(value: object) -> object:
+    # An HTML form sends an empty input as "", which means "no email" as much as null does.
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+def _email_errors(value: object, handler: ValidatorFunctionWrapHandler) -> str:
+    try:
+        return str(handler(value))
+    except ValidationError:
+        # email-validator's reasons are English prose; one message says enough.
+        raise PydanticCustomError("email", "Not a valid email address") from None
+
+
+OptionalEmail = Annotated[
+    Annotated[EmailStr, WrapValidator(_email_errors)] | None, BeforeValidator(_blank_to_none)
+]
+"""An email address, or None when absent, null or blank. Give the field a default of None."""
+
+
+# --- numbers, dates, booleans -----------------------------------------------------------
+
+_INTEGER = re.compile(r"[+-]?[0-9]{1,15}", re.ASCII)  # bounded: int() of huge strings is slow
+
+
+def _whole_number(value: object) -> object:
+    # Refuse what lax pydantic would coerce: True is not 1 and 12.0 is not a head count.
+    if isinstance(value, bool | float):
+        raise PydanticCustomError("integer", "Not a whole number")
+    if isinstance(value, str):
+        text = _nfkc_str(value, "integer")
+        if not text:
+            raise PydanticCustomError("required", "This field is required")
+        if not _INTEGER.fullmatch(text):
+            raise PydanticCustomError("integer", "Not a whole number")
+        return int(text)
+    return value
+
+
+# The bound comes first so that it stays on the int schema (and shows as "minimum").
+Count = Annotated[int, Field(ge=0), BeforeValidator(_whole_number)]
+"""A whole number >= 0; an HTML form's "12" is accepted, 12.5 and true are not."""
+
+PositiveCount = Annotated[int, Field(ge=1), BeforeValidator(_whole_number)]
+"""A whole number >= 1."""
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
+def _iso_date(value: object) -> object:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value.strip()):
+        # pydantic alone would also take timestamps and datetimes; a form date is a day.
+        raise PydanticCustomError("date_format", "Not YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise PydanticCustomError("date_invalid", "No such date") from None
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+"""A calendar date written YYYY-MM-DD."""
+
+_TRUE = frozenset({"true", "on", "1"})
+_FALSE = frozenset({"false", "0", ""})
+
+
+def _form_bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+    raise PydanticCustomError("boolean", "Not true or false")
+
+
+FormBool = Annotated[bool, BeforeValidator(_form_bool)]
+"""JSON true/false, or a checkbox's "on"/"true"/"1" and "false"/"0"/"". Default it to False:
+an unchecked checkbox is simply absent."""
+
+
+def _must_accept(value: bool) -> bool:
+    if not value:
+        raise PydanticCustomError("must_accept", "The commitment must be ticked")
+    return value
+
+
+Ticked = Annotated[
+    bool,
+    BeforeValidator(_form_bool),
+    AfterValidator(_must_accept),
+    Field(json_schema_extra={"const": True}),
+]
+"""A checkbox that must be ticked (a commitment). Declare it with default=False and
+validate_default=True, so that a missing box is told the commitment message."""

@@ -1,0 +1,314 @@
+"""A filing's life after submission: what each S3 event does to the state of record.
+
+Each entry point (`on_filed`, `on_decided`, `on_approved`) is idempotent under
+duplicated and reordered delivery: a transition is a conditional write on the
+filing's version, so a replay finds it done and changes nothing; the effects
+that follow (documents, messages) are derived from the stored state and carried
+out once each (`notify.send_once`, a document claimed by its code).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import timedelta
+
+from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib import directory, links, notify, stats, storage
+from chalicelib.documents import content as doc_content
+from chalicelib.errors import Conflict
+from chalicelib.forms import FormSpec, get_form
+from chalicelib.ids import new_document_code, utcnow
+from chalicelib.models import Document, Filing, Task, Unique, bind_models, connection
+from chalicelib.settings import get_settings
+from chalicelib.workflow import CloseStep, FlowState, OpenStep, Transition, decide, start
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5  # lost races on one filing's version before the message is retried by SQS
+
+
+def load(filing_id: str) -> Filing | None:
+    bind_models()
+    try:
+        return Filing.get(filing_id, consistent_read=True)
+    except Filing.DoesNotExist:
+        return None
+
+
+def flow_state(filing: Filing) -> FlowState:
+    return FlowState(
+        status=filing.status,  # type: ignore[arg-type]
+        stage=int(filing.stage),
+        steps=dict(filing.steps.as_dict()),
+        reason=filing.reason,
+    )
+
+
+def on_filed(filing_id: str) -> None:
+    """A snapshot landed: render the slip, open the first stage, tell its approvers."""
+    filing = load(filing_id)
+    if filing is None:
+        log.warning("snapshot of unknown filing %s", filing_id)
+        return
+    spec = get_form(filing.form)
+    ensure_document(spec, filing, "slip")
+    attempts = 0
+    while filing.status == "submitted":
+        if attempts == MAX_ATTEMPTS:
+            raise Conflict(f"{filing_id}: could not open its first stage")  # SQS retries
+        attempts += 1
+        with contextlib.suppress(Conflict):
+            apply(spec, filing, start(spec.workflow, flow_state(filing)))
+        filing = load(filing_id) or filing
+    notify_open_tasks(spec, filing)
+
+
+def on_decided(filing_id: str, step: str) -> None:
+    """A step was decided: move the filing on, tell the applicant and the next approvers."""
+    filing = load(filing_id)
+    try:
+        task = Task.get(filing_id, step, consistent_read=True)
+    except Task.DoesNotExist:
+        task = None
+    if filing is None or task is None or task.status != "decided":
+        log.warning("decision event without a decided task: %s/%s", filing_id, step)
+        return
+    spec = get_form(filing.form)
+    attempts = 0
+    while filing.status == "in_review" and filing.step_status(step) == "open":
+        if attempts == MAX_ATTEMPTS:
+            raise Conflict(f"{filing_id}/{step}: could not record the decision")  # SQS retries
+        attempts += 1
+        transition = decide(
+            spec.workflow, flow_state(filing), step, task.decision, task.comment or ""
+        )
+        with contextlib.suppress(Conflict):
+            apply(spec, filing, transition)
+        filing = load(filing_id) or filing
+    if filing.step_status(step) in ("approved", "rejected"):
+        notify_decision(spec, filing, task)
+    notify_open_tasks(spec, filing)
+    emit_due_documents(spec, filing)
+
+
+def on_approved(filing_id: str, kind: str) -> None:
+    """A stage that issues a document was approved: render it and tell the applicant."""
+    filing = load(filing_id)
+    if filing is None:
+        log.warning("approval event of unknown filing %s", filing_id)
+        return
+    spec = get_form(filing.form)
+    code = ensure_document(spec, filing, kind)
+    notify_document(spec, filing, kind, code)
+
+
+def apply(spec: FormSpec, filing: Filing, transition: Transition) -> None:
+    """Persist one transition atomically, guarded by the filing's version."""
+    new = transition.state
+    now = utcnow()
+    with _transaction() as tx:
+        tx.update(
+            filing,
+            actions=[
+                Filing.status.set(new.status),
+                Filing.stage.set(new.stage),
+                Filing.steps.set(dict(new.steps)),
+                Filing.reason.set(new.reason),
+                Filing.queue_key.set(f"{filing.form}#{filing.town}#{new.status}"),
+                Filing.updated_at.set(now),
+                Filing.version.add(1),
+            ],
+            condition=Filing.version == filing.version,
+        )
+        for effect in transition.effects:
+            if isinstance(effect, OpenStep):
+                step = effect.step
+                scope = directory.scope_for(
+                    spec_value(filing, step.route_field) if step.route_field else None
+                )
+                task = Task(
+                    filing_id=filing.filing_id,
+                    step=step.id,
+                    form=filing.form,
+                    role=step.role,
+                    scope=scope,
+                    status="open",
+                    link_gen=1,
+                    opened_at=now,
+                    due_at=now + timedelta(hours=step.due_hours),
+                )
+                tx.save(task, condition=Task.filing_id.does_not_exist())
+            elif isinstance(effect, CloseStep) and _is_open(filing.filing_id, effect.step_id):
+                # A link consumed meanwhile stays decided; its event finds the filing ended.
+                tx.update(
+                    Task(filing_id=filing.filing_id, step=effect.step_id),
+                    actions=[Task.status.set("superseded")],
+                    condition=Task.status == "open",
+                )
+        if new.status != filing.status:
+            stats.move(tx, stats.status_change(filing.form, filing.town, filing.status, new.status))
+        if new.status in ("rejected", "withdrawn") and filing.unique_value:
+            # The applicant may file again once this one has ended without approval.
+            tx.delete(
+                Unique(key=open_claim_key(filing.form, filing.unique_value)),
+                condition=Unique.filing_id == filing.filing_id,
+            )
+
+
+def _is_open(filing_id: str, step: str) -> bool:
+    try:
+        return Task.get(filing_id, step, consistent_read=True).status == "open"
+    except Task.DoesNotExist:
+        return False
+
+
+def open_claim_key(form: str, value: str) -> str:
+    return f"open#{form}#{value}"
+
+
+def spec_value(filing: Filing, field: str) -> str | None:
+    value = filing.data.get(field)
+    return str(value) if value is not None else None
+
+
+class _transaction:
+    """A TransactWrite whose lost conditions and conflicts become `Conflict`."""
+
+    def __enter__(self) -> TransactWrite:
+        self._tx = TransactWrite(connection=connection())
+        return self._tx.__enter__()
+
+    def __exit__(self, *exc_info: object) -> None:
+        try:
+            self._tx.__exit__(*exc_info)  # type: ignore[arg-type]
+        except TransactWriteError as exc:
+            codes = {r.code for r in exc.cancellation_reasons if r is not None}
+            if codes & {"ConditionalCheckFailed", "TransactionConflict"}:
+                raise Conflict(",".join(sorted(codes))) from exc
+            raise
+
+
+def ensure_document(spec: FormSpec, filing: Filing, kind: str) -> str:
+    """Issue a document once: claim its code on the filing, render, store, record."""
+    code = filing.document_codes().get(kind)
+    if not code:
+        code = new_document_code()
+        try:
+            filing.update(
+                actions=[Filing.documents[kind].set(code)],
+                condition=Filing.documents[kind].does_not_exist(),
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            filing.refresh(consistent_read=True)
+            code = filing.document_codes()[kind]
+    try:
+        Document.get(code, consistent_read=True)
+        return str(code)  # rendered by an earlier delivery
+    except Document.DoesNotExist:
+        pass
+    from chalicelib.documents.render import render_pdf
+
+    issued = doc_content.build(spec, filing, kind, code)
+    key = storage.document_key(filing.filing_id, kind, code)
+    storage.put_pdf(key, render_pdf(issued.content))
+    Document(
+        code=code,
+        filing_id=filing.filing_id,
+        kind=kind,
+        holder=issued.holder,
+        valid_from=issued.valid_from,
+        valid_to=issued.valid_to,
+        s3_key=key,
+        issued_at=utcnow(),
+    ).save()
+    return str(code)
+
+
+def emit_due_documents(spec: FormSpec, filing: Filing) -> None:
+    """Each approved stage that issues documents gets its approved/ record (the event
+    that renders them), unless the document is already issued."""
+    for index, stage in enumerate(spec.workflow.stages):
+        approved = all(filing.step_status(s.id) == "approved" for s in stage.steps)
+        if not approved or index > int(filing.stage):
+            continue
+        for kind in stage.documents:
+            if kind not in filing.document_codes():
+                storage.put_json(
+                    storage.approved_key(filing.filing_id, kind),
+                    {"filing_id": filing.filing_id, "kind": kind, "stage": index},
+                )
+
+
+def notify_open_tasks(spec: FormSpec, filing: Filing) -> None:
+    if filing.status != "in_review":
+        return
+    for task in Task.query(filing.filing_id, consistent_read=True):
+        if task.status != "open":
+            continue
+        contact = directory.find(task.role, task.scope)
+        url = links.approve_url(filing.filing_id, task.step, task.link_gen)
+        step = spec.workflow.step(task.step)
+        ttl = get_settings().link_ttl_hours
+        subject = f"【婺城家服务】待审核：{spec.title} {filing.slip_no}（{filing.applicant}）"
+        text = (
+            f"{contact.name}：\n{filing.town}的{spec.title}等待您{step.title}。\n"
+            f"申请人：{filing.applicant}\n回执编号：{filing.slip_no}\n"
+            f"请在{ttl}小时内打开链接审核（仅限使用一次）：\n{url}\n\n"
+            f"A {spec.title_en} awaits your decision ({step.title_en}): {url}"
+        )
+        sms = f"【婺城家服务】{spec.title}{filing.slip_no}待您审核，{ttl}小时内有效：{url}"
+        messages = [
+            notify.Message("email", e, subject, text, (url,), filing.filing_id, task.step)
+            for e in contact.emails
+        ] + [
+            notify.Message("sms", p, subject, sms, (url,), filing.filing_id, task.step)
+            for p in contact.phones
+        ]
+        notify.send_once(f"approver:{task.step}:{task.link_gen}", messages)
+
+
+def notify_decision(spec: FormSpec, filing: Filing, task: Task) -> None:
+    step = spec.workflow.step(task.step)
+    verdict = "已通过" if task.decision == "approve" else "未通过"
+    url = links.status_url(filing.filing_id)
+    comment = task.comment or "无"
+    subject = f"【婺城家服务】{spec.title} {filing.slip_no}：{step.title}{verdict}"
+    text = (
+        f"您的{spec.title}（回执编号 {filing.slip_no}）{step.title}{verdict}。\n"
+        f"审核意见：{comment}\n查看进度：{url}\n\n"
+        f"Your {spec.title_en} {filing.slip_no}: {step.title_en} "
+        f"{'approved' if task.decision == 'approve' else 'rejected'}. Comment: {comment}"
+    )
+    sms = f"{subject}。意见：{comment}。详情：{url}"
+    _tell_applicant(spec, filing, f"decision:{task.step}", subject, text, sms, url)
+
+
+def notify_document(spec: FormSpec, filing: Filing, kind: str, code: str) -> None:
+    title, title_en = spec.documents.get(kind, (kind, kind))
+    url = links.status_url(filing.filing_id)
+    subject = f"【婺城家服务】{title}已签发：{filing.slip_no}"
+    text = (
+        f"您的{title}已签发（编号 {code}），请在进度页下载：\n{url}\n"
+        f"核验地址：{links.verify_url(code)}\n\nYour {title_en} is issued: {url}"
+    )
+    sms = f"{subject}，请在进度页下载：{url}"
+    _tell_applicant(spec, filing, f"document:{kind}", subject, text, sms, url)
+
+
+def _tell_applicant(
+    spec: FormSpec, filing: Filing, purpose: str, subject: str, text: str, sms: str, url: str
+) -> None:
+    email = spec_value(filing, spec.applicant_email_field) if spec.applicant_email_field else None
+    phone = spec_value(filing, spec.applicant_phone_field) if spec.applicant_phone_field else None
+    messages = []
+    if email:
+        messages.append(notify.Message("email", email, subject, text, (url,), filing.filing_id))
+    if phone:
+        messages.append(
+            notify.Message("sms", notify.to_phone(phone), subject, sms, (url,), filing.filing_id)
+        )
+    notify.send_once(purpose, messages)

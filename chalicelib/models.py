@@ -1,0 +1,196 @@
+"""PynamoDB models: the state of record.
+
+Table names, endpoint and region come from the settings, bound on first use
+(`bind_models`), never at import: the same classes serve the local stack, the
+tests and AWS, and the deployment's table definitions are built from them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.settings import Settings, get_settings
+
+
+class FilingQueueIndex(GlobalSecondaryIndex["Filing"]):
+    """Staff queues and exports: one form's filings of one town in one status, by time."""
+
+    class Meta:
+        index_name = "queue-index"
+        projection = AllProjection()
+
+    queue_key = UnicodeAttribute(hash_key=True)  # "<form>#<town>#<status>"
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class Filing(Model):
+    class Meta:
+        table_name = "filings"
+
+    filing_id = UnicodeAttribute(hash_key=True)
+    form = UnicodeAttribute()
+    revision = NumberAttribute(default=1)  # of the form's declaration, for old filings
+    slip_no = UnicodeAttribute()
+    status = UnicodeAttribute()
+    stage = NumberAttribute(default=-1)
+    steps = MapAttribute[str, Any](default=dict)  # step id -> open/approved/rejected/superseded
+    reason = UnicodeAttribute(default="")
+    town = UnicodeAttribute()
+    applicant = UnicodeAttribute()
+    unique_value = UnicodeAttribute(null=True)  # e.g. the USCC whose open-filing claim this holds
+    data = JSONAttribute()
+    documents = MapAttribute[str, Any](default=dict)  # kind -> verification code
+    version = NumberAttribute(default=0)  # optimistic lock of every transition
+    queue_key = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    queue_index = FilingQueueIndex()
+
+    def step_status(self, step: str) -> str | None:
+        return self.steps.as_dict().get(step)  # type: ignore[no-any-return]
+
+    def document_codes(self) -> dict[str, str]:
+        return dict(self.documents.as_dict())
+
+
+class Task(Model):
+    """One approval step of a filing, and the capability its link carries."""
+
+    class Meta:
+        table_name = "tasks"
+
+    filing_id = UnicodeAttribute(hash_key=True)
+    step = UnicodeAttribute(range_key=True)
+    form = UnicodeAttribute()
+    role = UnicodeAttribute()
+    scope = UnicodeAttribute()
+    status = UnicodeAttribute()  # open | decided | superseded
+    link_gen = NumberAttribute(
+        default=1
+    )  # bumped when a link is reissued: older links are superseded
+    opened_at = UTCDateTimeAttribute()
+    due_at = UTCDateTimeAttribute()
+    decision = UnicodeAttribute(null=True)
+    comment = UnicodeAttribute(null=True)
+    decided_by = UnicodeAttribute(null=True)
+    decided_at = UTCDateTimeAttribute(null=True)
+
+
+class Document(Model):
+    """An issued document, found by the code its QR carries."""
+
+    class Meta:
+        table_name = "documents"
+
+    code = UnicodeAttribute(hash_key=True)
+    filing_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    holder = UnicodeAttribute()  # masked where it names a person
+    valid_from = UnicodeAttribute()  # YYYY-MM-DD
+    valid_to = UnicodeAttribute(null=True)
+    revoked = BooleanAttribute(default=False)
+    s3_key = UnicodeAttribute()
+    issued_at = UTCDateTimeAttribute()
+
+
+class Contact(Model):
+    """The directory: who approves for a role in a scope (a town, the district)."""
+
+    class Meta:
+        table_name = "directory"
+
+    role = UnicodeAttribute(hash_key=True)
+    scope = UnicodeAttribute(range_key=True)
+    name = UnicodeAttribute()
+    emails = ListAttribute[str](of=UnicodeAttribute, default=list)
+    phones = ListAttribute[str](of=UnicodeAttribute, default=list)
+
+
+class Counter(Model):
+    """An aggregate, sharded so that no key takes more than its share of writes."""
+
+    class Meta:
+        table_name = "counters"
+
+    key = UnicodeAttribute(hash_key=True)  # "<name>#<shard>"
+    value = NumberAttribute(default=0)
+
+
+class Unique(Model):
+    """A claim on a value that must be unique: an open filing per applicant, an
+    idempotency key, a slip number, a message already sent."""
+
+    class Meta:
+        table_name = "uniques"
+
+    key = UnicodeAttribute(hash_key=True)
+    filing_id = UnicodeAttribute()
+    body_hash = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+
+
+class Audit(Model):
+    """Append-only: who did what to which filing, when, from where."""
+
+    class Meta:
+        table_name = "audit"
+
+    filing_id = UnicodeAttribute(hash_key=True)
+    event_id = UnicodeAttribute(range_key=True)  # "<iso time>#<random>", in order
+    action = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    source_ip = UnicodeAttribute(null=True)
+    detail = UnicodeAttribute(default="")
+
+
+class OutboxMessage(Model):
+    """The local stage's copy of every message sent (`/dev/outbox`); not deployed."""
+
+    class Meta:
+        table_name = "outbox"
+
+    box = UnicodeAttribute(hash_key=True)  # one partition: a developer's outbox is small
+    seq = UnicodeAttribute(range_key=True)  # "<iso time>#<random>", oldest first
+    message = JSONAttribute()
+
+
+DEPLOYED_MODELS: tuple[type[Model], ...] = (Filing, Task, Document, Contact, Counter, Unique, Audit)
+LOCAL_MODELS: tuple[type[Model], ...] = (*DEPLOYED_MODELS, OutboxMessage)
+_TABLE_NAMES = {m: m.Meta.table_name for m in LOCAL_MODELS}
+_bound: tuple[str, str | None, str] | None = None
+
+
+def bind_models(settings: Settings | None = None) -> None:
+    """Point every model at the stage's tables and endpoint (once per configuration)."""
+    global _bound
+    s = settings or get_settings()
+    key = (s.table_prefix, s.endpoint_url, s.region)
+    if _bound == key:
+        return
+    for model, name in _TABLE_NAMES.items():
+        model.Meta.table_name = s.table_name(name)
+        model.Meta.host = s.endpoint_url
+        model.Meta.region = s.region
+        model._connection = None  # type: ignore[attr-defined]  # rebuilt lazily for the new host
+    _bound = key
+
+
+def connection() -> Any:
+    """A connection for transactions, on the same endpoint as the models."""
+    from pynamodb.connection import Connection
+
+    bind_models()
+    s = get_settings()
+    return Connection(region=s.region, host=s.endpoint_url)

@@ -1,0 +1,79 @@
+"""Configuration, read once from the environment into a typed object, lazily.
+
+Nothing here runs at import time: Chalice's test client applies the stage's
+environment only during each call, and Lambda cold starts pay for every import.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+
+# The events queue is named in app.py's decorator, which is read when packaging,
+# before any stage's environment exists: one name for every stage's own account.
+EVENTS_QUEUE = "jiafuwu-events"
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    table_prefix: str
+    bucket: str
+    events_queue: str
+    region: str
+    endpoint_url: str | None
+    signing_keys: tuple[str, ...]  # newest first; older ones still verify until their links expire
+    link_ttl_hours: int
+    public_base_url: str
+    mail_from: str
+    district_scope: str
+
+    @property
+    def outbox_enabled(self) -> bool:
+        return self.stage == "local"
+
+    def table_name(self, name: str) -> str:
+        return f"{self.table_prefix}{name}"
+
+
+def _env(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name, default)
+    if value is None:
+        raise RuntimeError(f"missing setting {name}")
+    return value
+
+
+def _signing_keys() -> tuple[str, ...]:
+    """Comma-separated, newest first: from the environment (local) or from an SSM
+    SecureString parameter (deployed stages), read once per container."""
+    raw = os.environ.get("SIGNING_KEYS")
+    if raw is None:
+        import boto3  # deferred: only deployed stages read the parameter
+
+        name = _env("SIGNING_KEYS_PARAMETER")
+        raw = boto3.client("ssm").get_parameter(Name=name, WithDecryption=True)["Parameter"][
+            "Value"
+        ]
+    keys = tuple(k.strip() for k in raw.split(",") if k.strip())
+    if not keys:
+        raise RuntimeError("no signing key configured")
+    return keys
+
+
+@functools.lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    stage = _env("STAGE", "local")
+    return Settings(
+        stage=stage,
+        table_prefix=_env("TABLE_PREFIX", f"jiafuwu-{stage}-"),
+        bucket=_env("DOCUMENTS_BUCKET", f"jiafuwu-{stage}-documents"),
+        events_queue=EVENTS_QUEUE,
+        region=_env("AWS_DEFAULT_REGION", "us-east-1"),
+        endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
+        signing_keys=_signing_keys(),
+        link_ttl_hours=int(_env("LINK_TTL_HOURS", "72")),
+        public_base_url=_env("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        mail_from=_env("MAIL_FROM", "noreply@jiafuwu.example.cn"),
+        district_scope=_env("DISTRICT_SCOPE", "婺城区"),
+    )

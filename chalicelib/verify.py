@@ -1,0 +1,56 @@
+"""A document's standing, as a checkpoint sees it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chalicelib.errors import NotFound
+from chalicelib.ids import CHINA, utcnow
+from chalicelib.models import Document, bind_models
+
+KIND_TITLES = {
+    "slip": "回执",
+    "certificate": "复工备案证明",
+    "docking_slip": "电子返婺对接单",
+    "pass": "一体通行证",
+}
+
+
+@dataclass(frozen=True)
+class Verification:
+    code: str
+    kind: str
+    status: str  # valid | expired | revoked
+    holder: str
+    valid_from: str
+    valid_to: str | None
+
+    @property
+    def kind_title(self) -> str:
+        return KIND_TITLES.get(self.kind, self.kind)
+
+    def as_json(self) -> dict[str, str | None]:
+        return {
+            "code": self.code,
+            "kind": self.kind,
+            "status": self.status,
+            "holder": self.holder,
+            "valid_from": self.valid_from,
+            "valid_to": self.valid_to,
+        }
+
+
+def check(code: str) -> Verification:
+    bind_models()
+    try:
+        doc = Document.get(code.strip().upper())
+    except Document.DoesNotExist:
+        raise NotFound(code) from None
+    today = utcnow().astimezone(CHINA).date().isoformat()
+    if doc.revoked:
+        status = "revoked"
+    elif doc.valid_to and doc.valid_to < today:
+        status = "expired"
+    else:
+        status = "valid"
+    return Verification(doc.code, doc.kind, status, doc.holder, doc.valid_from, doc.valid_to)

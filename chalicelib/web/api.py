@@ -1,0 +1,91 @@
+"""The JSON API under /api: the catalogue, submission, a filing's status."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalice import Blueprint, Response
+
+from chalicelib import filings
+from chalicelib.errors import ValidationFailed
+from chalicelib.forms import FormSpec, all_forms, get_form
+from chalicelib.web.pages import lang_of, source_ip
+from chalicelib.web.responses import api_errors, json_response
+
+bp = Blueprint(__name__)
+MAX_BODY = 64 * 1024
+# Chalice answers 415 itself for types a route does not list; we list the common
+# ones and answer 415 in the contract's shape.
+ANY_BODY = [
+    "application/json",
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data",
+    "application/octet-stream",
+    "application/xml",
+    "text/xml",
+]
+
+
+def describe(spec: FormSpec) -> dict[str, Any]:
+    return {
+        "id": spec.id,
+        "title": spec.title,
+        "title_en": spec.title_en,
+        "steps": [
+            {"id": step.id, "title": step.title, "title_en": step.title_en}
+            for step in spec.workflow.steps
+        ],
+        "schema": spec.json_schema(),
+    }
+
+
+@bp.route("/api/forms", methods=["GET"])
+def list_forms() -> Response:
+    return json_response([describe(spec) for spec in all_forms()])
+
+
+@bp.route("/api/forms/{form}", methods=["GET"])
+@api_errors
+def show_form(form: str) -> Response:
+    return json_response(describe(get_form(form)))
+
+
+# One path for both: API Gateway allows one variable name per path level.
+@bp.route("/api/filings/{name}", methods=["POST"], content_types=ANY_BODY)
+@api_errors
+def submit(name: str) -> Response:
+    """`name` is the form's id."""
+    request = bp.current_request
+    spec = get_form(name)
+    raw = request.raw_body or b""
+    if len(raw) > MAX_BODY:
+        return json_response({"error": "payload_too_large", "limit": MAX_BODY}, 413)
+    content_type = (request.headers.get("content-type") or "application/json").lower()
+    if not content_type.startswith("application/json"):
+        return json_response({"error": "unsupported_media_type"}, 415)
+    lang = lang_of(request)
+    try:
+        data = json.loads(raw or b"null")
+    except ValueError:
+        message = "Body is not valid JSON" if lang == "en" else "请求内容不是有效的JSON"
+        raise ValidationFailed({"_body": message}) from None
+    fields = spec.validate(data, lang)
+    receipt = filings.submit(
+        spec,
+        fields,
+        idempotency_key=request.headers.get("idempotency-key") or None,
+        digest=filings.body_digest(raw),
+        source_ip=source_ip(request),
+    )
+    return json_response(receipt.as_json(), 201, {"Location": receipt.status_url})
+
+
+@bp.route("/api/filings/{name}", methods=["GET"])
+@api_errors
+def filing_status(name: str) -> Response:
+    """`name` is the filing's id."""
+    token = (bp.current_request.query_params or {}).get("token")
+    filing = filings.get_for_applicant(name, token)
+    return json_response(filings.status_view(filing))

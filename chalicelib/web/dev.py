@@ -1,0 +1,18 @@
+"""The local stage's outbox: every message the stack has sent."""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib import notify
+from chalicelib.settings import get_settings
+from chalicelib.web.responses import json_response
+
+bp = Blueprint(__name__)
+
+
+@bp.route("/dev/outbox", methods=["GET"])
+def outbox() -> Response:
+    if not get_settings().outbox_enabled:
+        return json_response({"error": "not_found"}, 404)
+    return json_response(notify.outbox())

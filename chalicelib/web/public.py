@@ -1,0 +1,195 @@
+"""Pages for the public: the forms, filling one in, a filing's slip and status."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+from urllib.parse import parse_qs
+
+from chalice import Blueprint, Response
+
+from chalicelib import filings, links, storage
+from chalicelib.errors import (
+    DomainError,
+    DuplicateOpenFiling,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+)
+from chalicelib.forms import FormSpec, all_forms, get_form
+from chalicelib.web.pages import lang_of, render, source_ip
+from chalicelib.web.responses import redirect
+
+bp = Blueprint(__name__)
+FORM_BODY = ["application/x-www-form-urlencoded"]
+
+
+@bp.route("/", methods=["GET"])
+def home() -> Response:
+    return render("index.html", forms=all_forms(), lang=lang_of(bp.current_request))
+
+
+@bp.route("/forms/{form}", methods=["GET"])
+def form_page(form: str) -> Response:
+    try:
+        spec = get_form(form)
+    except DomainError:
+        return render("message.html", 404, title="没有这个表单", text="请从首页选择要办理的事项。")
+    return _form(spec, {}, {}, secrets.token_urlsafe(16))
+
+
+@bp.route("/forms/{form}", methods=["POST"], content_types=FORM_BODY)
+def form_submit(form: str) -> Response:
+    request = bp.current_request
+    try:
+        spec = get_form(form)
+    except DomainError:
+        return render("message.html", 404, title="没有这个表单", text="请从首页选择要办理的事项。")
+    raw = request.raw_body or b""
+    posted = {k: v[-1] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
+    idem = posted.pop("idempotency_key", "") or secrets.token_urlsafe(16)
+    posted.pop("lang", None)
+    data: dict[str, Any] = {k: v for k, v in posted.items() if v != ""}
+    lang = lang_of(request)
+    try:
+        fields = spec.validate(data, lang)
+        receipt = filings.submit(
+            spec,
+            fields,
+            idempotency_key=idem,
+            digest=filings.body_digest(repr(sorted(data.items())).encode()),
+            source_ip=source_ip(request),
+        )
+    except ValidationFailed as exc:
+        return _form(spec, posted, exc.fields, idem, status=400)
+    except DuplicateOpenFiling as exc:
+        message = f"该企业已有一件办理中的备案（编号 {exc.filing_id}），请勿重复提交。"
+        return _form(spec, posted, {"_form": message}, idem, status=409)
+    return redirect(receipt.status_url)
+
+
+def _form(
+    spec: FormSpec, values: dict[str, str], errors: dict[str, str], idem: str, status: int = 200
+) -> Response:
+    lang = lang_of(bp.current_request)
+    schema = spec.json_schema()
+    required = set(schema.get("required", []))
+    labels = spec.labels(lang)
+    fields = [
+        _field(name, prop, labels.get(name, name), name in required, values, errors)
+        for name, prop in schema["properties"].items()
+    ]
+    return render(
+        "form.html",
+        status,
+        spec=spec,
+        fields=fields,
+        errors=errors,
+        idem=idem,
+        lang=lang,
+        summary=[(f["name"], f["label"], errors[f["name"]]) for f in fields if f["name"] in errors],
+        form_error=errors.get("_form") or errors.get("_body"),
+    )
+
+
+def _field(
+    name: str,
+    prop: dict[str, Any],
+    label: str,
+    required: bool,
+    values: dict[str, str],
+    errors: dict[str, str],
+) -> dict[str, Any]:
+    prop = _resolve(prop)
+    kind = prop.get("type", "string")
+    if "enum" in prop:
+        widget = "select"
+    elif kind == "boolean":
+        widget = "checkbox"
+    elif kind == "integer":
+        widget = "number"
+    elif prop.get("format") == "date":
+        widget = "date"
+    elif prop.get("format") == "email":
+        widget = "email"
+    elif "phone" in name:
+        widget = "tel"
+    else:
+        widget = "text"
+    return {
+        "name": name,
+        "label": label,
+        "hint": prop.get("description", ""),
+        "widget": widget,
+        "options": prop.get("enum", []),
+        "required": required and widget != "checkbox",
+        "value": values.get(name, ""),
+        "checked": values.get(name, "") in ("on", "true", "1"),
+        "error": errors.get(name),
+        "min": prop.get("minimum"),
+        "max": prop.get("maximum"),
+        "maxlength": prop.get("maxLength"),
+    }
+
+
+def _resolve(prop: dict[str, Any]) -> dict[str, Any]:
+    """Optional fields come as anyOf [X, null]: the page wants X."""
+    for option in prop.get("anyOf", []):
+        if option.get("type") != "null":
+            return {**option, **{k: v for k, v in prop.items() if k != "anyOf"}}
+    return prop
+
+
+@bp.route("/filings/{filing_id}", methods=["GET"])
+def status_page(filing_id: str) -> Response:
+    request = bp.current_request
+    token = (request.query_params or {}).get("token")
+    try:
+        filing = filings.get_for_applicant(filing_id, token)
+    except Forbidden:
+        return render(
+            "message.html",
+            403,
+            title="链接无效",
+            text="进度链接不正确，请使用短信或回执中的完整链接。",
+        )
+    except NotFound:
+        return render("message.html", 404, title="没有这件申请", text="请核对链接。")
+    view = filings.status_view(filing)
+    spec = get_form(filing.form)
+    return render(
+        "status.html",
+        view=view,
+        spec=spec,
+        lang=lang_of(request),
+        status_url=links.status_url(filing.filing_id),
+    )
+
+
+@bp.route("/filings/{filing_id}/documents/{kind}", methods=["GET"])
+def document(filing_id: str, kind: str) -> Response:
+    token = (bp.current_request.query_params or {}).get("token")
+    try:
+        filing = filings.get_for_applicant(filing_id, token)
+        key = filings.document_key(filing, kind)
+    except Forbidden:
+        return render("message.html", 403, title="链接无效", text="下载链接不正确。")
+    except NotFound:
+        return render("message.html", 404, title="文件尚未生成", text="请稍后刷新进度页再试。")
+    return redirect(storage.download_url(key, f"{kind}.pdf"), 302)
+
+
+@bp.route("/static/app.css", methods=["GET"])
+def stylesheet() -> Response:
+    from importlib import resources
+
+    css = resources.files("chalicelib").joinpath("templates/app.css").read_text("utf-8")
+    return Response(
+        body=css,
+        status_code=200,
+        headers={
+            "Content-Type": "text/css; charset=utf-8",
+            "Cache-Control": "public, max-age=3600",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

@@ -1,0 +1,96 @@
+"""Answers: pages with their security headers, JSON, and every domain error mapped
+to its HTTP answer in this one place."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from typing import Any
+
+from chalice import Response
+
+from chalicelib import errors
+
+CSP = (
+    "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",  # many of our addresses carry a token
+    "Cache-Control": "no-store",
+}
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        body=json.dumps(body, ensure_ascii=False),
+        status_code=status,
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            **SECURITY_HEADERS,
+            **(headers or {}),
+        },
+    )
+
+
+def html_response(body: str, status: int = 200) -> Response:
+    return Response(
+        body=body,
+        status_code=status,
+        headers={"Content-Type": "text/html; charset=utf-8", **SECURITY_HEADERS},
+    )
+
+
+def redirect(location: str, status: int = 303) -> Response:
+    return Response(body="", status_code=status, headers={"Location": location, **SECURITY_HEADERS})
+
+
+_ERRORS: list[tuple[type[errors.DomainError], int, str]] = [
+    (errors.ValidationFailed, 400, "validation_error"),
+    (errors.ReasonRequired, 400, "reason_required"),
+    (errors.Forbidden, 403, "forbidden"),
+    (errors.UnknownForm, 404, "unknown_form"),
+    (errors.NotFound, 404, "not_found"),
+    (errors.DuplicateOpenFiling, 409, "duplicate_open_filing"),
+    (errors.Conflict, 409, "conflict"),
+    (errors.InvalidTransition, 409, "invalid_transition"),
+    (errors.Gone, 410, "gone"),
+    (errors.IdempotencyKeyReused, 422, "idempotency_key_reused"),
+]
+
+
+def status_of(exc: errors.DomainError) -> tuple[int, str]:
+    for cls, status, code in _ERRORS:
+        if isinstance(exc, cls):
+            return status, code
+    return 400, "bad_request"
+
+
+def json_error(exc: errors.DomainError) -> Response:
+    status, code = status_of(exc)
+    body: dict[str, Any] = {"error": code}
+    if isinstance(exc, errors.ValidationFailed):
+        body["fields"] = exc.fields
+    elif isinstance(exc, errors.DuplicateOpenFiling):
+        body["filing_id"] = exc.filing_id
+        body["message"] = "该企业已有一件办理中的备案，请勿重复提交"
+    elif isinstance(exc, errors.Gone):
+        body["reason"] = exc.reason
+    return json_response(body, status)
+
+
+def api_errors(route: Callable[..., Response]) -> Callable[..., Response]:
+    """Domain errors of a JSON route become their answers."""
+
+    @functools.wraps(route)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        try:
+            return route(*args, **kwargs)
+        except errors.DomainError as exc:
+            return json_error(exc)
+
+    return wrapper

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The Debian packages the PDF and browser tests need: installed through apt-get
+# when we are root and they are missing, else named for the person to install.
+set -euo pipefail
+packages=(chromium fonts-arphic-uming poppler-utils)
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+  echo "Installing ${missing[*]} (apt-get)…"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "Missing Debian packages: ${missing[*]}"
+  echo "Install them with: sudo apt-get install ${missing[*]}"
+  exit 1
+fi
