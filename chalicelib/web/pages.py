@@ -27,9 +27,13 @@ def render(template: str, status: int = 200, **context: Any) -> Any:
 
 
 def lang_of(request: Request) -> str:
+    """The JSON API follows Accept-Language; pages are Chinese unless ?lang=en asks,
+    so that a browser set to English still shows one language per page."""
     query = request.query_params or {}
     if query.get("lang") in ("zh", "en"):
         return str(query["lang"])
+    if not request.path.startswith("/api/"):
+        return "zh"
     accept = (request.headers or {}).get("accept-language", "")
     return "en" if accept.lower().startswith("en") else "zh"
 
