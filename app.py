@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from chalice import Chalice
-from chalice.app import SQSEvent
+from chalice import Chalice, Rate
+from chalice.app import CloudWatchEvent, SQSEvent
 
 from chalicelib.settings import EVENTS_QUEUE
 from chalicelib.web import api, approvals, dev, public, verification
 
 app = Chalice(app_name="jiafuwu")
+# Roster uploads arrive as spreadsheets: API Gateway must pass them through as bytes.
+app.api.binary_types.append("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 for blueprint in (api.bp, public.bp, approvals.bp, verification.bp, dev.bp):
     app.register_blueprint(blueprint)
 
@@ -19,3 +21,12 @@ def on_event(event: SQSEvent) -> None:
     from chalicelib import events
 
     events.handle_bodies(record.body for record in event)
+
+
+@app.schedule(Rate(10, unit=Rate.MINUTES))
+def remind_late_steps(event: CloudWatchEvent) -> None:
+    """ "Not overnight": remind approvers of late steps, escalate the very late."""
+    from chalicelib import reminders
+    from chalicelib.ids import utcnow
+
+    reminders.sweep(utcnow())

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib import directory, links, storage
+from chalicelib import audit, directory, links, storage
 from chalicelib.errors import Forbidden, Gone, InvalidTransition, ReasonRequired
-from chalicelib.filings import audit_entry
 from chalicelib.forms import FormSpec, get_form
 from chalicelib.ids import utcnow
 from chalicelib.models import Contact, Filing, Task, bind_models, connection
@@ -88,11 +87,13 @@ def decide(token: str, decision: str, comment: str, source_ip: str | None) -> De
                     Task.comment.set(comment),
                     Task.decided_by.set(approval.contact.name),
                     Task.decided_at.set(now),
+                    Task.alert_shard.remove(),  # out of the reminders' index
+                    Task.alert_at.remove(),
                 ],
                 condition=(Task.status == "open") & (Task.link_gen == task.link_gen),
             )
             tx.save(
-                audit_entry(
+                audit.entry(
                     task.filing_id, f"{decision}:{task.step}", approval.contact.name, source_ip
                 )
             )

@@ -8,6 +8,7 @@ from chalicelib.towns import town_names
 
 TOWN_OFFICE = "town_office"
 DISTRICT_OFFICE = "district_office"
+EMPLOYER_CONTACT = "employer_contact"  # scope: the employer's filing id
 
 
 def scope_for(route_value: str | None) -> str:
@@ -18,10 +19,35 @@ def find(role: str, scope: str) -> Contact:
     """The contact for a step; a scope nobody covers falls back to the district office,
     so that no filing waits unseen."""
     bind_models()
+    if role == EMPLOYER_CONTACT:
+        employer = _employer_contact(scope)
+        if employer is not None:
+            return employer
+    else:
+        try:
+            return Contact.get(role, scope)
+        except Contact.DoesNotExist:
+            pass
+    return Contact.get(DISTRICT_OFFICE, get_settings().district_scope)
+
+
+def _employer_contact(filing_id: str) -> Contact | None:
+    """An enterprise confirms its own workers: its filing's contact is the approver."""
+    from chalicelib.models import Filing
+    from chalicelib.notify import to_phone
+
     try:
-        return Contact.get(role, scope)
-    except Contact.DoesNotExist:
-        return Contact.get(DISTRICT_OFFICE, get_settings().district_scope)
+        filing = Filing.get(filing_id)
+    except Filing.DoesNotExist:
+        return None
+    data = filing.data
+    return Contact(
+        role=EMPLOYER_CONTACT,
+        scope=filing_id,
+        name=f"{filing.applicant}（{data.get('contact_name', '')}）",
+        emails=[data["contact_email"]] if data.get("contact_email") else [],
+        phones=[to_phone(str(data["contact_phone"]))] if data.get("contact_phone") else [],
+    )
 
 
 def demo_contacts() -> list[Contact]:

@@ -9,7 +9,6 @@ per applicant, one filing per idempotency key, one filing per slip number.
 from __future__ import annotations
 
 import hashlib
-import secrets
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -17,12 +16,18 @@ from pydantic import BaseModel
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib import links, stats, storage
-from chalicelib.errors import Conflict, DuplicateOpenFiling, IdempotencyKeyReused, NotFound
+from chalicelib import audit, links, stats, storage
+from chalicelib.errors import (
+    Conflict,
+    DuplicateOpenFiling,
+    IdempotencyKeyReused,
+    NotFound,
+    ValidationFailed,
+)
 from chalicelib.forms import FormSpec, get_form
 from chalicelib.ids import new_filing_id, new_slip_no, utcnow
 from chalicelib.lifecycle import open_claim_key
-from chalicelib.models import Audit, Filing, Task, Unique, bind_models, connection
+from chalicelib.models import Filing, Task, Unique, bind_models, connection
 
 MAX_ATTEMPTS = 4
 
@@ -50,9 +55,13 @@ def submit(
     idempotency_key: str | None = None,
     digest: str = "",
     source_ip: str | None = None,
+    lang: str = "zh",
+    references_checked: bool = False,
 ) -> Receipt:
     bind_models()
     data: dict[str, Any] = fields.model_dump(mode="json")
+    if not references_checked:
+        check_references(spec, data, lang)
     unique_value = str(data[spec.unique_field]) if spec.unique_field else None
     filing_id = new_filing_id()
     for _ in range(MAX_ATTEMPTS):
@@ -96,6 +105,21 @@ def submit(
     raise Conflict("could not store the filing")
 
 
+def check_references(spec: FormSpec, data: dict[str, Any], lang: str) -> None:
+    """Fields naming another filing must name one of the right form, in the right
+    status (a worker's employer must hold an approved filing)."""
+    bad: dict[str, str] = {}
+    for field, ref in spec.references.items():
+        try:
+            other = Filing.get(str(data[field]))
+        except Filing.DoesNotExist:
+            other = None
+        if other is None or other.form != ref.form or other.status != ref.status:
+            bad[field] = ref.message(lang)
+    if bad:
+        raise ValidationFailed(bad)
+
+
 class _ClaimTaken(Exception):
     def __init__(self, indexes: set[int]) -> None:
         self.indexes = indexes  # of the claims whose condition failed; empty: a conflict
@@ -108,7 +132,7 @@ def _write(filing: Filing, claims: list[Unique], source_ip: str | None) -> None:
                 tx.save(claim, condition=Unique.key.does_not_exist())
             tx.save(filing, condition=Filing.filing_id.does_not_exist())
             stats.move(tx, stats.status_change(filing.form, filing.town, None, "submitted"))
-            tx.save(audit_entry(filing.filing_id, "submitted", "applicant", source_ip))
+            tx.save(audit.entry(filing.filing_id, "submitted", "applicant", source_ip))
     except TransactWriteError as exc:
         reasons = exc.cancellation_reasons
         taken = {
@@ -162,16 +186,6 @@ def snapshot(filing: Filing) -> dict[str, Any]:
     }
 
 
-def audit_entry(filing_id: str, action: str, actor: str, source_ip: str | None) -> Audit:
-    return Audit(
-        filing_id=filing_id,
-        event_id=f"{utcnow().isoformat()}#{secrets.token_hex(4)}",
-        action=action,
-        actor=actor,
-        source_ip=source_ip,
-    )
-
-
 def get_for_applicant(filing_id: str, token: str | None) -> Filing:
     links.check_status_token(filing_id, token)
     bind_models()
@@ -221,3 +235,21 @@ def document_key(filing: Filing, kind: str) -> str:
     if not code:
         raise NotFound(kind)
     return storage.document_key(filing.filing_id, kind, code)
+
+
+def withdraw(filing_id: str, token: str | None, source_ip: str | None) -> Filing:
+    """The applicant takes the filing back through the status link."""
+    from chalicelib.lifecycle import end_filing
+    from chalicelib.workflow import withdraw as withdrawal
+
+    links.check_status_token(filing_id, token)
+    return end_filing(filing_id, withdrawal, "applicant", source_ip)
+
+
+def revoke(filing_id: str, reason: str, actor: str) -> Filing:
+    """Staff take back an approval; the filing's documents and its workers' passes stop
+    verifying at once."""
+    from chalicelib.lifecycle import end_filing
+    from chalicelib.workflow import revoke as revocation
+
+    return end_filing(filing_id, lambda state: revocation(state, reason), actor, None)

@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import timedelta
+import random
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib import directory, links, notify, stats, storage
+from chalicelib import audit, directory, links, notify, stats, storage
 from chalicelib.documents import content as doc_content
-from chalicelib.errors import Conflict
+from chalicelib.errors import Conflict, NotFound
 from chalicelib.forms import FormSpec, get_form
-from chalicelib.ids import new_document_code, utcnow
-from chalicelib.models import Document, Filing, Task, Unique, bind_models, connection
+from chalicelib.ids import CHINA, new_document_code, utcnow
+from chalicelib.models import Audit, Document, Filing, Task, Unique, bind_models, connection
 from chalicelib.settings import get_settings
-from chalicelib.workflow import CloseStep, FlowState, OpenStep, Transition, decide, start
+from chalicelib.workflow import CloseStep, FlowState, OpenStep, Step, Transition, decide, start
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5  # lost races on one filing's version before the message is retried by SQS
@@ -104,11 +106,15 @@ def on_approved(filing_id: str, kind: str) -> None:
     notify_document(spec, filing, kind, code)
 
 
-def apply(spec: FormSpec, filing: Filing, transition: Transition) -> None:
+def apply(
+    spec: FormSpec, filing: Filing, transition: Transition, entry: Audit | None = None
+) -> None:
     """Persist one transition atomically, guarded by the filing's version."""
     new = transition.state
     now = utcnow()
     with _transaction() as tx:
+        if entry is not None:
+            tx.save(entry)
         tx.update(
             filing,
             actions=[
@@ -137,24 +143,67 @@ def apply(spec: FormSpec, filing: Filing, transition: Transition) -> None:
                     status="open",
                     link_gen=1,
                     opened_at=now,
-                    due_at=now + timedelta(hours=step.due_hours),
+                    due_at=due_time(filing, step, now),
                 )
+                task.alert_shard = alert_shard()
+                task.alert_at = task.due_at
                 tx.save(task, condition=Task.filing_id.does_not_exist())
             elif isinstance(effect, CloseStep) and _is_open(filing.filing_id, effect.step_id):
                 # A link consumed meanwhile stays decided; its event finds the filing ended.
                 tx.update(
                     Task(filing_id=filing.filing_id, step=effect.step_id),
-                    actions=[Task.status.set("superseded")],
+                    actions=[
+                        Task.status.set("superseded"),
+                        Task.alert_shard.remove(),
+                        Task.alert_at.remove(),
+                    ],
                     condition=Task.status == "open",
                 )
         if new.status != filing.status:
             stats.move(tx, stats.status_change(filing.form, filing.town, filing.status, new.status))
-        if new.status in ("rejected", "withdrawn") and filing.unique_value:
+        if new.status in ENDED_UNAPPROVED and filing.unique_value:
             # The applicant may file again once this one has ended without approval.
             tx.delete(
                 Unique(key=open_claim_key(filing.form, filing.unique_value)),
                 condition=Unique.filing_id == filing.filing_id,
             )
+
+
+ENDED_UNAPPROVED = ("rejected", "withdrawn", "revoked")
+
+
+def end_filing(
+    filing_id: str, action: Callable[[FlowState], Transition], actor: str, source_ip: str | None
+) -> Filing:
+    """Withdraw or revoke: a transition taken on request, retried when it races one
+    taken by an event. Its documents stop verifying as soon as it is stored."""
+    for _ in range(MAX_ATTEMPTS):
+        filing = load(filing_id)
+        if filing is None:
+            raise NotFound(filing_id)
+        spec = get_form(filing.form)
+        transition = action(flow_state(filing))  # FilingClosed when it has ended already
+        entry = audit.entry(filing_id, transition.state.status, actor, source_ip)
+        with contextlib.suppress(Conflict):
+            apply(spec, filing, transition, entry)
+            return load(filing_id) or filing
+    raise Conflict(f"{filing_id}: could not record the change")
+
+
+def alert_shard() -> str:
+    from chalicelib.reminders import SHARDS
+
+    return str(random.randrange(SHARDS))
+
+
+def due_time(filing: Filing, step: Step, now: datetime) -> datetime:
+    """When a pending step is late: its due hours after it opened, or after the morning
+    of a date it waits for (a check-in runs from the worker's arrival day)."""
+    start = now
+    if step.due_from_field and filing.data.get(step.due_from_field):
+        day = date.fromisoformat(str(filing.data[step.due_from_field]))
+        start = max(now, datetime.combine(day, time(8), tzinfo=CHINA))
+    return start + timedelta(hours=step.due_hours)
 
 
 def _is_open(filing_id: str, step: str) -> bool:
@@ -222,6 +271,7 @@ def ensure_document(spec: FormSpec, filing: Filing, kind: str) -> str:
         holder=issued.holder,
         valid_from=issued.valid_from,
         valid_to=issued.valid_to,
+        depends_on=issued.depends_on,
         s3_key=key,
         issued_at=utcnow(),
     ).save()

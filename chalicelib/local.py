@@ -94,6 +94,42 @@ class Poller(threading.Thread):
         self.stopping.set()
 
 
+class Scheduler(threading.Thread):
+    """Runs a scheduled handler as EventBridge would, every `interval` seconds."""
+
+    def __init__(self, handler: Callable[[dict[str, Any], Any], Any], interval: float) -> None:
+        super().__init__(name="scheduler", daemon=True)
+        self.handler = handler
+        self.interval = interval
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.wait(self.interval):
+            try:
+                self.handler(scheduled_event(), None)
+            except Exception:
+                log.exception("scheduled handler failed; it runs again next time")
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+
+def scheduled_event() -> dict[str, Any]:
+    from chalicelib.ids import utcnow
+
+    return {
+        "version": "0",
+        "id": "local",
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": REGION,
+        "resources": [],
+        "detail": {},
+    }
+
+
 class LocalStack:
     def __init__(self, port: int, aws_port: int) -> None:
         self.port = port
@@ -102,6 +138,7 @@ class LocalStack:
         self._moto: Any = None
         self._server: Any = None
         self._poller: Poller | None = None
+        self._scheduler: Scheduler | None = None
 
     def start(self) -> None:
         from moto.server import ThreadedMotoServer
@@ -127,6 +164,9 @@ class LocalStack:
         directory.seed_demo()
         self._poller = Poller(app_module.on_event, queue_url)
         self._poller.start()
+        interval = float(os.environ.get("SCHEDULE_SECONDS", "60"))
+        self._scheduler = Scheduler(app_module.remind_late_steps, interval)
+        self._scheduler.start()
         from chalice.local import LocalDevServer
 
         self._server = LocalDevServer(app_module.app, config, host="127.0.0.1", port=self.port)
@@ -148,6 +188,8 @@ class LocalStack:
     def stop(self) -> None:
         if self._poller:
             self._poller.stop()
+        if self._scheduler:
+            self._scheduler.stop()
         if self._server:
             self._server.shutdown()
         if self._moto:

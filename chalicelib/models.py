@@ -65,6 +65,17 @@ class Filing(Model):
         return dict(self.documents.as_dict())
 
 
+class TaskAlertIndex(GlobalSecondaryIndex["Task"]):
+    """Sparse: only open steps carry an alert shard, so the sweep reads what is late."""
+
+    class Meta:
+        index_name = "alert-index"
+        projection = AllProjection()
+
+    alert_shard = UnicodeAttribute(hash_key=True)
+    alert_at = UTCDateTimeAttribute(range_key=True)
+
+
 class Task(Model):
     """One approval step of a filing, and the capability its link carries."""
 
@@ -86,6 +97,10 @@ class Task(Model):
     comment = UnicodeAttribute(null=True)
     decided_by = UnicodeAttribute(null=True)
     decided_at = UTCDateTimeAttribute(null=True)
+    alerts = NumberAttribute(default=0)  # 1: the approver reminded; 2: the district told
+    alert_shard = UnicodeAttribute(null=True)  # set while open: the alert index's key
+    alert_at = UTCDateTimeAttribute(null=True)  # when the next alert is due
+    alert_index = TaskAlertIndex()
 
 
 class Document(Model):
@@ -101,6 +116,7 @@ class Document(Model):
     valid_from = UnicodeAttribute()  # YYYY-MM-DD
     valid_to = UnicodeAttribute(null=True)
     revoked = BooleanAttribute(default=False)
+    depends_on = UnicodeAttribute(null=True)  # a filing whose ending revokes this too (employer)
     s3_key = UnicodeAttribute()
     issued_at = UTCDateTimeAttribute()
 

@@ -28,6 +28,7 @@ class Settings:
     public_base_url: str
     mail_from: str
     district_scope: str
+    pass_valid_days: int
 
     @property
     def outbox_enabled(self) -> bool:
@@ -76,4 +77,5 @@ def get_settings() -> Settings:
         public_base_url=_env("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         mail_from=_env("MAIL_FROM", "noreply@jiafuwu.example.cn"),
         district_scope=_env("DISTRICT_SCOPE", "婺城区"),
+        pass_valid_days=int(_env("PASS_VALID_DAYS", "14")),
     )

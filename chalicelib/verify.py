@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from chalicelib.errors import NotFound
 from chalicelib.ids import CHINA, utcnow
-from chalicelib.models import Document, bind_models
+from chalicelib.models import Document, Filing, bind_models
 
 KIND_TITLES = {
     "slip": "回执",
@@ -40,17 +40,27 @@ class Verification:
         }
 
 
+ENDED = frozenset({"withdrawn", "revoked"})
+
+
 def check(code: str) -> Verification:
+    """Read at the moment of the scan: a document whose filing (or employer's filing)
+    was withdrawn or revoked is revoked at once, with nothing to propagate."""
     bind_models()
     try:
         doc = Document.get(code.strip().upper())
     except Document.DoesNotExist:
         raise NotFound(code) from None
     today = utcnow().astimezone(CHINA).date().isoformat()
-    if doc.revoked:
+    if doc.revoked or _ended(doc):
         status = "revoked"
     elif doc.valid_to and doc.valid_to < today:
         status = "expired"
     else:
         status = "valid"
     return Verification(doc.code, doc.kind, status, doc.holder, doc.valid_from, doc.valid_to)
+
+
+def _ended(doc: Document) -> bool:
+    ids = [doc.filing_id] + ([doc.depends_on] if doc.depends_on else [])
+    return any(f.status in ENDED for f in Filing.batch_get(ids, attributes_to_get=["status"]))

@@ -14,10 +14,10 @@ from typing import Literal
 from chalicelib.errors import FilingClosed, InvalidTransition, ReasonRequired, StepNotOpen
 
 Decision = Literal["approve", "reject"]
-FilingStatus = Literal["submitted", "in_review", "approved", "rejected", "withdrawn"]
+FilingStatus = Literal["submitted", "in_review", "approved", "rejected", "withdrawn", "revoked"]
 StepStatus = Literal["open", "approved", "rejected", "superseded"]
 
-TERMINAL: frozenset[str] = frozenset({"approved", "rejected", "withdrawn"})
+TERMINAL: frozenset[str] = frozenset({"approved", "rejected", "withdrawn", "revoked"})
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,8 @@ class Step:
     title_en: str
     role: str
     route_field: str | None = None  # None: the role's district-wide office
-    due_hours: int = 24
+    due_hours: int = 24  # a decision pending longer is reminded, twice as long escalated
+    due_from_field: str | None = None  # a date field before which the clock does not run
 
 
 @dataclass(frozen=True)
@@ -148,10 +149,21 @@ def decide(
 
 
 def withdraw(state: FlowState) -> Transition:
-    """The applicant takes the filing back while it is still undecided."""
-    if state.status not in ("submitted", "in_review"):
+    """The applicant takes the filing back: undecided, or approved (its documents then
+    stop being valid)."""
+    if state.status not in ("submitted", "in_review", "approved"):
         raise _closed_or_invalid(state, "withdraw")
     return _end(state, "withdrawn", {}, "", ())
+
+
+def revoke(state: FlowState, reason: str) -> Transition:
+    """Staff take back an approval (a certificate obtained on false statements, say):
+    the filing's documents, and those that depend on it, stop being valid."""
+    if state.status != "approved":
+        raise _closed_or_invalid(state, "revoke")
+    if not reason.strip():
+        raise ReasonRequired("revoke")
+    return _end(state, "revoked", {}, reason.strip(), ())
 
 
 def open_steps(state: FlowState) -> tuple[str, ...]:

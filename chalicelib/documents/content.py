@@ -17,9 +17,18 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Issued:
     content: DocumentContent
-    holder: str
+    holder: str  # as a checkpoint may see it: a person's name masked
     valid_from: str
     valid_to: str | None
+    depends_on: str | None = None  # a filing whose ending revokes this document too
+
+
+def holder_of(spec: FormSpec, filing: Filing) -> str:
+    if spec.holder_is_person:
+        from chalicelib.forms.fields import mask_name
+
+        return mask_name(filing.applicant)
+    return filing.applicant
 
 
 def build(spec: FormSpec, filing: Filing, kind: str, code: str) -> Issued:
@@ -42,7 +51,7 @@ def _slip(spec: FormSpec, filing: Filing, code: str) -> Issued:
         rows=(
             ("回执编号", filing.slip_no),
             ("办理事项", spec.title),
-            ("申请人", filing.applicant),
+            ("申请人", holder_of(spec, filing)),
             ("所在镇（乡、街道）", filing.town),
             ("提交时间", china_time(filing.created_at)),
         ),
@@ -53,7 +62,7 @@ def _slip(spec: FormSpec, filing: Filing, code: str) -> Issued:
         issuer="婺城家服务",
         issued_at=china_time(filing.created_at),
     )
-    return Issued(content, filing.applicant, _china_date(filing), None)
+    return Issued(content, holder_of(spec, filing), _china_date(filing), None)
 
 
 def _certificate(spec: FormSpec, filing: Filing, code: str) -> Issued:
@@ -100,8 +109,94 @@ def _certificate(spec: FormSpec, filing: Filing, code: str) -> Issued:
     return Issued(content, str(data["enterprise_name"]), today, None)
 
 
+def _worker_rows(spec: FormSpec, filing: Filing) -> tuple[tuple[str, str], ...]:
+    from chalicelib.forms.fields import mask_id
+
+    data = filing.data
+    origin = "".join(
+        str(data.get(k, "")) for k in ("origin_province", "origin_city", "origin_county")
+    )
+    return (
+        ("姓名", holder_of(spec, filing)),
+        ("身份证号", mask_id(str(data["id_number"]))),
+        ("来源地", origin),
+        ("抵婺日期", str(data["arrival_date"])),
+        ("落脚点", f"{data['lodging_town']}{data['lodging_village']}"),
+        ("用工企业", _employer_name(str(data["employer_filing_id"]))),
+    )
+
+
+def _employer_name(filing_id: str) -> str:
+    from chalicelib.models import Filing
+
+    try:
+        return str(Filing.get(filing_id).applicant)
+    except Filing.DoesNotExist:
+        return "—"
+
+
+def _docking_slip(spec: FormSpec, filing: Filing, code: str) -> Issued:
+    title, title_en = spec.documents["docking_slip"]
+    content = DocumentContent(
+        kind="docking_slip",
+        title=title,
+        title_en=title_en,
+        code=code,
+        verify_url=links.verify_url(code),
+        headline="企业与村（社区）已确认，请按时抵婺报到",
+        rows=(("对接单编号", code), *_worker_rows(spec, filing), ("回执编号", filing.slip_no)),
+        notes=(
+            "抵婺当天请持本对接单到用工企业和落脚村（社区）报到，完成村企联合打卡后即发放一体通行证。",
+            "途中请全程佩戴口罩，如出现发热、咳嗽等症状，请立即就近就医并报告。",
+        ),
+        issuer="婺城区人员返婺服务专班",
+        issued_at=china_time(utcnow()),
+    )
+    today = utcnow().astimezone(CHINA).date().isoformat()
+    return Issued(
+        content, holder_of(spec, filing), today, None, str(filing.data["employer_filing_id"])
+    )
+
+
+def _pass(spec: FormSpec, filing: Filing, code: str) -> Issued:
+    from datetime import date, timedelta
+
+    from chalicelib.settings import get_settings
+
+    title, title_en = spec.documents["pass"]
+    start = date.fromisoformat(str(filing.data["arrival_date"]))
+    end = start + timedelta(days=get_settings().pass_valid_days - 1)
+    content = DocumentContent(
+        kind="pass",
+        title=title,
+        title_en=title_en,
+        code=code,
+        verify_url=links.verify_url(code),
+        headline=f"有效期 {start.isoformat()} 至 {end.isoformat()}",
+        rows=(("通行证编号", code), *_worker_rows(spec, filing)),
+        notes=(
+            "持证人已完成村企联合打卡，凭本证在婺城区范围内通行，请配合卡口扫码核验。",
+            "本证随返婺登记撤回或用工企业备案撤销而失效，以扫码核验结果为准。",
+        ),
+        issuer="婺城区新冠肺炎疫情防控工作领导小组办公室",
+        issued_at=china_time(utcnow()),
+    )
+    return Issued(
+        content,
+        holder_of(spec, filing),
+        start.isoformat(),
+        end.isoformat(),
+        str(filing.data["employer_filing_id"]),
+    )
+
+
 def _china_date(filing: Filing) -> str:
     return filing.created_at.astimezone(CHINA).date().isoformat()
 
 
-_BUILDERS = {"slip": _slip, "certificate": _certificate}
+_BUILDERS = {
+    "slip": _slip,
+    "certificate": _certificate,
+    "docking_slip": _docking_slip,
+    "pass": _pass,
+}

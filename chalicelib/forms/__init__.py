@@ -20,6 +20,20 @@ from chalicelib.workflow import Workflow
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A field that names another filing, which must be of `form` and in `status`
+    (checked at submission, where the store can be read; the catalogue stays pure)."""
+
+    form: str
+    status: str
+    message_zh: str
+    message_en: str
+
+    def message(self, lang: str) -> str:
+        return self.message_en if lang == "en" else self.message_zh
+
+
+@dataclass(frozen=True)
 class FormSpec:
     id: str
     title: str
@@ -34,6 +48,9 @@ class FormSpec:
     personal_fields: tuple[str, ...]  # masked outside the deciding approver's view
     # kind -> (Chinese title, English title); hash=False keeps the spec hashable.
     documents: dict[str, tuple[str, str]] = field(hash=False)
+    # field -> the filing it must name; e.g. a worker's employer_filing_id.
+    references: dict[str, Reference] = field(default_factory=dict, hash=False)
+    holder_is_person: bool = False  # the applicant is a person: masked on documents and pages
 
     def __post_init__(self) -> None:
         # A misspelt field name would otherwise surface as a KeyError in some handler,
@@ -41,6 +58,9 @@ class FormSpec:
         fields = self.model.model_fields
         named = [self.unique_field, self.town_field, self.applicant_field]
         named += [self.applicant_email_field, self.applicant_phone_field, *self.personal_fields]
+        named += [*self.references]
+        named += [s.route_field for s in self.workflow.steps]
+        named += [s.due_from_field for s in self.workflow.steps]
         unknown = [name for name in named if name is not None and name not in fields]
         if unknown:
             raise ValueError(f"form {self.id}: no such fields {unknown}")

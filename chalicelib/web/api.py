@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib import filings
-from chalicelib.errors import ValidationFailed
+from chalicelib import filings, rosters
+from chalicelib.errors import DomainError, ValidationFailed
 from chalicelib.forms import FormSpec, all_forms, get_form
 from chalicelib.web.pages import lang_of, source_ip
-from chalicelib.web.responses import api_errors, json_response
+from chalicelib.web.responses import api_errors, json_error, json_response
 
 bp = Blueprint(__name__)
 MAX_BODY = 64 * 1024
@@ -78,6 +79,7 @@ def submit(name: str) -> Response:
         idempotency_key=request.headers.get("idempotency-key") or None,
         digest=filings.body_digest(raw),
         source_ip=source_ip(request),
+        lang=lang,
     )
     return json_response(receipt.as_json(), 201, {"Location": receipt.status_url})
 
@@ -89,3 +91,42 @@ def filing_status(name: str) -> Response:
     token = (bp.current_request.query_params or {}).get("token")
     filing = filings.get_for_applicant(name, token)
     return json_response(filings.status_view(filing))
+
+
+@bp.route("/api/filings/{name}/withdraw", methods=["POST"], content_types=ANY_BODY)
+@api_errors
+def withdraw(name: str) -> Response:
+    """The applicant withdraws filing `name` with the status link's token."""
+    request = bp.current_request
+    token = (request.query_params or {}).get("token")
+    filing = filings.withdraw(name, token, source_ip(request))
+    return json_response(filings.status_view(filing))
+
+
+@bp.route(
+    "/api/filings/{name}/roster",
+    methods=["POST"],
+    content_types=[*ANY_BODY, "text/csv", rosters.XLSX],
+)
+def roster(name: str) -> Response:
+    """An approved enterprise (filing `name`, its status token) files its charter's
+    workers: 201 with each row's filing, or 400 with every bad row's errors."""
+    request = bp.current_request
+    raw = request.raw_body or b""
+    if len(raw) > rosters.MAX_BYTES:
+        return json_response({"error": "payload_too_large", "limit": rosters.MAX_BYTES}, 413)
+    try:
+        filed = rosters.submit(
+            name,
+            (request.query_params or {}).get("token"),
+            raw,
+            (request.headers.get("content-type") or "text/csv").lower(),
+            source_ip(request),
+            lang_of(request),
+        )
+    except rosters.RosterRefused as refused:
+        rows = {str(n): fields for n, fields in sorted(refused.rows.items())}
+        return json_response({"error": "validation_error", "rows": rows}, 400)
+    except DomainError as exc:
+        return json_error(exc)
+    return json_response({"rows": len(filed), "filings": [asdict(f) for f in filed]}, 201)

@@ -59,6 +59,7 @@ def form_submit(form: str) -> Response:
             idempotency_key=idem,
             digest=filings.body_digest(repr(sorted(data.items())).encode()),
             source_ip=source_ip(request),
+            lang=lang,
         )
     except ValidationFailed as exc:
         return _form(spec, posted, exc.fields, idem, status=400)
@@ -159,11 +160,27 @@ def status_page(filing_id: str) -> Response:
     spec = get_form(filing.form)
     return render(
         "status.html",
+        token=token,
         view=view,
         spec=spec,
         lang=lang_of(request),
         status_url=links.status_url(filing.filing_id),
     )
+
+
+@bp.route("/filings/{filing_id}/withdraw", methods=["POST"], content_types=FORM_BODY)
+def withdraw(filing_id: str) -> Response:
+    request = bp.current_request
+    token = (request.query_params or {}).get("token")
+    try:
+        filings.withdraw(filing_id, token, source_ip(request))
+    except Forbidden:
+        return render("message.html", 403, title="链接无效", text="进度链接不正确。")
+    except NotFound:
+        return render("message.html", 404, title="没有这件申请", text="请核对链接。")
+    except DomainError:
+        return render("message.html", 409, title="无法撤回", text="这件申请已经办结，不能撤回。")
+    return redirect(links.status_url(filing_id))
 
 
 @bp.route("/filings/{filing_id}/documents/{kind}", methods=["GET"])

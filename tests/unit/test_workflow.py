@@ -17,6 +17,7 @@ from chalicelib.workflow import (
     Workflow,
     decide,
     open_steps,
+    revoke,
     start,
     withdraw,
 )
@@ -150,15 +151,39 @@ def test_a_submitted_filing_cannot_be_decided_before_it_starts() -> None:
     assert not isinstance(raised.value, FilingClosed)
 
 
-@pytest.mark.parametrize("ending", ["approved", "rejected", "withdrawn"])
-def test_an_ended_filing_takes_no_action(ending: str) -> None:
+@pytest.mark.parametrize("ending", ["approved", "rejected", "withdrawn", "revoked"])
+def test_an_ended_filing_takes_no_decision(ending: str) -> None:
     state = FlowState(status=ending, stage=0, steps={"employer": "superseded"})  # type: ignore[arg-type]
     with pytest.raises(FilingClosed):
         decide(FLOW, state, "employer", "approve")
     with pytest.raises(FilingClosed):
         start(FLOW, state)
+
+
+@pytest.mark.parametrize("ending", ["rejected", "withdrawn", "revoked"])
+def test_a_refused_or_taken_back_filing_cannot_be_withdrawn_or_revoked(ending: str) -> None:
+    state = FlowState(status=ending, stage=0, steps={"employer": "rejected"})  # type: ignore[arg-type]
     with pytest.raises(FilingClosed):
         withdraw(state)
+    with pytest.raises(FilingClosed):
+        revoke(state, "理由")
+
+
+def test_an_approved_filing_can_be_withdrawn_by_its_applicant() -> None:
+    state = FlowState(status="approved", stage=2, steps={"district": "approved"})
+    transition = withdraw(state)
+    assert transition.state.status == "withdrawn"
+    assert transition.state.steps == {"district": "approved"}
+
+
+def test_only_an_approved_filing_is_revoked_and_only_with_a_reason() -> None:
+    approved = FlowState(status="approved", stage=2, steps={"district": "approved"})
+    transition = revoke(approved, " 虚假承诺 ")
+    assert (transition.state.status, transition.state.reason) == ("revoked", "虚假承诺")
+    with pytest.raises(ReasonRequired):
+        revoke(approved, " ")
+    with pytest.raises(InvalidTransition):
+        revoke(started(), "理由")
 
 
 def test_withdrawal_before_review_ends_the_filing() -> None:
