@@ -100,7 +100,7 @@ def decide(token: str, decision: str, comment: str, source_ip: str | None) -> De
     except TransactWriteError as exc:
         if any(r is not None for r in exc.cancellation_reasons):
             task.refresh(consistent_read=True)
-            _check_current(task, approval.filing, task.link_gen)
+            _check_current(task, approval.filing, int(task.link_gen))
         raise
     storage.put_json(
         storage.decision_key(task.filing_id, task.step),

@@ -86,7 +86,7 @@ def submit(
             )
         if idempotency_key:
             claims["idem"] = Unique(
-                key=_idem_key(spec.id, idempotency_key),
+                key=idem_key(spec.id, idempotency_key),
                 filing_id=filing_id,
                 body_hash=digest,
                 created_at=now,
@@ -147,7 +147,7 @@ def _write(filing: Filing, claims: list[Unique], source_ip: str | None) -> None:
 
 def replay(spec: FormSpec, idempotency_key: str, digest: str) -> Receipt:
     """The same key again: the first answer if the body is the same, else refuse."""
-    claim = Unique.get(_idem_key(spec.id, idempotency_key), consistent_read=True)
+    claim = Unique.get(idem_key(spec.id, idempotency_key), consistent_read=True)
     if claim.body_hash != digest:
         raise IdempotencyKeyReused(idempotency_key)
     filing = Filing.get(claim.filing_id, consistent_read=True)
@@ -171,7 +171,7 @@ def _holder(claim_key: str) -> str:
     return str(Unique.get(claim_key, consistent_read=True).filing_id)
 
 
-def _idem_key(form: str, key: str) -> str:
+def idem_key(form: str, key: str) -> str:
     return f"idem#{form}#{hashlib.sha256(key.encode()).hexdigest()}"
 
 

@@ -84,7 +84,11 @@ def on_decided(filing_id: str, step: str) -> None:
             raise Conflict(f"{filing_id}/{step}: could not record the decision")  # SQS retries
         attempts += 1
         transition = decide(
-            spec.workflow, flow_state(filing), step, task.decision, task.comment or ""
+            spec.workflow,
+            flow_state(filing),
+            step,
+            task.decision,  # type: ignore[arg-type]  # stored as "approve" or "reject"
+            task.comment or "",
         )
         with contextlib.suppress(Conflict):
             apply(spec, filing, transition)
@@ -300,7 +304,7 @@ def notify_open_tasks(spec: FormSpec, filing: Filing) -> None:
         if task.status != "open":
             continue
         contact = directory.find(task.role, task.scope)
-        url = links.approve_url(filing.filing_id, task.step, task.link_gen)
+        url = links.approve_url(filing.filing_id, task.step, int(task.link_gen))
         step = spec.workflow.step(task.step)
         ttl = get_settings().link_ttl_hours
         subject = f"【婺城家服务】待审核：{spec.title} {filing.slip_no}（{filing.applicant}）"

@@ -152,6 +152,9 @@ class LocalStack:
                 "PUBLIC_BASE_URL": self.base_url,
             }
         )
+        from chalicelib.emulator import make_dynamodb_faithful
+
+        make_dynamodb_faithful()  # the server runs requests in threads: writes must be atomic
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.aws_port, verbose=False)
         self._moto.start()
         app_module, config = self._load_app()

@@ -7,6 +7,7 @@ tests and AWS, and the deployment's table definitions are built from them.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from pynamodb.attributes import (
@@ -15,6 +16,7 @@ from pynamodb.attributes import (
     ListAttribute,
     MapAttribute,
     NumberAttribute,
+    TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
@@ -56,6 +58,7 @@ class Filing(Model):
     queue_key = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute(null=True)  # DynamoDB TTL: personal data ends with the drive
     queue_index = FilingQueueIndex()
 
     def step_status(self, step: str) -> str | None:
@@ -130,8 +133,8 @@ class Contact(Model):
     role = UnicodeAttribute(hash_key=True)
     scope = UnicodeAttribute(range_key=True)
     name = UnicodeAttribute()
-    emails = ListAttribute[str](of=UnicodeAttribute, default=list)
-    phones = ListAttribute[str](of=UnicodeAttribute, default=list)
+    emails = ListAttribute[str](default=list)  # of strings
+    phones = ListAttribute[str](default=list)
 
 
 class Counter(Model):
@@ -155,6 +158,7 @@ class Unique(Model):
     filing_id = UnicodeAttribute()
     body_hash = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute(null=True)  # DynamoDB TTL: claims that lapse (sent, idempotency)
 
 
 class Audit(Model):
@@ -169,6 +173,7 @@ class Audit(Model):
     actor = UnicodeAttribute()
     source_ip = UnicodeAttribute(null=True)
     detail = UnicodeAttribute(default="")
+    expires_at = TTLAttribute(null=True)  # DynamoDB TTL: who and from where is personal data
 
 
 class OutboxMessage(Model):
@@ -204,9 +209,15 @@ def bind_models(settings: Settings | None = None) -> None:
 
 
 def connection() -> Any:
-    """A connection for transactions, on the same endpoint as the models."""
-    from pynamodb.connection import Connection
-
+    """The connection for transactions, on the same endpoint as the models; built once
+    per configuration (a botocore client costs tens of milliseconds to build)."""
     bind_models()
     s = get_settings()
-    return Connection(region=s.region, host=s.endpoint_url)
+    return _connection(s.region, s.endpoint_url)
+
+
+@functools.lru_cache(maxsize=4)
+def _connection(region: str, host: str | None) -> Any:
+    from pynamodb.connection import Connection
+
+    return Connection(region=region, host=host)

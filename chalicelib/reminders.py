@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.update import Action
 
 from chalicelib import directory, links, notify
 from chalicelib.forms import get_form
@@ -53,7 +54,7 @@ def _advance(task: Task, now: datetime) -> bool:
     """Claim this alert: a reminder sets the escalation's time, an escalation ends them."""
     step = get_form(task.form).workflow.step(task.step)
     alerts = task.alerts
-    actions = [Task.alerts.set(alerts + 1)]
+    actions: list[Action] = [Task.alerts.set(alerts + 1)]
     if alerts == 0:
         actions.append(Task.alert_at.set(task.due_at + timedelta(hours=step.due_hours)))
     else:
@@ -76,7 +77,7 @@ def _alert(task: Task, *, escalate: bool) -> None:
     filing = Filing.get(task.filing_id)
     spec = get_form(filing.form)
     step = spec.workflow.step(task.step)
-    url = links.approve_url(task.filing_id, task.step, task.link_gen)
+    url = links.approve_url(task.filing_id, task.step, int(task.link_gen))
     if escalate:
         contact = directory.find(directory.DISTRICT_OFFICE, get_settings().district_scope)
         owner = directory.find(task.role, task.scope).name

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -126,7 +126,9 @@ def columns(spec: FormSpec) -> dict[str, str]:
     return names
 
 
-def validate(employer_filing_id: str, rows: list[dict[str, str]], lang: str = "zh") -> list[Any]:
+def validate(
+    employer_filing_id: str, rows: list[dict[str, str]], lang: str = "zh", upload: str = ""
+) -> list[Any]:
     """Every row as the form's model, or RosterRefused naming every bad row and field."""
     spec = get_form(FORM)
     if not rows:
@@ -142,7 +144,7 @@ def validate(employer_filing_id: str, rows: list[dict[str, str]], lang: str = "z
             models.append(spec.validate(data, lang))
         except ValidationFailed as exc:
             errors[number] = exc.fields
-    _check_ids(models, rows, errors, lang)
+    _check_ids(models, rows, errors, lang, lambda n: row_key(employer_filing_id, upload, n))
     if errors:
         raise RosterRefused(errors)
     return models
@@ -163,29 +165,40 @@ def _row_data(row: dict[str, str], header: dict[str, str], employer: str) -> dic
     return data
 
 
+def row_key(employer_filing_id: str, upload: str, row: int) -> str:
+    """The idempotency key of one row of one upload."""
+    return f"roster:{employer_filing_id}:{upload}:{row}"
+
+
 def _check_ids(
-    models: list[Any], rows: list[dict[str, str]], errors: dict[int, dict[str, str]], lang: str
+    models: list[Any],
+    rows: list[dict[str, str]],
+    errors: dict[int, dict[str, str]],
+    lang: str,
+    key_of_row: Callable[[int], str],
 ) -> None:
-    """One open filing per person: twice in the roster, or already filed, is refused."""
+    """One open filing per person: twice in the roster, or already filed, is refused,
+    unless this very upload filed it (the upload sent again)."""
     seen: dict[str, int] = {}
     numbers: dict[str, int] = {}
     valid_rows = [n for n in range(2, len(rows) + 2) if n not in errors]
     for number, model in zip(valid_rows, models, strict=True):
         if model.id_number in seen:
-            errors[number] = {
-                "id_number": _msg(
-                    lang,
-                    f"与第{seen[model.id_number]}行重复",
-                    f"Same as row {seen[model.id_number]}",
-                )
-            }
+            first = seen[model.id_number]
+            errors[number] = {"id_number": _msg(lang, f"与第{first}行重复", f"Same as row {first}")}
         else:
             seen[model.id_number] = number
             numbers[f"open#{FORM}#{model.id_number}"] = number
-    for claim in Unique.batch_get(list(numbers)):
-        errors[numbers[claim.key]] = {
-            "id_number": _msg(lang, "此人已有办理中的返婺登记", "Already has an open filing")
-        }
+    taken = {numbers[claim.key]: claim.filing_id for claim in Unique.batch_get(list(numbers))}
+    ours = {
+        claim.filing_id
+        for claim in Unique.batch_get([filings.idem_key(FORM, key_of_row(n)) for n in taken])
+    }
+    for number, filing_id in taken.items():
+        if filing_id not in ours:
+            errors[number] = {
+                "id_number": _msg(lang, "此人已有办理中的返婺登记", "Already has an open filing")
+            }
 
 
 def _msg(lang: str, zh: str, en: str) -> str:
@@ -209,15 +222,15 @@ def submit(
         raise ValidationFailed(
             {"employer_filing_id": spec.references["employer_filing_id"].message(lang)}
         )
-    models = validate(employer_filing_id, read_rows(body, content_type), lang)
     upload = hashlib.sha256(body).hexdigest()[:24]
+    models = validate(employer_filing_id, read_rows(body, content_type), lang, upload)
 
     def file_one(item: tuple[int, Any]) -> Filed:
         number, model = item
         receipt = filings.submit(
             spec,
             model,
-            idempotency_key=f"roster:{employer_filing_id}:{upload}:{number}",
+            idempotency_key=row_key(employer_filing_id, upload, number),
             digest=upload,
             source_ip=source_ip,
             lang=lang,

@@ -174,7 +174,7 @@ def _open_stage(
     workflow: Workflow, state: FlowState, index: int, effects: tuple[Effect, ...]
 ) -> Transition:
     stage = workflow.stages[index]
-    steps = {**state.steps, **{s.id: "open" for s in stage.steps}}
+    steps: dict[str, StepStatus] = {**state.steps, **{s.id: "open" for s in stage.steps}}
     opened = tuple(OpenStep(s) for s in stage.steps)
     return Transition(replace(state, stage=index, steps=steps), effects + opened)
 

@@ -33,7 +33,9 @@ def test_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     get_settings.cache_clear()
     aws.reset_clients()
     models._bound = None
+    models._connection.cache_clear()
     yield
     get_settings.cache_clear()
     aws.reset_clients()
     models._bound = None
+    models._connection.cache_clear()

@@ -97,9 +97,12 @@ def _label(name: str, info: FieldInfo, lang: str) -> str:
 def _catalogue() -> dict[str, FormSpec]:
     # Imported here rather than at the top: the form modules import FormSpec from this
     # module, and a cold start that serves no form need not build their models.
-    from chalicelib.forms import enterprise_resumption
+    from chalicelib.forms import enterprise_resumption, worker_return
 
-    specs = (enterprise_resumption.SPEC,)  # one line per form
+    specs = (
+        enterprise_resumption.SPEC,
+        worker_return.SPEC,
+    )  # one line per form
     catalogue = {spec.id: spec for spec in specs}
     if len(catalogue) != len(specs):
         raise ValueError(f"form ids repeat: {[spec.id for spec in specs]}")

@@ -27,11 +27,13 @@ from pydantic import (
     StringConstraints,
     ValidationError,
     ValidatorFunctionWrapHandler,
+    WithJsonSchema,
     WrapValidator,
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 from stdnum import exceptions as stdnum_errors
+from stdnum.cn import ric as stdnum_ric
 from stdnum.cn import uscc as stdnum_uscc
 
 from chalicelib.towns import is_town, town_names
@@ -373,3 +375,139 @@ Ticked = Annotated[
 ]
 """A checkbox that must be ticked (a commitment). Declare it with default=False and
 validate_default=True, so that a missing box is told the commitment message."""
+
+
+# --- people: identity numbers, filing ids, optional text, masking ------------------------
+
+# Appended rather than written into _MESSAGES above, so that forms added side by side
+# each add their own lines.
+_MESSAGES.update(
+    {
+        "id_length": ("居民身份证号码应为18位", "The resident identity number has 18 characters"),
+        "id_format": (
+            "居民身份证号码应为17位数字加1位数字或X",
+            "The resident identity number is 17 digits and a digit or X",
+        ),
+        "id_birth_date": (
+            "居民身份证号码中的出生日期不正确",
+            "The birth date in the resident identity number is wrong",
+        ),
+        "id_checksum": (
+            "居民身份证号码校验位不正确",
+            "The check digit of the resident identity number is wrong",
+        ),
+        "filing_id": (
+            "请填写企业复工备案的编号",
+            "Enter the id of the enterprise's work-resumption filing",
+        ),
+        "text_too_long": ("长度不能超过{max}个字符", "Must be at most {max} characters long"),
+    }
+)
+
+_RIC = re.compile(r"[0-9]{17}[0-9X]", re.ASCII)
+_EARLIEST_BIRTH = date(1900, 1, 1)
+
+
+def _resident_id(value: object) -> str:
+    # An ID without an X may come as a JSON number; a boolean is no ID.
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    text = re.sub(r"[\s-]", "", _nfkc_str(value, "id_format")).upper()  # x -> X
+    if not text:
+        raise PydanticCustomError("required", "This field is required")
+    if len(text) != 18:
+        raise PydanticCustomError("id_length", "Wrong length")
+    if not _RIC.fullmatch(text):
+        raise PydanticCustomError("id_format", "Invalid characters")
+    # Not stdnum_ric.validate(): since python-stdnum 2.0 it also requires the region code
+    # to have existed in the birth year, which refuses real numbers (Wucheng's own 330702
+    # dates from 1985: everyone born there before then). The date is checked before the
+    # check digit, so that a typo in it is pointed at rather than only the check digit.
+    try:
+        born = stdnum_ric.get_birth_date(text)
+    except stdnum_errors.ValidationError:
+        raise PydanticCustomError("id_birth_date", "No such birth date") from None
+    if not _EARLIEST_BIRTH <= born <= date.today():
+        raise PydanticCustomError("id_birth_date", "Implausible birth date")
+    if text[-1] != stdnum_ric.calc_check_digit(text):  # it takes all 18, ignores the last
+        raise PydanticCustomError("id_checksum", "Wrong check digit")
+    return text
+
+
+ResidentId = Annotated[
+    str,
+    Field(pattern=r"^[0-9]{17}[0-9X]$", examples=["330702199003071233"]),
+    BeforeValidator(_resident_id),
+]
+"""居民身份证号码: 18 characters, a birth date that exists (1900 to today) and a valid check
+digit; stored compact, with an upper-case X. Full-width digits, spaces and hyphens are
+accepted."""
+
+_FILING_ID = re.compile(r"[0-9a-f]{32}", re.ASCII)
+
+
+def _filing_id(value: object) -> str:
+    text = _nfkc_str(value, "filing_id").lower()
+    if not text:
+        raise PydanticCustomError("required", "This field is required")
+    if not _FILING_ID.fullmatch(text):
+        raise PydanticCustomError("filing_id", "Not a filing id")
+    return text
+
+
+FilingId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$"), BeforeValidator(_filing_id)]
+"""Another filing's id: 32 lower-case hex characters. Only the format is checked here;
+that it names a filing of the right form and status is a FormSpec reference's job."""
+
+
+@dataclass(frozen=True)
+class optional_text:  # lower case: used like bounded_text, Annotated[str | None, ...]
+    """Text of at most max_length characters once stripped, or None when absent or blank."""
+
+    max_length: int
+
+    __is_annotated_types_grouped_metadata__ = True
+
+    def __iter__(self) -> Iterator[object]:
+        yield BeforeValidator(self._check)
+        yield WithJsonSchema(
+            {"anyOf": [{"type": "string", "maxLength": self.max_length}, {"type": "null"}]}
+        )
+
+    def _check(self, value: object) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise PydanticCustomError("text", "Not text")
+        text = value.strip()
+        if len(text) > self.max_length:
+            raise PydanticCustomError("text_too_long", "Too long", {"max": self.max_length})
+        return text or None
+
+
+def mask_name(name: str) -> str:
+    """A person's name as others may see it: first and last character kept, one * for
+    each other ("冉德开" -> "冉*开"); a two-character name keeps its first ("冉开" -> "冉*")."""
+    text = name.strip()
+    if len(text) <= 1:
+        return text
+    if len(text) == 2:
+        return text[0] + "*"
+    return text[0] + "*" * (len(text) - 2) + text[-1]
+
+
+def _mask_middle(text: str, head: int, tail: int) -> str:
+    text = text.strip()
+    if len(text) <= head + tail:
+        return "*" * len(text)  # too short to show anything of it safely
+    return text[:head] + "*" * (len(text) - head - tail) + text[-tail:]
+
+
+def mask_id(id_number: str) -> str:
+    """An identity number with only its first and last 4 shown: "3307**********1234"."""
+    return _mask_middle(id_number, 4, 4)
+
+
+def mask_phone(phone: str) -> str:
+    """A mobile number with only its first 3 and last 4 digits shown: "139****1234"."""
+    return _mask_middle(phone, 3, 4)

@@ -11,7 +11,7 @@ from chalice import Blueprint, Response
 from chalicelib import filings, rosters
 from chalicelib.errors import DomainError, ValidationFailed
 from chalicelib.forms import FormSpec, all_forms, get_form
-from chalicelib.web.pages import lang_of, source_ip
+from chalicelib.web.pages import body, lang_of, query, source_ip
 from chalicelib.web.responses import api_errors, json_error, json_response
 
 bp = Blueprint(__name__)
@@ -60,7 +60,7 @@ def submit(name: str) -> Response:
     """`name` is the form's id."""
     request = bp.current_request
     spec = get_form(name)
-    raw = request.raw_body or b""
+    raw = body(request)
     if len(raw) > MAX_BODY:
         return json_response({"error": "payload_too_large", "limit": MAX_BODY}, 413)
     content_type = (request.headers.get("content-type") or "application/json").lower()
@@ -88,7 +88,7 @@ def submit(name: str) -> Response:
 @api_errors
 def filing_status(name: str) -> Response:
     """`name` is the filing's id."""
-    token = (bp.current_request.query_params or {}).get("token")
+    token = query(bp.current_request, "token")
     filing = filings.get_for_applicant(name, token)
     return json_response(filings.status_view(filing))
 
@@ -98,7 +98,7 @@ def filing_status(name: str) -> Response:
 def withdraw(name: str) -> Response:
     """The applicant withdraws filing `name` with the status link's token."""
     request = bp.current_request
-    token = (request.query_params or {}).get("token")
+    token = query(request, "token")
     filing = filings.withdraw(name, token, source_ip(request))
     return json_response(filings.status_view(filing))
 
@@ -112,13 +112,13 @@ def roster(name: str) -> Response:
     """An approved enterprise (filing `name`, its status token) files its charter's
     workers: 201 with each row's filing, or 400 with every bad row's errors."""
     request = bp.current_request
-    raw = request.raw_body or b""
+    raw = body(request)
     if len(raw) > rosters.MAX_BYTES:
         return json_response({"error": "payload_too_large", "limit": rosters.MAX_BYTES}, 413)
     try:
         filed = rosters.submit(
             name,
-            (request.query_params or {}).get("token"),
+            query(request, "token"),
             raw,
             (request.headers.get("content-type") or "text/csv").lower(),
             source_ip(request),

@@ -8,7 +8,7 @@ from chalice import Blueprint, Response
 
 from chalicelib import decisions
 from chalicelib.errors import DomainError, Forbidden, Gone, ReasonRequired
-from chalicelib.web.pages import lang_of, render, source_ip, wants_json
+from chalicelib.web.pages import body, lang_of, render, source_ip, wants_json
 from chalicelib.web.responses import json_error, json_response
 
 bp = Blueprint(__name__)
@@ -36,7 +36,7 @@ def show(token: str) -> Response:
 )
 def decide(token: str) -> Response:
     request = bp.current_request
-    raw = (request.raw_body or b"").decode("utf-8", "replace")
+    raw = body(request).decode("utf-8", "replace")
     if "json" in (request.headers.get("content-type") or ""):
         import json
 

@@ -26,20 +26,36 @@ def render(template: str, status: int = 200, **context: Any) -> Any:
     return html_response(_env().get_template(template).render(**context), status)
 
 
+def query(request: Request, name: str) -> str | None:
+    params: Any = request.query_params or {}
+    value = params.get(name)
+    return str(value) if value is not None else None
+
+
+def body(request: Request) -> bytes:
+    raw = request.raw_body or b""
+    return raw.encode() if isinstance(raw, str) else raw
+
+
 def lang_of(request: Request) -> str:
     """The JSON API follows Accept-Language; pages are Chinese unless ?lang=en asks,
     so that a browser set to English still shows one language per page."""
-    query = request.query_params or {}
-    if query.get("lang") in ("zh", "en"):
-        return str(query["lang"])
+    lang = query(request, "lang")
+    if lang in ("zh", "en"):
+        return str(lang)
     if not request.path.startswith("/api/"):
         return "zh"
-    accept = (request.headers or {}).get("accept-language", "")
+    accept = header(request, "accept-language")
     return "en" if accept.lower().startswith("en") else "zh"
 
 
 def wants_json(request: Request) -> bool:
-    return "application/json" in (request.headers or {}).get("accept", "")
+    return "application/json" in header(request, "accept")
+
+
+def header(request: Request, name: str) -> str:
+    headers: Any = request.headers or {}
+    return str(headers.get(name) or "")
 
 
 def source_ip(request: Request) -> str | None:

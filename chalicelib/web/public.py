@@ -17,7 +17,7 @@ from chalicelib.errors import (
     ValidationFailed,
 )
 from chalicelib.forms import FormSpec, all_forms, get_form
-from chalicelib.web.pages import lang_of, render, source_ip
+from chalicelib.web.pages import body, lang_of, query, render, source_ip
 from chalicelib.web.responses import redirect
 
 bp = Blueprint(__name__)
@@ -45,7 +45,7 @@ def form_submit(form: str) -> Response:
         spec = get_form(form)
     except DomainError:
         return render("message.html", 404, title="没有这个表单", text="请从首页选择要办理的事项。")
-    raw = request.raw_body or b""
+    raw = body(request)
     posted = {k: v[-1] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
     idem = posted.pop("idempotency_key", "") or secrets.token_urlsafe(16)
     posted.pop("lang", None)
@@ -144,7 +144,7 @@ def _resolve(prop: dict[str, Any]) -> dict[str, Any]:
 @bp.route("/filings/{filing_id}", methods=["GET"])
 def status_page(filing_id: str) -> Response:
     request = bp.current_request
-    token = (request.query_params or {}).get("token")
+    token = query(request, "token")
     try:
         filing = filings.get_for_applicant(filing_id, token)
     except Forbidden:
@@ -171,7 +171,7 @@ def status_page(filing_id: str) -> Response:
 @bp.route("/filings/{filing_id}/withdraw", methods=["POST"], content_types=FORM_BODY)
 def withdraw(filing_id: str) -> Response:
     request = bp.current_request
-    token = (request.query_params or {}).get("token")
+    token = query(request, "token")
     try:
         filings.withdraw(filing_id, token, source_ip(request))
     except Forbidden:
@@ -185,7 +185,7 @@ def withdraw(filing_id: str) -> Response:
 
 @bp.route("/filings/{filing_id}/documents/{kind}", methods=["GET"])
 def document(filing_id: str, kind: str) -> Response:
-    token = (bp.current_request.query_params or {}).get("token")
+    token = query(bp.current_request, "token")
     try:
         filing = filings.get_for_applicant(filing_id, token)
         key = filings.document_key(filing, kind)

@@ -5,7 +5,6 @@ into the same handler Lambda runs."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,28 +12,17 @@ from typing import Any
 import pytest
 from chalice.test import Client
 from moto import mock_aws
-from moto.dynamodb.models import DynamoDBBackend
 from stdnum.cn import uscc
 
-from chalicelib import aws, directory, resources
+from chalicelib import aws, directory, emulator, resources
 from chalicelib.settings import EVENTS_QUEUE, get_settings
 
-_ATOMIC = threading.RLock()  # moto's transaction calls its own put_item
 
-
-@pytest.fixture(autouse=True)
-def atomic_dynamodb(monkeypatch: pytest.MonkeyPatch) -> None:
-    """DynamoDB applies each write atomically; moto checks conditions and writes in
-    two steps without a lock. Serialise moto's writes so that concurrency tests test
-    our conditions, not the emulator's races."""
-    for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
-        original = getattr(DynamoDBBackend, name)
-
-        def locked(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
-            with _ATOMIC:
-                return _original(self, *args, **kwargs)
-
-        monkeypatch.setattr(DynamoDBBackend, name, locked)
+@pytest.fixture(autouse=True, scope="session")
+def faithful_dynamodb() -> None:
+    """moto's writes made atomic and its transactions cheap, as DynamoDB's are (see
+    chalicelib/emulator.py): concurrency tests then test our conditions, not moto's."""
+    emulator.make_dynamodb_faithful()
 
 
 @dataclass

@@ -1,0 +1,202 @@
+"""人员返婺登记: a worker coming back to Wucheng registers before travelling.
+
+The employer confirms the worker is theirs, then the village (through the town office
+where the worker will lodge) confirms the lodging, and the electronic docking slip is
+issued. On arrival, the employer and the village each check the worker in, in either
+order (村企联合打卡); with both check-ins the unified pass is issued.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, get_args
+
+from pydantic import ConfigDict, field_validator
+
+from chalicelib.forms import FormSpec, Reference
+from chalicelib.forms.fields import (
+    FilingId,
+    FormBool,
+    FormModel,
+    IsoDate,
+    MobilePhone,
+    OptionalEmail,
+    ResidentId,
+    TownName,
+    bounded_text,
+    labelled,
+    optional_text,
+    rule_error,
+)
+from chalicelib.workflow import Stage, Step, Workflow
+
+OriginRisk = Literal["low", "medium", "high"]
+ORIGIN_RISKS: tuple[str, ...] = get_args(OriginRisk)
+
+HealthCode = Literal["green", "yellow", "red"]
+HEALTH_CODES: tuple[str, ...] = get_args(HealthCode)
+
+TravelMode = Literal["train", "charter", "bus", "car", "air", "other"]
+TRAVEL_MODES: tuple[str, ...] = get_args(TravelMode)
+
+
+class WorkerReturn(FormModel):
+    """外地务工人员返婺前，登记身份、健康和行程信息，由用工企业和落脚地村（社区）确认。"""
+
+    model_config = ConfigDict(title="人员返婺登记")
+
+    name: Annotated[str, bounded_text(1, 50)] = labelled("姓名", "Name", "与居民身份证一致")
+    id_number: ResidentId = labelled("身份证号", "Resident identity number", "18位，末位可为X")
+    phone: MobilePhone = labelled("手机号码", "Mobile number", "11位手机号码，用于接收办理结果短信")
+    email: OptionalEmail = labelled(
+        "电子邮箱", "Email", "选填，用于接收办理结果和电子证明", default=None
+    )
+    origin_province: Annotated[str, bounded_text(1, 30)] = labelled(
+        "来源省", "Province of origin", "返婺前所在的省（自治区、直辖市）"
+    )
+    origin_city: Annotated[str, bounded_text(1, 30)] = labelled(
+        "来源市", "City of origin", "返婺前所在的市（州、盟）"
+    )
+    origin_county: Annotated[str, bounded_text(1, 30)] = labelled(
+        "来源县", "County of origin", "返婺前所在的县（区、旗）"
+    )
+    origin_risk: OriginRisk = labelled(
+        "来源地风险",
+        "Risk level of origin",
+        "low 低风险、medium 中风险、high 高风险，以来源地公布为准",
+    )
+    health_code: HealthCode = labelled(
+        "健康码",
+        "Health code",
+        "green 绿码、yellow 黄码、red 红码；红码暂不能返婺",
+    )
+    travel_mode: TravelMode = labelled(
+        "返婺方式",
+        "Travel mode",
+        "train 火车（高铁）、charter 包车（专列）、bus 客车、car 自驾、air 飞机、other 其他",
+    )
+    train_no: Annotated[str | None, optional_text(20)] = labelled(
+        "车次（航班）号", "Train or flight number", "选填，乘火车、飞机返婺时填写", default=None
+    )
+    arrival_date: IsoDate = labelled("抵婺日期", "Arrival date", "格式为YYYY-MM-DD")
+    employer_filing_id: FilingId = labelled(
+        "用工企业备案编号",
+        "Employer's filing id",
+        "用工企业复工备案的编号，企业须已通过复工备案",
+    )
+    lodging_town: TownName = labelled(
+        "落脚镇（乡、街道）", "Lodging town", "在婺城区落脚的镇（乡、街道）"
+    )
+    lodging_village: Annotated[str, bounded_text(1, 50)] = labelled(
+        "落脚村（社区）", "Lodging village", "在婺城区落脚的村（社区）"
+    )
+    lodging_address: Annotated[str, bounded_text(1, 200)] = labelled(
+        "落脚详细地址", "Lodging address", "在婺城区的详细居住地址"
+    )
+    symptoms_14d: FormBool = labelled(
+        "14天内有发热、咳嗽等症状",
+        "Symptoms in the last 14 days",
+        "近14天内是否有发热、干咳、乏力等症状",
+        default=False,
+    )
+    contact_history_14d: FormBool = labelled(
+        "14天内有接触史",
+        "Contact history in the last 14 days",
+        "近14天内是否接触过确诊、疑似病例或来自高风险地区的人员",
+        default=False,
+    )
+
+    @field_validator("health_code")
+    @classmethod
+    def _not_red(cls, code: str) -> str:
+        # Red is a value the form knows (the schema lists it, a roster may carry it), but
+        # no filing is taken for it: the worker is told why, by name, rather than "invalid".
+        if code == "red":
+            raise rule_error(
+                "health_code_red",
+                "健康码为红码，暂不能返婺，请按当地要求隔离观察",
+                "A red health code cannot return to Wucheng yet; "
+                "follow the local quarantine requirements",
+            )
+        return code
+
+
+WORKFLOW = Workflow(
+    stages=(
+        Stage(
+            steps=(
+                Step(
+                    id="employer",
+                    title="用工企业确认",
+                    title_en="Employer confirmation",
+                    role="employer_contact",
+                    route_field="employer_filing_id",
+                    due_hours=2,
+                ),
+            )
+        ),
+        Stage(
+            steps=(
+                Step(
+                    id="village",
+                    title="村（社区）确认",
+                    title_en="Village confirmation",
+                    role="town_office",
+                    route_field="lodging_town",
+                    due_hours=2,
+                ),
+            ),
+            documents=("docking_slip",),
+        ),
+        Stage(
+            # Both on arrival, in either order; the clock starts on the arrival date.
+            steps=(
+                Step(
+                    id="checkin_employer",
+                    title="企业到岗打卡",
+                    title_en="Employer check-in",
+                    role="employer_contact",
+                    route_field="employer_filing_id",
+                    due_hours=2,
+                    due_from_field="arrival_date",
+                ),
+                Step(
+                    id="checkin_village",
+                    title="村社报到打卡",
+                    title_en="Village check-in",
+                    role="town_office",
+                    route_field="lodging_town",
+                    due_hours=2,
+                    due_from_field="arrival_date",
+                ),
+            ),
+            documents=("pass",),
+        ),
+    )
+)
+
+SPEC = FormSpec(
+    id="worker-return",
+    title="人员返婺登记",
+    title_en="Returning worker registration",
+    model=WorkerReturn,
+    workflow=WORKFLOW,
+    unique_field="id_number",  # one open filing per person
+    town_field="lodging_town",
+    applicant_field="name",
+    applicant_email_field="email",
+    applicant_phone_field="phone",
+    personal_fields=("name", "id_number", "phone", "email", "lodging_address"),
+    documents={
+        "docking_slip": ("电子返婺对接单", "Electronic return docking slip"),
+        "pass": ("一体通行证", "Unified pass"),
+    },
+    references={
+        "employer_filing_id": Reference(
+            form="enterprise-resumption",
+            status="approved",
+            message_zh="用工企业须已通过复工备案",
+            message_en="The employer must have an approved work-resumption filing",
+        )
+    },
+    holder_is_person=True,
+)
