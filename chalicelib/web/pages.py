@@ -14,12 +14,23 @@ from chalicelib.web.responses import html_response
 def _env() -> Any:
     import jinja2
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("chalicelib", "templates"),
         autoescape=jinja2.select_autoescape(default=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["china_time"] = _china_time
+    return env
+
+
+def _china_time(iso: str) -> str:
+    """An ISO timestamp as people in Jinhua read it."""
+    from datetime import datetime
+
+    from chalicelib.ids import china_time
+
+    return china_time(datetime.fromisoformat(iso))
 
 
 def render(template: str, status: int = 200, **context: Any) -> Any:

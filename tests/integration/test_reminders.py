@@ -76,3 +76,25 @@ def test_two_sweeps_at_once_remind_once(stack: Stack) -> None:
         t.join()
     assert sum(r.reminded for r in results) == 2  # one per filing, whichever sweep took it
     assert len(late_messages(stack, "催办")) == 2 * 2  # email + SMS each
+
+
+def test_a_check_in_is_late_only_two_hours_into_the_arrival_day(stack: Stack) -> None:
+    from datetime import datetime, time
+
+    from chalicelib.ids import CHINA
+    from tests.integration.test_worker_lifecycle import WORKERS, TODAY, approved_employer, worker
+
+    employer = approved_employer(stack)
+    arrival = TODAY + timedelta(days=3)
+    body = worker(employer, arrival_date=arrival.isoformat())
+    filing_id = json.loads(stack.post_json(WORKERS, body).body)["filing_id"]
+    stack.pump()
+    for step in ("employer", "village"):
+        assert stack.decide(stack.link(step, filing_id), "approve").status_code == 200
+        stack.pump()
+    # the check-ins opened today, but their clock starts at 08:00 on the arrival day
+    morning = datetime.combine(arrival, time(8), tzinfo=CHINA)
+    assert Task.get(filing_id, "checkin_village").due_at == morning + timedelta(hours=2)
+    assert reminders.sweep(morning + timedelta(hours=1)).reminded == 0
+    assert reminders.sweep(morning + timedelta(hours=2, minutes=1)).reminded == 2
+    assert reminders.sweep(morning + timedelta(hours=4, minutes=1)).escalated == 2

@@ -216,3 +216,22 @@ def test_a_pass_expires_after_its_days(stack: Stack) -> None:
         stack.pump()
     code = Filing.get(filing_id).document_codes()["pass"]
     assert verify(stack, code)["status"] == "expired"
+
+
+def test_staff_revoke_from_the_command_line(stack: Stack) -> None:
+    from click.testing import CliRunner
+
+    from chalicelib import cli
+
+    employer = approved_employer(stack)
+    certificate = Filing.get(employer).document_codes()["certificate"]
+    result = CliRunner().invoke(
+        cli.main, ["revoke", employer, "--reason", "停产整顿", "--by", "婺城区三服务办"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "revoked" in result.output
+    assert verify(stack, certificate)["status"] == "revoked"
+    # a second revocation, or one without a reason, is refused with a clear message
+    again = CliRunner().invoke(cli.main, ["revoke", employer, "--reason", "x", "--by", "y"])
+    assert again.exit_code != 0 and "FilingClosed" in again.output
+    assert CliRunner().invoke(cli.main, ["revoke", employer, "--by", "y"]).exit_code != 0
