@@ -4,12 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
 
-.PHONY: run test test-unit test-integration test-e2e system-deps lint venv clean
+.PHONY: run test test-unit test-integration test-e2e system-deps lint venv clean package resources
 
 run: $(STAMP)  ## the embedded stack: moto, the app on :8000, the event poller
 	$(PY) -m chalicelib.local
 
-test: $(STAMP) system-deps  ## every test: unit, integration (moto), e2e (the stack over HTTP)
+test: $(STAMP) system-deps lint  ## lint, then every test: unit, integration, deploy, e2e
 	$(PY) -m pytest
 
 test-unit: $(STAMP)
@@ -21,9 +21,10 @@ test-integration: $(STAMP)
 test-e2e: $(STAMP) system-deps
 	$(PY) -m pytest tests/e2e
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff (lint and format) and mypy on chalicelib/
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy chalicelib
 
 venv: $(STAMP)
 
@@ -33,6 +34,25 @@ $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $@
+
+# The prod stage as a CloudFormation package (docs/DEPLOY.md): sam.json, the template
+# with .chalice/resources.json merged in, and deployment.zip, without what the Lambda
+# runtime provides (scripts/slim_bundle.py). Chalice builds for this Python's version.
+PACKAGE_DIR ?= build/package
+
+package: $(STAMP)  ## sam.json and deployment.zip of the prod stage in PACKAGE_DIR
+	@$(PY) -m chalicelib.resources | cmp -s - .chalice/resources.json || \
+		{ echo ".chalice/resources.json is not what chalicelib/resources.py makes: make resources"; exit 1; }
+	rm -rf $(PACKAGE_DIR)
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(VENV)/bin/chalice package \
+		--stage prod --merge-template .chalice/resources.json $(PACKAGE_DIR)
+	$(PY) scripts/slim_bundle.py $(PACKAGE_DIR)/deployment.zip
+	@# Chalice caches a zip per version of the code: keep the newest three
+	@ls -1t .chalice/deployments/*.zip 2>/dev/null | tail -n +4 | xargs -r rm -f
+
+resources: $(STAMP)  ## write .chalice/resources.json from chalicelib/resources.py
+	$(PY) -m chalicelib.resources > .chalice/resources.json.new
+	mv .chalice/resources.json.new .chalice/resources.json
 
 system-deps:  ## the Debian packages of the PDF and browser tests
 	@bash scripts/system-deps.sh

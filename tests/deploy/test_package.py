@@ -1,0 +1,348 @@
+"""`make package`: the prod stage as a CloudFormation package that cfn-lint passes,
+whose template holds the whole stack and whose zip is what Lambda's Python runs.
+
+Building the zip downloads the Lambda platform's wheels (PyPI, or pip's cache): about
+a minute, once per run of this module.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chalicelib import resources
+from chalicelib.models import DEPLOYED_MODELS
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+RUNTIME = f"python3.{sys.version_info.minor}"  # Chalice builds for the Python it runs on
+ABI = f"cp3{sys.version_info.minor}"
+sys.path.insert(0, str(PROJECT_DIR / "scripts"))
+import slim_bundle  # noqa: E402
+
+
+class Package:
+    def __init__(self, directory: Path, seconds: float) -> None:
+        self.directory = directory
+        self.seconds = seconds
+        self.template: dict[str, Any] = json.loads((directory / "sam.json").read_text())
+        self.zip = directory / "deployment.zip"
+        with zipfile.ZipFile(self.zip) as bundle:
+            self.names = bundle.namelist()
+
+    def of_type(self, kind: str) -> dict[str, dict[str, Any]]:
+        return {k: r for k, r in self.template["Resources"].items() if r["Type"] == kind}
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Package:
+    out = tmp_path_factory.mktemp("package") / "prod"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env["AWS_DEFAULT_REGION"] = "us-east-1"
+    started = time.monotonic()
+    built = subprocess.run(
+        ["make", "--no-print-directory", "package", f"PACKAGE_DIR={out}"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    return Package(out, time.monotonic() - started)
+
+
+def test_make_package_leaves_the_template_and_the_zip(package: Package) -> None:
+    assert sorted(p.name for p in package.directory.iterdir()) == ["deployment.zip", "sam.json"]
+    print(f"make package: {package.seconds:.0f} s, zip {package.zip.stat().st_size / 1e6:.1f} MB")
+
+
+def cfn_lint(template: Path) -> tuple[int, str]:
+    linted = subprocess.run(
+        [str(VENV_BIN / "cfn-lint"), str(template)],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return linted.returncode, linted.stdout + linted.stderr
+
+
+def test_cfn_lint_finds_nothing(package: Package) -> None:
+    assert cfn_lint(package.directory / "sam.json") == (0, "")
+
+
+def test_the_dev_stages_resources_template_lints_clean(tmp_path: Path) -> None:
+    # GIVEN the resources alone, for `chalice deploy --stage dev` (docs/DEPLOY.md)
+    template = resources.resources_template("dev")
+    path = tmp_path / "dev-resources.json"
+    path.write_text(resources.render(template))
+    assert cfn_lint(path) == (0, "")
+    # THEN named as the dev stage's functions will look for them
+    env = resources.stage_environment("dev")
+    defined = template["Resources"]
+    assert defined["DocumentsBucket"]["Properties"]["BucketName"] == env["DOCUMENTS_BUCKET"]
+    assert defined["FilingsTable"]["Properties"]["TableName"] == f"{env['TABLE_PREFIX']}filings"
+
+
+def test_the_template_holds_the_stack(package: Package) -> None:
+    merged = resources.merge_template("prod")
+    for logical_id, resource in merged["Resources"].items():
+        # every resource of the merge template is in, as defined (Chalice's functions merged)
+        if "Type" in resource:
+            assert package.template["Resources"][logical_id] == resource, logical_id
+    tables = package.of_type("AWS::DynamoDB::Table")
+    assert len(tables) == len(DEPLOYED_MODELS) and not any(
+        "outbox" in t["Properties"]["TableName"] for t in tables.values()
+    )
+    bucket = package.of_type("AWS::S3::Bucket")["DocumentsBucket"]["Properties"]
+    assert bucket["BucketName"] == {"Fn::Sub": "jiafuwu-prod-documents-${AWS::AccountId}"}
+    assert {"PublicAccessBlockConfiguration", "BucketEncryption", "VersioningConfiguration"} <= set(
+        bucket
+    )
+    assert bucket["LifecycleConfiguration"]["Rules"][0]["ExpirationInDays"] > 0
+    assert len(bucket["NotificationConfiguration"]["QueueConfigurations"]) == 3
+    queue = package.template["Resources"]["EventsQueue"]["Properties"]
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {
+        "Fn::GetAtt": ["DeadLetterQueue", "Arn"]
+    }
+    alarm = package.template["Resources"]["DeadLetterQueueAlarm"]["Properties"]
+    assert alarm["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["DeadLetterQueue", "QueueName"]}
+    assert "EventsQueuePolicy" in package.template["Resources"]
+
+
+def test_the_functions_run_this_python_on_the_stacks_resources(package: Package) -> None:
+    functions = package.of_type("AWS::Serverless::Function")
+    assert set(functions) == set(resources.chalice_functions()[0])
+    assert {"APIHandler", "OnEvent", "RemindLateSteps"} <= set(functions)
+    for name, function in functions.items():
+        props = function["Properties"]
+        # the runtime the zip's compiled wheels are built for: Chalice takes this Python's
+        assert props["Runtime"] == RUNTIME and props["Architectures"] == ["x86_64"], name
+        variables = props["Environment"]["Variables"]
+        assert variables["DOCUMENTS_BUCKET"] == {"Ref": "DocumentsBucket"}, name
+        assert variables["PUBLIC_BASE_URL"] == {"Ref": "PublicBaseUrl"}, name
+        assert variables["TABLE_PREFIX"] == "jiafuwu-prod-"
+        assert f"{name}LogGroup" in package.template["Resources"]
+    # the SQS trigger names the queue the template defines, and waits for it
+    on_event = functions["OnEvent"]
+    assert on_event["DependsOn"] == ["EventsQueue"]
+    (source,) = on_event["Properties"]["Events"].values()
+    assert source["Type"] == "SQS"
+    assert source["Properties"]["Queue"]["Fn::Sub"].endswith(
+        ":" + package.template["Resources"]["EventsQueue"]["Properties"]["QueueName"]
+    )
+
+
+def test_every_role_carries_the_written_policy_and_nothing_else(package: Package) -> None:
+    written = json.loads((PROJECT_DIR / ".chalice" / "policy-prod.json").read_text())
+    roles = package.of_type("AWS::IAM::Role")
+    # Chalice gives each function its own role when the policy is written
+    assert len(roles) == len(package.of_type("AWS::Serverless::Function"))
+    for name, role in roles.items():
+        (policy,) = role["Properties"]["Policies"]
+        assert policy["PolicyDocument"] == written, name
+        assert "ManagedPolicyArns" not in role["Properties"], name
+
+
+def test_the_zip_leaves_boto3_and_botocore_to_the_runtime(package: Package) -> None:
+    top = {name.split("/")[0] for name in package.names}
+    for gone in ("boto3", "botocore", "s3transfer", "urllib3", "dateutil", "jmespath"):
+        assert gone not in top
+        assert not any(t.lower().startswith(f"{gone}-") for t in top), gone
+    assert not any("__pycache__" in name for name in package.names)
+    # what the app needs is in
+    assert {"app.py", "chalice", "chalicelib", "pynamodb", "pydantic", "reportlab"} <= top
+
+
+def test_the_zip_carries_the_lambda_platforms_compiled_wheels(package: Package) -> None:
+    with zipfile.ZipFile(package.zip) as bundle:
+        (wheel,) = [
+            n for n in package.names if n.startswith("pydantic_core-") and n.endswith("/WHEEL")
+        ]
+        tags = [
+            line.split(": ")[1]
+            for line in bundle.read(wheel).decode().splitlines()
+            if line.startswith("Tag:")
+        ]
+    assert tags and all(
+        t.startswith(f"{ABI}-{ABI}-manylinux") and t.endswith("x86_64") for t in tags
+    )
+    binary = f"pydantic_core/_pydantic_core.cpython-{ABI[2:]}-x86_64-linux-gnu"
+    assert any(n.startswith(binary) for n in package.names)
+
+
+IMPORT_CHECK = r"""
+import importlib, json, pkgutil, sys
+bundle, runtime, requirements = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+sys.path[:0] = [bundle, runtime]
+import app
+import chalicelib
+# Every module imports, but those that need a development tool (the staff's command
+# line, the local stack): they are never imported by the functions.
+tools = {}
+for module in pkgutil.walk_packages(chalicelib.__path__, "chalicelib."):
+    try:
+        importlib.import_module(module.name)
+    except ModuleNotFoundError as missing:
+        top = (missing.name or "").split(".")[0]
+        if top.lower().replace("_", "-") in requirements:
+            raise  # a requirement of the bundle, missing from the zip
+        tools[module.name] = top
+import botocore, pydantic_core, pynamodb, reportlab, PIL.Image, segno
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+PIL.Image.new("L", (4, 4))
+segno.make("https://example.cn/verify/X")
+where = {m.__name__: m.__file__ for m in (botocore, pydantic_core, pynamodb, reportlab, PIL)}
+event = {
+    "resource": "/api/forms", "path": "/api/forms", "httpMethod": "GET",
+    "headers": {"Accept": "application/json"}, "multiValueHeaders": {},
+    "queryStringParameters": None, "multiValueQueryStringParameters": None,
+    "pathParameters": None, "stageVariables": None, "body": None, "isBase64Encoded": False,
+    "requestContext": {"resourcePath": "/api/forms", "httpMethod": "GET", "stage": "api",
+                       "identity": {"sourceIp": "192.0.2.1"}},
+}
+answer = app.app(event, None)
+test_event = {"Records": [{
+    "messageId": "1", "receiptHandle": "r", "body": json.dumps({"Event": "s3:TestEvent"}),
+    "attributes": {}, "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
+    "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:jiafuwu-events", "awsRegion": "us-east-1",
+}]}
+app.on_event(test_event, None)  # the S3 -> SQS handler: the bucket's test event, ignored
+print(json.dumps({"where": where, "status": answer["statusCode"], "tools": tools,
+                  "forms": [f["id"] for f in json.loads(answer["body"])]}))
+"""
+
+
+def test_the_packaged_app_imports_and_answers_with_the_runtimes_boto3(
+    package: Package, tmp_path: Path
+) -> None:
+    # GIVEN the zip unpacked, and a stand-in for the runtime: the venv's boto3 and its kin
+    bundle = tmp_path / "task"
+    with zipfile.ZipFile(package.zip) as z:
+        z.extractall(bundle)
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    import boto3
+    import botocore
+    import dateutil
+    import jmespath
+    import s3transfer
+    import six
+    import urllib3
+
+    for module in (boto3, botocore, s3transfer, jmespath, dateutil, urllib3):
+        source = Path(module.__file__).parent  # type: ignore[arg-type]
+        (runtime / source.name).symlink_to(source)
+    (runtime / "six.py").symlink_to(six.__file__)  # type: ignore[arg-type]
+    # WHEN a bare interpreter (no site-packages) imports the app from it and calls it
+    requirements = json.dumps(
+        [
+            re.split(r"[=<>!~\[; ]", line.strip())[0].lower().replace("_", "-")
+            for line in (PROJECT_DIR / "requirements.txt").read_text().splitlines()
+            if line.strip() and not line.startswith("#")
+        ]
+    )
+    env = {
+        "PATH": os.environ["PATH"],
+        "STAGE": "prod",
+        "SIGNING_KEYS": "k",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    ran = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", IMPORT_CHECK, str(bundle), str(runtime), requirements],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert ran.returncode == 0, ran.stderr
+    result = json.loads(ran.stdout.strip().splitlines()[-1])
+    # THEN every module imports, the compiled ones from the zip, botocore from the runtime
+    assert result["where"]["botocore"].startswith(str(runtime))
+    for name in ("pydantic_core", "pynamodb", "reportlab", "PIL"):
+        assert result["where"][name].startswith(str(bundle)), name
+    # AND only modules for development tools stay unimported (their tool is not bundled)
+    print("development-only modules in the zip:", result["tools"])
+    assert set(result["tools"].values()).isdisjoint({"pydantic", "pynamodb", "reportlab"})
+    # AND the API answers: the form catalogue, its JSON Schemas built by pydantic-core
+    assert result["status"] == 200
+    assert "enterprise-resumption" in result["forms"]
+
+
+# --- the zip's slimming, on a zip made for the purpose ---
+
+
+def _dist(
+    bundle: zipfile.ZipFile, name: str, version: str, files: list[str], requires: list[str]
+) -> None:
+    info = f"{name.replace('-', '_')}-{version}.dist-info"
+    metadata = "\n".join(
+        [f"Name: {name}", f"Version: {version}", *(f"Requires-Dist: {r}" for r in requires)]
+    )
+    bundle.writestr(f"{info}/METADATA", metadata + "\n")
+    for f in files:
+        bundle.writestr(f, "x")
+    record = [*files, f"{info}/METADATA", f"{info}/RECORD"]
+    bundle.writestr(f"{info}/RECORD", "".join(f"{f},,\n" for f in record))
+
+
+def test_slimming_removes_the_runtimes_packages_unless_something_kept_needs_them(
+    tmp_path: Path,
+) -> None:
+    # GIVEN pynamodb (-> botocore -> urllib3, jmespath) and a package of ours needing urllib3
+    path = tmp_path / "deployment.zip"
+    with zipfile.ZipFile(path, "w") as bundle:
+        _dist(bundle, "pynamodb", "6.1.0", ["pynamodb/__init__.py"], ["botocore>=1.12"])
+        _dist(
+            bundle,
+            "botocore",
+            "1.44.8",
+            ["botocore/__init__.py", "botocore/data/x.json"],
+            ["jmespath<2,>=0.7", "urllib3>=1.25.4", 'awscrt==0.1; extra == "crt"'],
+        )
+        _dist(bundle, "jmespath", "1.1.0", ["jmespath/__init__.py"], [])
+        _dist(bundle, "urllib3", "2.8.0", ["urllib3/__init__.py"], [])
+        _dist(
+            bundle,
+            "needs-urllib3",
+            "1.0",
+            ["needs_urllib3.py"],
+            ["urllib3 ; python_version >= '3'"],
+        )
+        bundle.writestr("app.py", "import pynamodb")
+        bundle.writestr("chalicelib/__pycache__/x.cpython-311.pyc", b"\0")
+    # WHEN slimmed
+    removed, before, after = slim_bundle.slim(path)
+    # THEN botocore and jmespath are gone, urllib3 stays (needed), pynamodb and the app stay
+    assert removed == ["botocore", "jmespath"]
+    with zipfile.ZipFile(path) as bundle:
+        left = set(bundle.namelist())
+        assert bundle.testzip() is None
+    assert not any(n.startswith(("botocore", "jmespath")) for n in left)
+    assert {"app.py", "pynamodb/__init__.py", "urllib3/__init__.py", "needs_urllib3.py"} <= left
+    assert not any("__pycache__" in n for n in left)
+    assert after < before
+
+
+def test_slimming_a_zip_without_botocore_changes_nothing_but_bytecode(tmp_path: Path) -> None:
+    path = tmp_path / "deployment.zip"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as bundle:
+        _dist(bundle, "urllib3", "2.8.0", ["urllib3/__init__.py"], [])
+        bundle.writestr("app.py", "")
+    path.write_bytes(buffer.getvalue())
+    assert slim_bundle.slim(path)[0] == []  # urllib3 alone: nothing says Lambda's will do
