@@ -216,7 +216,8 @@ class LocalStack:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    for noisy in ("werkzeug", "botocore", "pynamodb"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     stack = LocalStack(int(os.environ.get("PORT", "8000")), int(os.environ.get("AWS_PORT", "5000")))
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
