@@ -19,7 +19,6 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import audit, directory, links, notify, stats, storage
-from chalicelib.documents import content as doc_content
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.forms import FormSpec, get_form
 from chalicelib.ids import CHINA, new_document_code, utcnow
@@ -246,6 +245,7 @@ class _transaction:
 def ensure_document(spec: FormSpec, filing: Filing, kind: str) -> str:
     """Issue a document once: claim its code on the filing, render, store, record."""
     code = filing.document_codes().get(kind)
+    claimed = False  # a code this delivery drew and stored: no delivery can have issued it
     if not code:
         code = new_document_code()
         try:
@@ -253,16 +253,19 @@ def ensure_document(spec: FormSpec, filing: Filing, kind: str) -> str:
                 actions=[Filing.documents[kind].set(code)],
                 condition=Filing.documents[kind].does_not_exist(),
             )
+            claimed = True
         except UpdateError as exc:
             if exc.cause_response_code != "ConditionalCheckFailedException":
                 raise
             filing.refresh(consistent_read=True)
             code = filing.document_codes()[kind]
-    try:
-        Document.get(code, consistent_read=True)
-        return str(code)  # rendered by an earlier delivery
-    except Document.DoesNotExist:
-        pass
+    if not claimed:
+        try:
+            Document.get(code, consistent_read=True)
+            return str(code)  # rendered by an earlier delivery
+        except Document.DoesNotExist:
+            pass
+    from chalicelib.documents import content as doc_content  # with render: only on issue
     from chalicelib.documents.render import render_pdf
 
     issued = doc_content.build(spec, filing, kind, code)
@@ -315,13 +318,7 @@ def notify_open_tasks(spec: FormSpec, filing: Filing) -> None:
             f"A {spec.title_en} awaits your decision ({step.title_en}): {url}"
         )
         sms = f"【婺城家服务】{spec.title}{filing.slip_no}待您审核，{ttl}小时内有效：{url}"
-        messages = [
-            notify.Message("email", e, subject, text, (url,), filing.filing_id, task.step)
-            for e in contact.emails
-        ] + [
-            notify.Message("sms", p, subject, sms, (url,), filing.filing_id, task.step)
-            for p in contact.phones
-        ]
+        messages = notify.to_contact(contact, subject, text, sms, url, filing.filing_id, task.step)
         notify.send_once(f"approver:{task.step}:{task.link_gen}", messages)
 
 

@@ -17,7 +17,7 @@ from pynamodb.exceptions import PutError
 
 from chalicelib import aws
 from chalicelib.ids import utcnow
-from chalicelib.models import OutboxMessage, Unique, bind_models
+from chalicelib.models import Contact, OutboxMessage, Unique, bind_models
 from chalicelib.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,17 @@ class Message:
     links: tuple[str, ...]
     filing_id: str
     step: str | None = None  # set where the message asks for a decision
+
+
+def to_contact(
+    contact: Contact, subject: str, text: str, sms: str, url: str, filing_id: str, step: str
+) -> list[Message]:
+    """A decision asked of a directory contact: an email to each address, an SMS to each
+    phone, each carrying the step's link."""
+    return [
+        Message("email", address, subject, text, (url,), filing_id, step)
+        for address in contact.emails
+    ] + [Message("sms", phone, subject, sms, (url,), filing_id, step) for phone in contact.phones]
 
 
 def send_once(purpose: str, messages: list[Message]) -> int:

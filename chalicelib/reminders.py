@@ -98,11 +98,5 @@ def _alert(task: Task, *, escalate: bool) -> None:
         )
         purpose = f"reminder:{task.step}:{task.link_gen}"
     sms = f"{subject}，请尽快处理：{url}"
-    messages = [
-        notify.Message("email", e, subject, text, (url,), filing.filing_id, task.step)
-        for e in contact.emails
-    ] + [
-        notify.Message("sms", p, subject, sms, (url,), filing.filing_id, task.step)
-        for p in contact.phones
-    ]
+    messages = notify.to_contact(contact, subject, text, sms, url, filing.filing_id, task.step)
     notify.send_once(purpose, messages)
