@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
 
-.PHONY: run test test-unit test-integration test-e2e system-deps lint venv clean package resources
+.PHONY: run test test-unit test-integration test-e2e system-deps lint venv clean package resources screenshots bench
 
 run: $(STAMP)  ## the embedded stack: moto, the app on :8000, the event poller
 	$(PY) -m chalicelib.local
@@ -20,6 +20,9 @@ test-integration: $(STAMP)
 
 test-e2e: $(STAMP) system-deps
 	$(PY) -m pytest tests/e2e
+
+screenshots: $(STAMP) system-deps  ## every page, phone (360 px) and desktop, to docs/screenshots/
+	$(PY) scripts/screenshots.py docs/screenshots
 
 lint: $(STAMP)  ## ruff (lint and format) and mypy on chalicelib/
 	$(VENV)/bin/ruff check .
@@ -53,6 +56,24 @@ package: $(STAMP)  ## sam.json and deployment.zip of the prod stage in PACKAGE_D
 resources: $(STAMP)  ## write .chalice/resources.json from chalicelib/resources.py
 	$(PY) -m chalicelib.resources > .chalice/resources.json.new
 	mv .chalice/resources.json.new .chalice/resources.json
+
+# benchmarks/REPORT.md, every figure against its floor or its peer (benchmarks/*.py).
+# BENCH_SCALE (0.1) is the share of the district's month it replays; 1 for all of it.
+BENCH_STAMP := $(VENV)/.bench-$(shell cat benchmarks/requirements.txt | sha256sum | cut -c1-12)
+BENCH_ACCEL := build/bench/rl_accel/.installed
+
+bench: $(STAMP) $(BENCH_STAMP) $(BENCH_ACCEL)  ## measure, and write benchmarks/REPORT.md
+	$(PY) -m benchmarks
+
+$(BENCH_STAMP): benchmarks/requirements.txt
+	@bash benchmarks/system-deps.sh || echo "(WeasyPrint, the documents' peer, may not run)"
+	$(PY) -m pip install --quiet --disable-pip-version-check -r benchmarks/requirements.txt
+	rm -f $(VENV)/.bench-* && touch $@
+
+$(BENCH_ACCEL): benchmarks/requirements-accel.txt  # beside the venv: the bundle has it not
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade \
+		--target $(@D) -r benchmarks/requirements-accel.txt
+	touch $@
 
 system-deps:  ## the Debian packages of the PDF and browser tests
 	@bash scripts/system-deps.sh

@@ -6,12 +6,12 @@ from chalice import Chalice, Rate
 from chalice.app import CloudWatchEvent, SQSEvent
 
 from chalicelib.settings import EVENTS_QUEUE
-from chalicelib.web import api, approvals, dev, public, verification
+from chalicelib.web import api, approvals, dev, public, staff, verification
 
 app = Chalice(app_name="jiafuwu")
 # Roster uploads arrive as spreadsheets: API Gateway must pass them through as bytes.
 app.api.binary_types.append("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-for blueprint in (api.bp, public.bp, approvals.bp, verification.bp, dev.bp):
+for blueprint in (api.bp, public.bp, approvals.bp, verification.bp, dev.bp, staff.bp):
     app.register_blueprint(blueprint)
 
 

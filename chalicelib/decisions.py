@@ -28,8 +28,9 @@ class Approval:
     tasks: tuple[Task, ...]
 
 
-def open_link(token: str) -> Approval:
-    """Read-only: mail scanners open links, so this never writes."""
+def open_link(token: str, history: bool = True) -> Approval:
+    """Read-only: mail scanners open links, so this never writes. `history` (the
+    decisions so far) is for the page: deciding does without that query."""
     claim = links.read_approval_token(token)
     bind_models()
     try:
@@ -46,7 +47,7 @@ def open_link(token: str) -> Approval:
         filing=filing,
         task=task,
         contact=directory.find(task.role, task.scope),
-        tasks=tuple(Task.query(filing.filing_id)),
+        tasks=tuple(Task.query(filing.filing_id)) if history else (),
     )
 
 
@@ -70,7 +71,7 @@ class Decided:
 def decide(token: str, decision: str, comment: str, source_ip: str | None) -> Decided:
     """Consume the link with a conditional write: of two concurrent POSTs one wins,
     the other finds it used. The S3 record then moves the workflow on."""
-    approval = open_link(token)
+    approval = open_link(token, history=False)
     comment = comment.strip()[:500]
     if decision not in ("approve", "reject"):
         raise InvalidTransition(f"unknown decision {decision!r}")

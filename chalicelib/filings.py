@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
@@ -28,6 +27,9 @@ from chalicelib.forms import FormSpec, get_form
 from chalicelib.ids import new_filing_id, new_slip_no, utcnow
 from chalicelib.lifecycle import open_claim_key
 from chalicelib.models import Filing, Task, Unique, bind_models, connection
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 MAX_ATTEMPTS = 4
 
@@ -225,6 +227,7 @@ def status_view(filing: Filing) -> dict[str, Any]:
         "status": filing.status,
         "reason": filing.reason or None,
         "submitted_at": filing.created_at.isoformat(),
+        "started_on": filing.started_on,
         "steps": steps,
         "documents": documents,
     }
@@ -253,3 +256,35 @@ def revoke(filing_id: str, reason: str, actor: str) -> Filing:
     from chalicelib.workflow import revoke as revocation
 
     return end_filing(filing_id, lambda state: revocation(state, reason), actor, None)
+
+
+def report_start(
+    filing_id: str, token: str | None, started_on: str, source_ip: str | None
+) -> Filing:
+    """An approved enterprise reports its start of work (开工), once, through its
+    status link; the drive's figures count it in the same transaction."""
+    from datetime import date
+
+    from chalicelib import lifecycle
+    from chalicelib.errors import InvalidTransition
+
+    filing = get_for_applicant(filing_id, token)
+    if filing.form != stats.ENTERPRISE or filing.status != "approved":
+        raise InvalidTransition("only an approved enterprise filing reports its start")
+    try:
+        day = date.fromisoformat(started_on)
+    except ValueError:
+        raise ValidationFailed({"started_on": "日期格式应为YYYY-MM-DD"}) from None
+    above = bool(filing.data.get("above_scale"))
+    with lifecycle.transaction() as tx:
+        tx.update(
+            filing,
+            actions=[Filing.started_on.set(day.isoformat()), Filing.version.add(1)],
+            condition=(Filing.version == filing.version)
+            & (Filing.status == "approved")
+            & Filing.started_on.does_not_exist(),
+        )
+        stats.move(tx, stats.start_changes(filing.town, above))
+        tx.save(audit.entry(filing_id, "started", "applicant", source_ip))
+    filing.refresh(consistent_read=True)
+    return filing

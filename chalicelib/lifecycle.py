@@ -164,6 +164,13 @@ def apply(
                 )
         if new.status != filing.status:
             stats.move(tx, stats.status_change(filing.form, filing.town, filing.status, new.status))
+            started = bool(filing.started_on)
+            stats.move(
+                tx,
+                stats.approval_changes(
+                    filing.form, filing.town, filing.data, filing.status, new.status, started
+                ),
+            )
         if new.status in ENDED_UNAPPROVED and filing.unique_value:
             # The applicant may file again once this one has ended without approval.
             tx.delete(
@@ -225,6 +232,11 @@ def spec_value(filing: Filing, field: str) -> str | None:
     return str(value) if value is not None else None
 
 
+def transaction() -> _transaction:
+    """A transaction whose lost conditions and conflicts raise `Conflict`."""
+    return _transaction()
+
+
 class _transaction:
     """A TransactWrite whose lost conditions and conflicts become `Conflict`."""
 
@@ -271,7 +283,7 @@ def ensure_document(spec: FormSpec, filing: Filing, kind: str) -> str:
     issued = doc_content.build(spec, filing, kind, code)
     key = storage.document_key(filing.filing_id, kind, code)
     storage.put_pdf(key, render_pdf(issued.content))
-    Document(
+    document = Document(
         code=code,
         filing_id=filing.filing_id,
         kind=kind,
@@ -281,7 +293,11 @@ def ensure_document(spec: FormSpec, filing: Filing, kind: str) -> str:
         depends_on=issued.depends_on,
         s3_key=key,
         issued_at=utcnow(),
-    ).save()
+    )
+    # Recorded once with its count: a concurrent delivery that rendered it too loses here.
+    with contextlib.suppress(Conflict), _transaction() as tx:
+        tx.save(document, condition=Document.code.does_not_exist())
+        stats.move(tx, {stats.documents_counter(kind, filing.town): 1})
     return str(code)
 
 
@@ -363,3 +379,22 @@ def _tell_applicant(
             notify.Message("sms", notify.to_phone(phone), subject, sms, (url,), filing.filing_id)
         )
     notify.send_once(purpose, messages)
+
+
+def reissue_link(filing_id: str, step: str, actor: str) -> int:
+    """A new link for an open step (the old one expired, or went to the wrong person):
+    the step's link generation moves on, so every earlier link answers 410, and the
+    step's approvers are sent the new one. Returns the new generation."""
+    from chalicelib.errors import StepNotOpen
+
+    filing = load(filing_id)
+    if filing is None:
+        raise NotFound(filing_id)
+    try:
+        task = Task.get(filing_id, step, consistent_read=True)
+        task.update(actions=[Task.link_gen.add(1)], condition=Task.status == "open")
+    except (Task.DoesNotExist, UpdateError) as exc:
+        raise StepNotOpen(f"{filing_id}/{step}") from exc
+    audit.entry(filing_id, f"reissue:{step}", actor, None).save()
+    notify_open_tasks(get_form(filing.form), filing)
+    return int(task.link_gen)

@@ -198,6 +198,13 @@ class LocalStack:
         if self._moto:
             self._moto.stop()
 
+    def _district_dashboard(self) -> str:
+        from chalicelib import staff
+        from chalicelib.directory import DISTRICT_OFFICE
+        from chalicelib.settings import get_settings
+
+        return staff.dashboard_url(DISTRICT_OFFICE, get_settings().district_scope)
+
     def banner(self) -> str:
         return "\n".join(
             [
@@ -207,6 +214,7 @@ class LocalStack:
                 f"  Enterprise filing:   {self.base_url}/forms/enterprise-resumption",
                 f"  Dev outbox (消息):   {self.base_url}/dev/outbox",
                 f"  API catalogue:       {self.base_url}/api/forms",
+                f"  Staff dashboard:     {self._district_dashboard()}",
                 f"  AWS emulator:        http://127.0.0.1:{self.aws_port}",
                 "Press Ctrl-C to stop.",
                 "",

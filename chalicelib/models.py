@@ -54,6 +54,7 @@ class Filing(Model):
     unique_value = UnicodeAttribute(null=True)  # e.g. the USCC whose open-filing claim this holds
     data = JSONAttribute()
     documents = MapAttribute[str, Any](default=dict)  # kind -> verification code
+    started_on = UnicodeAttribute(null=True)  # an approved enterprise's start of work (开工)
     version = NumberAttribute(default=0)  # optimistic lock of every transition
     queue_key = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
-
-import pydantic
-from pydantic.fields import FieldInfo
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import UnknownForm, ValidationFailed
-from chalicelib.forms.fields import body_message, messages
 from chalicelib.workflow import Workflow
+
+if TYPE_CHECKING:
+    # pydantic (and, through the field types, stdnum and email-validator) loads with the
+    # catalogue's first use, not with the app: a cold start that serves no form skips it.
+    import pydantic
+    from pydantic.fields import FieldInfo
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,10 @@ class FormSpec:
 
     def validate(self, data: object, lang: str = "zh") -> pydantic.BaseModel:
         """The filing's data as the model, or ValidationFailed naming every bad field."""
+        import pydantic
+
+        from chalicelib.forms.fields import body_message, messages
+
         if not isinstance(data, dict):
             raise ValidationFailed(body_message(lang))
         try:

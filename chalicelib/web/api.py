@@ -130,3 +130,26 @@ def roster(name: str) -> Response:
     except DomainError as exc:
         return json_error(exc)
     return json_response({"rows": len(filed), "filings": [asdict(f) for f in filed]}, 201)
+
+
+@bp.route("/api/filings/{name}/started", methods=["POST"], content_types=ANY_BODY)
+@api_errors
+def report_start(name: str) -> Response:
+    """Approved enterprise filing `name` reports its start of work (开工):
+    `{"started_on": "YYYY-MM-DD"}`, today in China when absent; 409 when reported already."""
+    from chalicelib.web.public import china_today
+
+    request = bp.current_request
+    try:
+        posted = json.loads(body(request) or b"{}")
+    except ValueError:
+        posted = None
+    if not isinstance(posted, dict):
+        raise ValidationFailed({"_body": "请求内容应为JSON对象"})
+    filing = filings.report_start(
+        name,
+        query(request, "token"),
+        str(posted.get("started_on") or china_today()),
+        source_ip(request),
+    )
+    return json_response(filings.status_view(filing))

@@ -73,7 +73,8 @@ def _page(
 ) -> Response:
     spec = approval.spec
     labels = spec.labels(lang_of(bp.current_request))
-    rows = [(labels.get(k, k), _show(v)) for k, v in approval.filing.data.items()]
+    personal = set(spec.personal_fields)
+    rows = [(labels.get(k, k), _show(v), k in personal) for k, v in approval.filing.data.items()]
     history = [
         (spec.workflow.step(t.step).title, t) for t in approval.tasks if t.status == "decided"
     ]

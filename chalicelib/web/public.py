@@ -8,7 +8,7 @@ from urllib.parse import parse_qs
 
 from chalice import Blueprint, Response
 
-from chalicelib import filings, links, storage
+from chalicelib import filings, links, slips, storage
 from chalicelib.errors import (
     DomainError,
     DuplicateOpenFiling,
@@ -26,7 +26,8 @@ FORM_BODY = ["application/x-www-form-urlencoded"]
 
 @bp.route("/", methods=["GET"])
 def home() -> Response:
-    return render("index.html", forms=all_forms(), lang=lang_of(bp.current_request))
+    lang = lang_of(bp.current_request)
+    return render("index.html", forms=all_forms(), lang=lang, switch_url=_switch("/", lang))
 
 
 @bp.route("/forms/{form}", methods=["GET"])
@@ -90,7 +91,13 @@ def _form(
         lang=lang,
         summary=[(f["name"], f["label"], errors[f["name"]]) for f in fields if f["name"] in errors],
         form_error=errors.get("_form") or errors.get("_body"),
+        switch_url=_switch(f"/forms/{spec.id}", lang),
     )
+
+
+def _switch(path: str, lang: str) -> str:
+    """The same page in the other language: Chinese is the default, English asks."""
+    return path if lang == "en" else f"{path}?lang=en"
 
 
 def _field(
@@ -158,14 +165,55 @@ def status_page(filing_id: str) -> Response:
         return render("message.html", 404, title="没有这件申请", text="请核对链接。")
     view = filings.status_view(filing)
     spec = get_form(filing.form)
+    lang = lang_of(request)
+    status_url = links.status_url(filing.filing_id)
+    steps = {step["id"]: step["status"] for step in view["steps"]}
     return render(
         "status.html",
         token=token,
         view=view,
         spec=spec,
-        lang=lang_of(request),
-        status_url=links.status_url(filing.filing_id),
+        lang=lang,
+        status_url=status_url,
+        switch_url=f"/filings/{filing.filing_id}?token={token}{'' if lang == 'en' else '&lang=en'}",
+        qr=slips.qr_svg(status_url, "本页链接的二维码" if lang != "en" else "QR code of this page"),
+        upcoming=slips.next_steps(spec, filing.filing_id, filing.status, steps),
+        today=china_today(),
     )
+
+
+def china_today() -> str:
+    from chalicelib.ids import CHINA, utcnow
+
+    return utcnow().astimezone(CHINA).date().isoformat()
+
+
+@bp.route("/filings/{filing_id}/started", methods=["POST"], content_types=FORM_BODY)
+def report_start(filing_id: str) -> Response:
+    """An approved enterprise reports its start of work from its status page."""
+    request = bp.current_request
+    posted = {k: v[-1] for k, v in parse_qs(body(request).decode("utf-8", "replace")).items()}
+    try:
+        filings.report_start(
+            filing_id,
+            query(request, "token"),
+            posted.get("started_on") or china_today(),
+            source_ip(request),
+        )
+    except Forbidden:
+        return render("message.html", 403, title="链接无效", text="进度链接不正确。")
+    except NotFound:
+        return render("message.html", 404, title="没有这件申请", text="请核对链接。")
+    except ValidationFailed:
+        return render("message.html", 400, title="日期不正确", text="开工日期格式应为YYYY-MM-DD。")
+    except DomainError:
+        return render(
+            "message.html",
+            409,
+            title="无法报告开工",
+            text="只有已通过备案的企业可以报告开工，且只需报告一次。",
+        )
+    return redirect(links.status_url(filing_id))
 
 
 @bp.route("/filings/{filing_id}/withdraw", methods=["POST"], content_types=FORM_BODY)

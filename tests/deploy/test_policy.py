@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
-from chalicelib import filings, links, reminders, resources, stats
+from chalicelib import filings, links, reminders, resources, staff, stats
 from chalicelib.models import Filing, Task
 from chalicelib.settings import EVENTS_QUEUE, get_settings
 from chalicelib.storage import DOCUMENTS, EVENT_PREFIXES
@@ -93,6 +93,18 @@ def a_filings_whole_life(stack: Stack) -> None:
     verified = stack.client.http.get(f"/verify/{code}", headers={"Accept": "application/json"})
     assert json.loads(verified.body)["status"] == "valid"
     stats.read([stats.filings_counter("enterprise-resumption", "白龙桥镇", "approved")])
+    # the enterprise reports its start of work through its status link
+    started = stack.client.http.post(
+        f"/api/filings/{first}/started?token={token_of(first)}",
+        headers={"Content-Type": "application/json"},
+        body=b"{}",
+    )
+    assert started.status_code == 200
+    # the district's staff dashboard (the counters, the pending queues) and an export
+    dashboard = f"/dashboard?token={staff.staff_token('district_office', '婺城区')}"
+    assert stack.client.http.get(dashboard).status_code == 200
+    export = dashboard.replace("/dashboard?", "/dashboard/exports/enterprise-resumption?")
+    assert stack.client.http.get(f"{export}&format=csv").status_code == 200
     # staff revoke the approval: the certificate no longer verifies
     filings.revoke(first, "复工条件不再具备", "district")
     stack.pump()
@@ -138,6 +150,7 @@ def test_the_policy_allows_every_call_of_a_filings_whole_life(stack: Stack) -> N
         "sns:Publish",
     } <= actions
     assert any("/index/alert-index" in r.resource for r in requests)
+    assert any("/index/queue-index" in r.resource for r in requests)
     # AND the prod policy allows each of those calls, and the runtime's own
     assert refused(policy, requests + runtime_requests()) == []
 

@@ -29,6 +29,15 @@ class RunningStack:
     base_url: str
     aws_url: str
     process: subprocess.Popen[str]
+    log: Path | None = None
+
+    def staff_link(self) -> str:
+        """The district's dashboard link, as `make run` prints it in its banner."""
+        assert self.log is not None
+        for line in self.log.read_text().splitlines():
+            if line.strip().startswith("Staff dashboard:"):
+                return line.split(":", 1)[1].strip()
+        raise AssertionError("the banner prints no staff dashboard link")
 
     def outbox(self) -> list[dict[str, object]]:
         answer = requests.get(f"{self.base_url}/dev/outbox", timeout=10)
@@ -53,7 +62,7 @@ def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningS
             stderr=subprocess.STDOUT,
             text=True,
         )
-    stack = RunningStack(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{aws_port}", process)
+    stack = RunningStack(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{aws_port}", process, log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -115,3 +115,22 @@ def test_two_concurrent_posts_of_one_link_record_one_decision(stack: Stack) -> N
     stack.pump()
     filing = Filing.get(filing_id)
     assert filing.step_status("town") in ("approved", "rejected")
+
+
+def test_a_reissued_link_works_and_every_earlier_one_is_gone(stack: Stack) -> None:
+    from click.testing import CliRunner
+
+    from chalicelib import cli
+
+    filing_id, old = open_filing(stack)
+    # WHEN the district office reissues the town's link (the old one expired, say)
+    result = CliRunner().invoke(cli.main, ["reissue", filing_id, "town", "--by", "区三服务办"])
+    assert result.exit_code == 0, result.output
+    # THEN the town's office is sent a new link, and the old one is superseded
+    new = stack.link("town", filing_id)
+    assert new != old
+    assert stack.client.http.get(old).status_code == 410
+    assert stack.decide(new, "approve").status_code == 200
+    # AND a decided step has no link to reissue
+    again = CliRunner().invoke(cli.main, ["reissue", filing_id, "town", "--by", "x"])
+    assert again.exit_code != 0 and "StepNotOpen" in again.output

@@ -1,0 +1,617 @@
+"""benchmarks/REPORT.md from the results of one `make bench` run."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from benchmarks import scale
+from benchmarks.bench_month import FULL_RUN, SEED
+
+MB = 1000 * 1000
+
+
+def _ok(value: float | None, target: float, at_most: bool = True) -> str:
+    if value is None:
+        return "—"
+    met = value <= target if at_most else value >= target
+    return f"{'≤' if at_most else '≥'} {target:g} {'✓' if met else '✗'}"
+
+
+def _r(value: float | None, digits: int = 2) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+TITLES = {
+    "imports": "Cold start",
+    "calls": "AWS calls per operation",
+    "handler": "Handler overhead",
+    "documents": "Documents",
+    "roster": "A charter's roster",
+    "month": "The district's month",
+    "bundle": "The bundle",
+}
+
+
+def _failed(name: str, results: dict[str, Any]) -> str | None:
+    result = results.get(name)
+    if result is None or "error" in result:
+        reason = (result or {}).get("error", "not run")
+        return f"## {TITLES[name]}\n\n_Not measured: {reason}_\n"
+    return None
+
+
+def render(results: dict[str, Any], meta: dict[str, Any]) -> str:
+    out = [HEADER.format(**meta), _machine(meta["machine"]), _key_table(results)]
+    sections = (
+        ("imports", _imports),
+        ("calls", _calls),
+        ("handler", _handler),
+        ("documents", _documents),
+        ("roster", _roster),
+        ("month", _month),
+        ("calls", _scale),
+        ("bundle", _bundle),
+    )
+    for name, section in sections:
+        failed = _failed(name, results)
+        if failed is None:
+            out.append(section(results))
+        elif section is not _scale:  # the scale on paper follows the calls: said once
+            out.append(failed)
+    out.append(CHANGES)
+    return "\n".join(out)
+
+
+HEADER = """# Benchmarks
+
+Written by `make bench` ({started}, {minutes:.1f} minutes). Each figure is a ratio against
+its floor or its peer, measured side by side in the same run: this machine is shared
+and noisy, so its absolute times alone prove nothing. Medians throughout; the code is in
+`benchmarks/`, one module per section.
+"""
+
+
+def _machine(m: dict[str, str]) -> str:
+    libs = ", ".join(
+        f"{k} {m[k]}"
+        for k in (
+            "chalice",
+            "boto3",
+            "botocore",
+            "pynamodb",
+            "pydantic",
+            "moto",
+            "reportlab",
+            "segno",
+            "weasyprint",
+        )
+    )
+    return (
+        f"**Machine:** {m['cpu']}, {m['cores']} cores (shared), Python {m['python']} on "
+        f"{m['platform']}; load average {m['load']} at the start.  \n**Libraries:** {libs}.\n"
+    )
+
+
+def _key_table(res: dict[str, Any]) -> str:
+    rows = [
+        "## Key figures",
+        "",
+        "| What | Measured | Floor or peer | Ratio | Target |",
+        "|---|---:|---:|---:|---|",
+    ]
+    imp = res.get("imports", {})
+    if "ratio" in imp:
+        ms, ratio = imp["median_ms"], imp["ratio"]
+        floor = f"`import boto3` {ms['boto3']:.0f} ms"
+        labels = {
+            "bundle": "Cold start, the bundle as packaged (no bytecode)",
+            "bundle_compiled": "Cold start, the bundle with its bytecode",
+            "source": "Cold start, `import app` from the source tree",
+            "source_compiled": "Cold start, the source tree compiled",
+        }
+        for key, label in labels.items():
+            if key in ratio:
+                rows.append(
+                    f"| {label} | {ms[key]:.0f} ms | {floor} | {ratio[key]:.2f} | "
+                    f"{_ok(ratio[key], 1.3)} |"
+                )
+    calls = res.get("calls", {})
+    if "enterprise" in calls:
+        sub = calls["enterprise"][0]
+        rows.append(
+            f"| AWS calls, a submission | {sub['total']} | {sub['minimum']} (one "
+            f"transaction, one S3 PUT) | {sub['total'] / sub['minimum']:.2f} | — |"
+        )
+        for form in ("enterprise", "worker"):
+            t = calls[f"{form}_total"]
+            rows.append(
+                f"| AWS calls, a whole {form} lifecycle | {t['total']} | {t['minimum']} "
+                f"(minimum) | {t['total'] / t['minimum']:.2f} | — |"
+            )
+            rows.append(
+                f"| Capacity, a whole {form} lifecycle | {t['wcu']:.0f} WCU, "
+                f"{t['rcu']:.1f} RCU | — | — | — |"
+            )
+    hd = res.get("handler", {})
+    if "ratio" in hd:
+        rows.append(
+            f"| Submission handler in process | {hd['handler_ms']:.2f} ms | bare calls "
+            f"{hd['floor_ms']:.2f} ms | {hd['ratio']:.2f} | {_ok(hd['ratio'], 1.5)} |"
+        )
+    ro = res.get("roster", {})
+    if "ratio" in ro:
+        rows.append(
+            f"| Roster of {ro['rows']} rows | {ro['upload_s']:.1f} s | bare calls "
+            f"{ro['floor_s']:.1f} s | {ro['ratio']:.2f} | — |"
+        )
+    docs = res.get("documents", {})
+    for kind in ("certificate", "pass"):
+        if kind in docs:
+            s = docs[kind]["seconds"]
+            rows.append(
+                f"| A {kind}, our renderer | {1 / s['ours']:.0f}/s | bare reportlab "
+                f"{1 / s['floor']:.0f}/s | {s['ours'] / s['floor']:.1f}× the floor's "
+                "time | — |"
+            )
+            if "weasyprint" in s:
+                speed = s["weasyprint"] / s["ours"]
+                rows.append(
+                    f"| A {kind}, against WeasyPrint | {1 / s['ours']:.0f}/s | "
+                    f"WeasyPrint {1 / s['weasyprint']:.1f}/s | {speed:.1f}× faster | "
+                    f"{_ok(speed, 10, at_most=False)} |"
+                )
+    mo = res.get("month", {})
+    if "issued" in mo:
+        rows.append(
+            f"| The month at scale {mo['scale']:g} ({mo['issued']} documents) | "
+            f"{mo['wall_s'] / 60:.1f} min, {mo['documents_per_s']:.1f} documents/s | — "
+            f"| {mo['calls_per_document']:.1f} calls, {mo['wcu_per_document']:.1f} WCU "
+            "a document | — |"
+        )
+    full = _full_month()
+    if full:
+        rows.append(
+            f"| The whole month ({full['issued']} documents, run {full['finished']}) | "
+            f"{full['wall_s'] / 60:.1f} min, {full['documents_per_s']:.1f} "
+            f"documents/s | — | {full['calls_per_document']:.1f} calls, "
+            f"{full['wcu_per_document']:.1f} WCU a document | — |"
+        )
+    bu = res.get("bundle", {})
+    if "zipped" in bu:
+        rows.append(
+            f"| The bundle, zipped / unzipped | {bu['zipped'] / MB:.1f} / "
+            f"{bu['unzipped'] / MB:.1f} MB | Lambda's 50 / 250 MB | "
+            f"{bu['zipped_share']:.2f} / {bu['unzipped_share']:.2f} | ≤ 1 ✓ |"
+        )
+    elif "not_packaged" in bu:
+        rows.append(f"| The bundle | not packaged: {bu['not_packaged']} | — | — | — |")
+    return "\n".join(rows) + "\n"
+
+
+def _full_month() -> dict[str, Any] | None:
+    if FULL_RUN.exists():
+        return dict(json.loads(FULL_RUN.read_text()))
+    return None
+
+
+def _imports(res: dict[str, Any]) -> str:
+    imp = res["imports"]
+    ms = imp["median_ms"]
+    lines = [
+        "## Cold start",
+        "",
+        f"`import app` and `import boto3`, each in {imp['runs']} fresh interpreters run in "
+        "turns, medians. Every interpreter runs as Lambda's does: `-S`, no site-packages, "
+        "the runtime's boto3 and botocore (with their bytecode) behind the code; no "
+        "bytecode is written (Lambda's directory is read-only). Lambda runs every function "
+        "of ours (the API, the events, the schedule) by importing `app`.",
+        "",
+        "| Variant | `import app` | Modules | Over `import boto3` |",
+        "|---|---:|---:|---:|",
+        f"| `import boto3` (the floor) | {ms['boto3']:.0f} ms | {imp['modules']['boto3']} | 1 |",
+    ]
+    labels = {
+        "source": "source tree, our code compiled at import (libraries with bytecode)",
+        "source_compiled": "source tree, all with bytecode",
+        "bundle": f"the bundle as packaged ({imp.get('bundle_zip')}): no bytecode at all",
+        "bundle_compiled": "the same bundle, compiled (`compileall --invalidation-mode "
+        "unchecked-hash`)",
+    }
+    for key, label in labels.items():
+        if key in ms:
+            lines.append(
+                f"| {label} | {ms[key]:.0f} ms | {imp['modules'][key]} | {imp['ratio'][key]:.2f} |"
+            )
+    first = imp["first_use_ms"]
+    lines += [
+        "",
+        "The bundle's variants use the zip's libraries with this tree's `app.py` and "
+        "`chalicelib/` (the zip may be older than the code). `import app` brings, besides "
+        f"the standard library: {', '.join(imp['third_party'])}. Deferred to the functions "
+        f"that use them, and absent after `import app`: {', '.join(imp['deferred_absent'])}"
+        + (
+            f"; **present: {', '.join(imp['deferred_present'])}**"
+            if imp["deferred_present"]
+            else ""
+        )
+        + ". `tests/performance/test_high_level_imports.py` keeps it so.",
+        "",
+        "What the first use of each then costs (once per container, source tree): the form "
+        f"catalogue (pydantic, stdnum, email-validator, both models built) {first['forms']:.0f}"
+        f" ms; documents (reportlab, segno, the CID font) {first['documents']:.0f} ms; the "
+        f"page templates (Jinja2) {first['pages']:.0f} ms; boto3 over botocore "
+        f"{first['boto3']:.0f} ms. A checkpoint's scan (`/verify`) pays none of them.",
+        "",
+    ]
+    if "bundle" in imp["ratio"] and imp["ratio"]["bundle"] > 1.3:
+        lines += [
+            "**The bundle ships no bytecode** (scripts/slim_bundle.py drops `__pycache__`, "
+            "and Chalice's zip has none): on Lambda every module of ours and of our "
+            "libraries is compiled at every cold start. Compiled for the runtime's Python "
+            "with unchecked hashes (the zip's timestamps are fixed), the same bundle starts "
+            f"at {imp['ratio'].get('bundle_compiled', 0):.2f}× boto3 instead of "
+            f"{imp['ratio']['bundle']:.2f}×.",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def _op_rows(rows: list[dict[str, Any]]) -> list[str]:
+    out = []
+    for r in rows:
+        calls = ", ".join(f"{k.split(':')[1]} {n}" for k, n in r["calls"].items())
+        extra = r["total"] - r["minimum"]
+        out.append(
+            f"| {r['op']} | {r['total']} | {r['minimum']} | {extra or ''} | "
+            f"{r['rcu']:.1f} | {r['wcu']:.0f} | {calls} |"
+        )
+    return out
+
+
+def _calls(res: dict[str, Any]) -> str:
+    c = res["calls"]
+    lines = [
+        "## AWS calls per operation",
+        "",
+        "Counted by patching botocore's `BaseClient._make_api_call` (boto3's clients and "
+        "PynamoDB's both go through it), one enterprise filing and one returning worker "
+        "from submission to their last document, each event delivered on its own. The "
+        "minimum is every write that takes effect and every message the design calls for "
+        "(none was found that it does without) and the reads it cannot do without (the "
+        "filing; a decided task; an approver to write to; a worker's employer): what is "
+        "above it is avoidable reads, and message claims taken again and refused. "
+        "Capacity units by DynamoDB's rules from the items' sizes in the emulator (reads "
+        "in 4 KB, halved when eventually consistent; writes in 1 KB, doubled in a "
+        "transaction; each index entry changed, a delete and a put when its key moves). "
+        "moto's own ConsumedCapacity, asked for with a 'before-parameter-build' hook, is "
+        "a flat 1 a write and 0.5 a read and nothing for transactions: "
+        f"{c['enterprise_total']['moto_units']:.1f} and "
+        f"{c['worker_total']['moto_units']:.1f} units for the two lifecycles.",
+        "",
+    ]
+    for form, title in (
+        ("enterprise", "企业复工备案 (enterprise)"),
+        ("worker", "人员返婺登记 (returning worker)"),
+    ):
+        t = c[f"{form}_total"]
+        lines += [
+            f"**{title}:** {t['total']} calls against a minimum of {t['minimum']} "
+            f"({t['total'] / t['minimum']:.2f}); {t['wcu']:.0f} WCU and {t['rcu']:.1f} RCU; "
+            f"{t['sends']} messages; {t['s3_bytes'] / 1000:.0f} kB to S3.",
+            "",
+            "| Operation | Calls | Minimum | Above it | RCU | WCU | Calls made |",
+            "|---|---:|---:|---:|---:|---:|---|",
+            *_op_rows(c[form]),
+            "",
+        ]
+    ro = c["roster"]
+    lines += [
+        "| Other requests | Calls | Minimum | Above it | RCU | WCU | Calls made |",
+        "|---|---:|---:|---:|---:|---:|---|",
+        *_op_rows(c["views"]),
+        *_op_rows([dict(ro, op=f"a roster of {ro['rows']} rows")]),
+        "",
+        "What is above the minimum: after each transition the filing is read again "
+        "(`lifecycle.load`, for its new version); each decision event queries the filing's "
+        "tasks and announces every open step again (the claims make that a no-op, but "
+        "each is a read, and a conditional write refused); a decision reads the "
+        "approver's contact for the name it records. Each of these could go, at the cost "
+        "of the handlers deriving everything from stored state, which is what makes them "
+        "safe to replay: they are left as they are.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _handler(res: dict[str, Any]) -> str:
+    hd = res["handler"]
+    return "\n".join(
+        [
+            "## Handler overhead",
+            "",
+            f"A submission through Chalice's test client (the route, validation, the domain, "
+            f"PynamoDB) against the same {' and '.join(hd['calls'])} it sent, replayed through "
+            f"bare botocore clients with a fresh filing id, slip number and credit code, on the "
+            f"same moto: {hd['runs']} of each in turns after a warm-up.",
+            "",
+            f"| Handler | Bare calls | Ratio | Handler p90 |\n|---:|---:|---:|---:|\n"
+            f"| {hd['handler_ms']:.2f} ms | {hd['floor_ms']:.2f} ms | {hd['ratio']:.2f} | "
+            f"{hd['handler_p90_ms']:.2f} ms |",
+            "",
+            f"Of the handler's time, {hd['own_ms']:.2f} ms is ours (validation, building the "
+            f"items, Chalice's routing) and {hd['aws_ms']:.2f} ms is inside the calls.",
+            "",
+        ]
+    )
+
+
+def _documents(res: dict[str, Any]) -> str:
+    d = res["documents"]
+    lines = [
+        "## Documents",
+        "",
+        "Renders per second on one core (the process pinned), on the contents the product "
+        "built for a real certificate and a real pass: our renderer "
+        "(`chalicelib/documents/render.py`: wrapped and fitted text, the facts' table, a "
+        "vector QR code), the floor (a bare reportlab page with the same strings, no "
+        "layout, no QR code) and a peer's approach (WeasyPrint, the same document from "
+        "HTML and CSS with an inline SVG QR code and the Chinese font embedded). In rounds, "
+        "each in turn.",
+        "",
+        "| Renderer | Certificate | Pass | PDF size (certificate) |",
+        "|---|---:|---:|---:|",
+    ]
+    labels = {
+        "ours": "ours",
+        "floor": "floor: bare reportlab",
+        "weasyprint": "peer: WeasyPrint",
+        "ours_fixed_mask": "ours, one QR mask given (segno `mask=4`)",
+        "ours_accel": "ours with reportlab's C accelerator (rl-accel)",
+        "ours_accel_fixed_mask": "ours with rl-accel and one QR mask",
+    }
+    cert, pas = d["certificate"]["seconds"], d["pass"]["seconds"]
+    for key, label in labels.items():
+        if key in cert:
+            size = d["certificate"]["bytes"].get(key)
+            lines.append(
+                f"| {label} | {1 / cert[key]:.0f}/s ({cert[key] * 1000:.1f} ms) | "
+                f"{1 / pas[key]:.0f}/s ({pas[key] * 1000:.1f} ms) | "
+                f"{f'{size / 1000:.1f} kB' if size else '—'} |"
+            )
+    if d.get("weasyprint_error"):
+        lines.append(f"\nWeasyPrint could not run: {d['weasyprint_error']}.")
+    if d.get("accel_error"):
+        lines.append(f"\nThe rl-accel variant was not measured: {d['accel_error']}.")
+    if "weasyprint" in cert:
+        speed = cert["weasyprint"] / cert["ours"]
+        lines += [
+            "",
+            f"Ours is {speed:.1f}× faster than WeasyPrint on a certificate "
+            f"({pas['weasyprint'] / pas['ours']:.1f}× on a pass) and takes "
+            f"{cert['ours'] / cert['floor']:.1f}× the floor's time. Where the time goes: "
+            "segno tries all eight QR masks to pick the best-scoring one (about a third "
+            "of a render), and reportlab without its C accelerator formats every number "
+            "and encodes every stream in Python.",
+        ]
+        if "ours_accel_fixed_mask" in cert:
+            best = cert["weasyprint"] / cert["ours_accel_fixed_mask"]
+            lines.append(
+                f"With both (a fixed mask is as valid a QR code; rl-accel is reportlab's "
+                f"own `reportlab[accel]`, a small abi3 wheel) it is {best:.1f}× faster than "
+                "WeasyPrint. Neither is in the product: each is a decision for its owners "
+                "(a dependency of the bundle, a change to what the QR code looks like)."
+            )
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _roster(res: dict[str, Any]) -> str:
+    ro = res["roster"]
+    return (
+        "## A charter's roster\n\n"
+        f"One upload of {ro['rows']} rows (CSV), validated whole and filed eight at a time: "
+        f"{ro['upload_s']:.2f} s, {ro['per_row_ms']:.1f} ms a row, against the same "
+        f"{ro['rows']} transactions and S3 PUTs made bare with the same concurrency on the "
+        f"same moto ({ro['floor_s']:.2f} s, the mean of one run before and one after): "
+        f"{ro['ratio']:.2f}.\n"
+    )
+
+
+def _month_table(mo: dict[str, Any]) -> list[str]:
+    docs = mo["documents"]
+    return [
+        f"| {mo['scale']:g} | {mo['counts']['enterprises']} ({mo['counts']['approved']} "
+        f"approved) | {mo['counts']['workers']} ({mo['counts']['one_by_one']} one by one) | "
+        f"{docs.get('slip', 0)} / {docs.get('certificate', 0)} / "
+        f"{docs.get('docking_slip', 0)} / {docs.get('pass', 0)} | {mo['wall_s'] / 60:.1f} min "
+        f"| {mo['documents_per_s']:.1f} | {mo['calls_per_document']:.1f} | "
+        f"{mo['rcu_per_document']:.1f} / {mo['wcu_per_document']:.1f} |"
+    ]
+
+
+def _month(res: dict[str, Any]) -> str:
+    mo = res["month"]
+    full = _full_month()
+    lines = [
+        "## The district's month",
+        "",
+        f"The seed's volume: {SEED['enterprises']} enterprise filings ({SEED['approved']} "
+        f"approved), {SEED['one_by_one']} docking slips, {SEED['workers']} passes. The "
+        "product issues a pass only to a worker who holds a docking slip, so each pass is "
+        f"a worker taken the whole way: {SEED['workers']} workers, of whom "
+        f"{SEED['one_by_one']} register one by one through the form and the rest come on "
+        "charter rosters of 40; every worker gets a receipt, a docking slip and a pass "
+        f"(so {SEED['workers']} docking slips, more than the seed's {SEED['one_by_one']}: "
+        "the replay does more, not less). The enterprises not approved are refused by "
+        "their town. Every filing goes through the API, every decision is POSTed to its "
+        "link (signed here as the one sent), every event is pumped into the handler ten "
+        "to an invocation; in process, one thread (rosters: eight), on moto with "
+        "`make_dynamodb_faithful()`, with the meter on. `make bench` runs "
+        "`BENCH_SCALE` of it (0.1 unless set); `BENCH_SCALE=1` runs the month and keeps "
+        "its result in `benchmarks/month-full.json`.",
+        "",
+        "| Scale | Enterprises | Workers | Receipts / certificates / docking slips / "
+        "passes | Wall time | Documents/s | AWS calls a document | RCU / WCU a document |",
+        "|---:|---:|---:|---|---:|---:|---:|---:|",
+        *_month_table(mo),
+        *(_month_table(full) if full else []),
+        "",
+        f"At scale {mo['scale']:g}: {mo['calls_total']} AWS calls "
+        f"({', '.join(f'{k} {v}' for k, v in mo['calls'].items())}), plus "
+        f"{mo['local_outbox_calls']} writes to the local stage's outbox (not deployed, not "
+        f"counted); {mo['aws_s']:.0f} s of the wall time was inside moto. The partitions "
+        "that took the most write units: "
+        + "; ".join(f"{t} `{k}` {u:.0f}" for t, k, u in mo["hottest_keys"][:5])
+        + ".",
+        "",
+        "| Phase | Time | AWS calls |",
+        "|---|---:|---:|",
+        *[
+            f"| {name.strip()} | {p['seconds']:.1f} s | {p['calls']} |"
+            for name, p in mo["phases"].items()
+        ],
+        "",
+    ]
+    if not full:
+        lines.append("The whole month has not been run on this machine yet.\n")
+    return "\n".join(lines)
+
+
+def _scale(res: dict[str, Any]) -> str:
+    c = res["calls"]
+    rows = scale.partitions(c["enterprise_total"], "enterprise") + scale.partitions(
+        c["worker_total"], "worker"
+    )
+    lines = [
+        "## The scale on paper",
+        "",
+        f"At {scale.RATE:,} filings a second on AWS, every step keeping pace (a steady "
+        "state), from one lifecycle of each form as counted above. DynamoDB takes at most "
+        f"{scale.PARTITION_WCU:,} write units a second on one partition key, and a global "
+        "index's key the same. Keys of one item (a filing, its tasks and audit entries, a "
+        "claim) take a filing's few writes over its whole life, at any rate of filings; the "
+        "keys filings share are these:",
+        "",
+        "| Form | Table or index | Key | WCU a filing | Keys | WCU/s a key, one town | "
+        "WCU/s a key, 27 towns |",
+        "|---|---|---|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        if r["keys"] == 0:
+            continue
+        hot = r["wcu_s_one_town"]
+        flag = " ✗" if hot > scale.PARTITION_WCU else ""
+        lines.append(
+            f"| {r['form']} | {r['where']} | `{r['key']}` | {r['units_per_filing']:.0f} "
+            f"| {r['keys']} | {hot:,.0f}{flag} | {r['wcu_s_spread']:,.0f} |"
+        )
+    items = [r for r in rows if r["keys"] == 0]
+    lines += [
+        "",
+        "One item's key, the most write units it takes over its filing's life: "
+        + "; ".join(f"{r['form']} {r['where']} {r['units_per_filing']:.0f}" for r in items)
+        + ".",
+        "",
+        "The counters hold: eight shards keep the busiest counter of one town well under the "
+        "limit. The filings' `queue-index` does not: its key is `<form>#<town>#<status>`, "
+        "unsharded, and its projection is ALL, so every update of a filing in review "
+        "rewrites its entry (each document's code, each step, each version): a thousand "
+        "filings a second in one town exceed a partition many times over, and even spread "
+        "over the 27 towns the worker form's `in_review` key is near the limit. An index "
+        "that cannot keep up throttles the table's own writes. The tasks' sparse "
+        "`alert-index` (4 shards) takes every task's opening and closing. Remedies, not "
+        "made here (they change the tables and the staff queue's reads): project the "
+        "queue index KEYS_ONLY (or the few attributes a queue shows), so that only a "
+        "change of status writes it; shard its key as the counters are; raise "
+        "`reminders.SHARDS` to 16 or more.",
+        "",
+    ]
+    ent = scale.concurrency(c["enterprise"])
+    wor = scale.concurrency(c["worker"])
+    lines += [
+        "**Lambda concurrency** (Little's law: rate × duration). A handler's time on "
+        "Lambda is taken as our own time measured here, scaled to the share of a CPU "
+        f"that {scale.MEMORY_MB} MB gets (1,769 MB is one vCPU), plus each AWS call at "
+        "an assumed in-region latency ("
+        + ", ".join(f"{k} {v:g} ms" for k, v in scale.LATENCY_MS.items())
+        + ").",
+        "",
+        "| Form | API Lambda-s a filing | Events Lambda-s a filing | Concurrency at "
+        f"{scale.RATE:,}/s: API | events |",
+        "|---|---:|---:|---:|---:|",
+        f"| enterprise | {ent['api_deployed_s']:.2f} | {ent['events_deployed_s']:.2f} | "
+        f"{ent['api_concurrency']:,.0f} | {ent['events_concurrency']:,.0f} |",
+        f"| worker | {wor['api_deployed_s']:.2f} | {wor['events_deployed_s']:.2f} | "
+        f"{wor['api_concurrency']:,.0f} | {wor['events_concurrency']:,.0f} |",
+        "",
+        f"A submission alone takes about {ent['submission_deployed_s'] * 1000:.0f} ms on "
+        f"Lambda: {scale.RATE:,} a second need about "
+        f"{scale.RATE * ent['submission_deployed_s']:.0f} concurrent executions. The whole "
+        "lifecycle at that rate needs thousands: above the account's default quota of "
+        "1,000 concurrent executions, which must be raised (and the events function's "
+        "reserved concurrency set, so that it cannot starve the API).",
+        "",
+    ]
+    ent_cost = scale.cost(c["enterprise"], c["views"])
+    wor_cost = scale.cost(c["worker"], c["views"])
+    mix = SEED["enterprises"] / (SEED["enterprises"] + SEED["workers"])
+    lines += [
+        "**What 10,000 filings cost** on demand, each taken its whole way (its submission, "
+        "each step's page and decision, its events, a status view and one verification), "
+        f"for each form and for the month's mix ({mix:.0%} enterprises):",
+        "",
+        "| | 10,000 enterprise filings | 10,000 workers | 10,000 in the month's mix |",
+        "|---|---:|---:|---:|",
+    ]
+    for part in [*ent_cost.keys()]:
+        if part == "sms":
+            continue
+        e, w = ent_cost[part] * 10_000, wor_cost[part] * 10_000
+        m = mix * e + (1 - mix) * w
+        bold = "**" if part == "total" else ""
+        lines.append(
+            f"| {bold}{part}{bold} | {bold}${e:,.2f}{bold} | {bold}${w:,.2f}{bold} | "
+            f"{bold}${m:,.2f}{bold} |"
+        )
+    lines += [
+        f"| SMS sent (priced by country, not included) | {ent_cost['sms'] * 10_000:,.0f} | "
+        f"{wor_cost['sms'] * 10_000:,.0f} | "
+        f"{(mix * ent_cost['sms'] + (1 - mix) * wor_cost['sms']) * 10_000:,.0f} |",
+        "",
+        f"Price sheet: {scale.PRICE_SHEET} CloudWatch Logs and data transfer are left out.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _bundle(res: dict[str, Any]) -> str:
+    bu = res["bundle"]
+    if "not_packaged" in bu:
+        return f"## The bundle\n\nNot packaged: {bu['not_packaged']}.\n"
+    largest = ", ".join(f"{name} {size / MB:.1f} MB" for name, size in bu["largest"])
+    return (
+        "## The bundle\n\n"
+        f"`{bu['zip']}` (built {bu['built']}): {bu['zipped'] / MB:.1f} MB zipped, "
+        f"{bu['unzipped'] / MB:.1f} MB unzipped, {bu['files']} files ({bu['pyc_files']} of "
+        f"them bytecode); {bu['zipped_share']:.0%} of Lambda's 50 MB for a zip and "
+        f"{bu['unzipped_share']:.0%} of its 250 MB unzipped. Largest: {largest}.\n"
+    )
+
+
+CHANGES = """## Changes made to the product for this report
+
+Measured when made (before → after, this machine, in the cold start's Lambda-like set-up);
+the figures above are this run's.
+
+- Cold start: `chalicelib/forms/__init__.py` and `chalicelib/filings.py` no longer import
+  pydantic (and, through the field types, stdnum and email-validator) at import: the
+  catalogue imports them on its first use. `chalicelib/lifecycle.py` imports the
+  documents' contents (and with them the renderer's module) when it issues a document.
+  `import app` over `import boto3`: source tree 1.99 → 1.26, compiled 1.74 → 1.15; the
+  bundle compiled 1.12, as packaged (no bytecode) 1.56.
+- Calls: a decision no longer queries the filing's tasks (only the approver's page shows
+  them), and `lifecycle.ensure_document` no longer reads back a document whose code it
+  has just drawn and claimed (no delivery can have issued it). An enterprise's lifecycle
+  60 → 56 calls (20.5 → 17.5 RCU), a worker's 115 → 108 (39.0 → 34.0 RCU).
+"""
