@@ -507,24 +507,30 @@ def _scale(res: dict[str, Any]) -> str:
             f"| {r['keys']} | {hot:,.0f}{flag} | {r['wcu_s_spread']:,.0f} |"
         )
     items = [r for r in rows if r["keys"] == 0]
+
+    def peak(where: str, column: str = "wcu_s_one_town") -> float:
+        return max((r[column] for r in rows if r["where"] == where), default=0.0)
+
     lines += [
         "",
         "One item's key, the most write units it takes over its filing's life: "
         + "; ".join(f"{r['form']} {r['where']} {r['units_per_filing']:.0f}" for r in items)
         + ".",
         "",
-        "The counters hold: eight shards keep the busiest counter of one town well under the "
-        "limit. The filings' `queue-index` does not: its key is `<form>#<town>#<status>`, "
-        "unsharded, and its projection is ALL, so every update of a filing in review "
-        "rewrites its entry (each document's code, each step, each version): a thousand "
-        "filings a second in one town exceed a partition many times over, and even spread "
-        "over the 27 towns the worker form's `in_review` key is near the limit. An index "
-        "that cannot keep up throttles the table's own writes. The tasks' sparse "
-        "`alert-index` (4 shards) takes every task's opening and closing. Remedies, not "
-        "made here (they change the tables and the staff queue's reads): project the "
-        "queue index KEYS_ONLY (or the few attributes a queue shows), so that only a "
-        "change of status writes it; shard its key as the counters are; raise "
-        "`reminders.SHARDS` to 16 or more.",
+        f"The counters hold: eight shards keep the busiest counter of one town at "
+        f"{peak('counters'):,.0f} WCU/s. The filings' `queue-index` does not: its key is "
+        "`<form>#<town>#<status>`, unsharded, and its projection is ALL, so every update of "
+        "a filing rewrites its entry (each document's code, each step, each version): a "
+        f"thousand filings a second in one town put {peak('filings/queue-index'):,.0f} WCU/s "
+        f"on one key, and spread evenly over the 27 towns still "
+        f"{peak('filings/queue-index', 'wcu_s_spread'):,.0f} (a busy town takes more than "
+        "its share). An index that cannot keep up throttles the table's own writes. The "
+        "tasks' sparse `alert-index` takes every task's opening and closing on "
+        f"{scale.ALERT_SHARDS} keys: {peak('tasks/alert-index'):,.0f} WCU/s each. Remedies, "
+        "not made here (they change the tables and the staff queue's reads): project the "
+        "queue index KEYS_ONLY (or the few attributes a queue shows), so that only a change "
+        "of status writes it; shard its key as the counters are; raise `reminders.SHARDS` "
+        "to 16 or more.",
         "",
     ]
     ent = scale.concurrency(c["enterprise"])
@@ -547,10 +553,13 @@ def _scale(res: dict[str, Any]) -> str:
         "",
         f"A submission alone takes about {ent['submission_deployed_s'] * 1000:.0f} ms on "
         f"Lambda: {scale.RATE:,} a second need about "
-        f"{scale.RATE * ent['submission_deployed_s']:.0f} concurrent executions. The whole "
-        "lifecycle at that rate needs thousands: above the account's default quota of "
-        "1,000 concurrent executions, which must be raised (and the events function's "
-        "reserved concurrency set, so that it cannot starve the API).",
+        f"{scale.RATE * ent['submission_deployed_s']:.0f} concurrent executions. Every "
+        "step of every filing at that rate needs "
+        f"{ent['api_concurrency'] + ent['events_concurrency']:,.0f} (enterprises) to "
+        f"{wor['api_concurrency'] + wor['events_concurrency']:,.0f} (workers), against the "
+        "account's default quota of 1,000 concurrent executions in a region: the quota "
+        "must be raised, and the events function's reserved concurrency set so that it "
+        "cannot starve the API. PDF rendering is most of the events' own time.",
         "",
     ]
     ent_cost = scale.cost(c["enterprise"], c["views"])
