@@ -1,5 +1,7 @@
 """`python -m benchmarks [NAME ...]`: run the benchmarks, each in a fresh process (so that
-one's imports and emulator do not weigh on another), and write benchmarks/REPORT.md."""
+one's imports and emulator do not weigh on another), and write benchmarks/REPORT.md.
+`python -m benchmarks --report` writes it again from the last run's results (kept in
+build/bench/results.json), with the whole month's run if one has finished since."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from benchmarks import harness, report
 
 BENCHES = ("imports", "handler", "calls", "documents", "roster", "bundle", "month")
 REPORT = Path(__file__).with_name("REPORT.md")
+RESULTS = harness.ROOT / "build" / "bench" / "results.json"
 
 
 def run(name: str) -> dict[str, Any]:
@@ -40,8 +43,14 @@ def main(names: list[str]) -> int:
         "started": time.strftime("%Y-%m-%d %H:%M"),
         "machine": harness.machine(),
     }
-    results = {name: run(name) for name in names or BENCHES}
-    meta["minutes"] = (time.perf_counter() - started) / 60
+    if names == ["--report"]:
+        kept = json.loads(RESULTS.read_text())
+        results, meta = kept["results"], kept["meta"]
+    else:
+        results = {name: run(name) for name in names or BENCHES}
+        meta["minutes"] = (time.perf_counter() - started) / 60
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps({"results": results, "meta": meta}, ensure_ascii=False))
     REPORT.write_text(report.render(results, meta))
     print(f"wrote {REPORT.relative_to(harness.ROOT)}")
     return 1 if any("error" in r for r in results.values()) else 0

@@ -498,6 +498,43 @@ class Stack:
         return [f["filing_id"] for f in json.loads(answer.body)["filings"]]
 
 
+_moto_patched = False
+
+
+def spare_moto_its_scans() -> None:
+    """Two costs of moto's that AWS does not have, and that would swamp a month's replay
+    (benchmarks only; chalicelib/emulator.py could take the first, the local stack pays it
+    too): a query of a table's own key sorts the whole table to pick one partition out
+    (here it is shown that partition alone, which is all it keeps); and receiving each SQS
+    message works out every attribute of the queue, counting its messages, to read one
+    setting (here it reads that setting)."""
+    global _moto_patched
+    if _moto_patched:
+        return
+    from moto.core.utils import unix_time
+    from moto.dynamodb.models.table import Table
+    from moto.sqs.models import SQSBackend
+
+    query = Table.query
+
+    def partition_query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+        if index_name is not None or hash_key is None:
+            return query(self, hash_key, *args, **kwargs)
+        partition: Any = object.__new__(self.__class__)  # the same table, one partition
+        partition.__dict__.update(self.__dict__)
+        partition.items = {hash_key: self.items[hash_key]} if hash_key in self.items else {}
+        return query(partition, hash_key, *args, **kwargs)
+
+    def retained(self: Any, queue_name: str, message: Any) -> bool:
+        period = int(self.get_queue(queue_name).message_retention_period)
+        return bool(period + message.sent_timestamp / 1000 > unix_time())
+
+    Table.query = partition_query  # type: ignore[method-assign]
+    SQSBackend.is_message_valid_based_on_retention_period = retained  # type: ignore[method-assign]
+    _moto_patched = True
+
+
 @contextlib.contextmanager
 def stack(meter: Meter | None = None) -> Iterator[Stack]:
     """A fresh emulated AWS with the deployment's resources and the demo directory, and
@@ -510,6 +547,7 @@ def stack(meter: Meter | None = None) -> Iterator[Stack]:
     from chalicelib.settings import get_settings
 
     emulator.make_dynamodb_faithful()
+    spare_moto_its_scans()
     meter = meter or Meter()
     meter.install()
     try:

@@ -64,6 +64,9 @@ def family(table: str, key: str) -> tuple[str, str, int] | None:
 def partitions(lifecycle: dict[str, Any], form: str) -> list[dict[str, Any]]:
     """Write units per second on each shared key at RATE filings/s of this form, all in
     one town (the worst case) and spread evenly over the district's towns."""
+    from chalicelib.towns import town_names
+
+    towns = set(town_names())
     shared: dict[tuple[str, str, int], float] = defaultdict(float)
     items: dict[tuple[str, str], float] = defaultdict(float)
     for table, key, units in lifecycle["writes_by_key"]:
@@ -75,7 +78,9 @@ def partitions(lifecycle: dict[str, Any], form: str) -> list[dict[str, Any]]:
     rows = []
     for (where, key, spread), units in sorted(shared.items(), key=lambda kv: -kv[1]):
         one_town = RATE * units / spread
-        per_town = one_town / TOWNS if "#" in key and where != "tasks/alert-index" else one_town
+        # a key naming a town shares the rate with the other towns' keys; one that names
+        # none (the district's day, "*"; the alert shards) takes all of it wherever filed
+        per_town = one_town / TOWNS if set(key.split("#")) & towns else one_town
         rows.append(
             {
                 "form": form,
