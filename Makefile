@@ -60,20 +60,14 @@ resources: $(STAMP)  ## write .chalice/resources.json from chalicelib/resources.
 # benchmarks/REPORT.md, every figure against its floor or its peer (benchmarks/*.py).
 # BENCH_SCALE (0.1) is the share of the district's month it replays; 1 for all of it.
 BENCH_STAMP := $(VENV)/.bench-$(shell cat benchmarks/requirements.txt | sha256sum | cut -c1-12)
-BENCH_ACCEL := build/bench/rl_accel/.installed
 
-bench: $(STAMP) $(BENCH_STAMP) $(BENCH_ACCEL)  ## measure, and write benchmarks/REPORT.md
+bench: $(STAMP) $(BENCH_STAMP) package  ## measure, and write benchmarks/REPORT.md
 	$(PY) -m benchmarks
 
 $(BENCH_STAMP): benchmarks/requirements.txt
 	@bash benchmarks/system-deps.sh || echo "(WeasyPrint, the documents' peer, may not run)"
 	$(PY) -m pip install --quiet --disable-pip-version-check -r benchmarks/requirements.txt
 	rm -f $(VENV)/.bench-* && touch $@
-
-$(BENCH_ACCEL): benchmarks/requirements-accel.txt  # beside the venv: the bundle has it not
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade \
-		--target $(@D) -r benchmarks/requirements-accel.txt
-	touch $@
 
 system-deps:  ## the Debian packages of the PDF and browser tests
 	@bash scripts/system-deps.sh

@@ -15,15 +15,10 @@ alike; the process is pinned to one core.
 from __future__ import annotations
 
 import contextlib
-import functools
 import html
 import io
 import json
 import os
-import pickle
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -32,7 +27,6 @@ from benchmarks import harness as h
 
 ROUNDS = int(os.environ.get("BENCH_DOC_ROUNDS", "12"))
 PER_ROUND = 5  # renders of ours and of the floor per round; WeasyPrint renders once
-ACCEL_DIR = h.ROOT / "build" / "bench" / "rl_accel"
 
 
 def contents() -> dict[str, Any]:
@@ -150,23 +144,23 @@ def weasyprint_renderer() -> Any:
 
 
 @contextlib.contextmanager
-def fixed_mask(mask: int = 4) -> Iterator[None]:
-    """segno with one QR mask given, instead of trying all eight for the lowest penalty
-    score (ISO 18004 allows any mask; the best one only eases reading a poor image)."""
-    import segno
+def every_mask() -> Iterator[None]:
+    """segno left to try all eight QR masks and keep the best-scoring one, as it does
+    when none is given: what the product did before it gave one (render.QR_MASK)."""
+    from chalicelib.documents import render
 
-    make = segno.make
-    segno.make = functools.partial(make, mask=mask)
+    given = render.QR_MASK
+    render.QR_MASK = None  # type: ignore[assignment]
     try:
         yield
     finally:
-        segno.make = make
+        render.QR_MASK = given
 
 
-def ours_fixed_mask(content: Any) -> bytes:
+def ours_every_mask(content: Any) -> bytes:
     from chalicelib.documents.render import render_pdf
 
-    with fixed_mask():
+    with every_mask():
         return render_pdf(content)
 
 
@@ -190,39 +184,6 @@ def one_core() -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
 
-def accelerated(docs: dict[str, Any]) -> dict[str, dict[str, float]] | str:
-    """Ours again in a process that has reportlab's C accelerator (rl-accel, installed
-    by `make bench` beside the venv, not in it: the bundle does not carry it)."""
-    if not any(ACCEL_DIR.glob("_rl_accel*")):
-        return f"rl-accel not installed in {ACCEL_DIR.relative_to(h.ROOT)}"
-    with tempfile.NamedTemporaryFile(suffix=".pickle") as handle:
-        pickle.dump(docs, handle)
-        handle.flush()
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ACCEL_DIR), str(h.ROOT)]))
-        done = subprocess.run(
-            [sys.executable, "-m", "benchmarks.bench_documents", "--accel", handle.name],
-            env=env,
-            cwd=h.ROOT,
-            capture_output=True,
-            text=True,
-        )
-    if done.returncode:
-        return done.stderr.strip().splitlines()[-1]
-    return dict(json.loads(done.stdout))
-
-
-def accel_run(path: str) -> dict[str, dict[str, float]]:
-    import _rl_accel  # noqa: F401  (fails loudly if the accelerator is not there)
-
-    from chalicelib.documents.render import render_pdf
-
-    with open(path, "rb") as handle:
-        docs = pickle.load(handle)
-    one_core()
-    renderers = {"ours_accel": render_pdf, "ours_accel_fixed_mask": ours_fixed_mask}
-    return {kind: rounds(renderers, content) for kind, content in docs.items()}
-
-
 def main() -> dict[str, Any]:
     from chalicelib.documents.render import render_pdf
 
@@ -231,7 +192,7 @@ def main() -> dict[str, Any]:
     peer = weasyprint_renderer()
     renderers: dict[str, Any] = {
         "ours": render_pdf,
-        "ours_fixed_mask": ours_fixed_mask,
+        "ours_every_mask": ours_every_mask,
         "floor": bare,
     }
     if callable(peer):
@@ -241,17 +202,8 @@ def main() -> dict[str, Any]:
         sizes = {name: len(fn(content)) for name, fn in renderers.items()}
         per_doc = rounds(renderers, content)
         results[kind] = {"seconds": per_doc, "bytes": sizes}
-    accel = accelerated(docs)
-    if isinstance(accel, str):
-        results["accel_error"] = accel
-    else:
-        for kind, per_doc in accel.items():
-            results[kind]["seconds"] |= per_doc
     return results
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--accel"]:
-        print(json.dumps(accel_run(sys.argv[2])))
-    else:
-        print(json.dumps(main()))
+    print(json.dumps(main()))

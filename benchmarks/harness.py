@@ -229,8 +229,9 @@ def _short(table_name: str) -> str:
 # --- capacity by DynamoDB's rules ----------------------------------------------------------
 # Reads: 4 KB units, half for an eventually consistent read, double in a transaction.
 # Writes: 1 KB units of the larger of the item before and after, double in a transaction;
-# each global secondary index the write changes costs its own units (an index entry is its
-# projected attributes and 100 bytes); an index whose key changes takes a delete and a put.
+# each global secondary index whose entry the write changes costs its own units (an entry is
+# the projected attributes and 100 bytes; a write that changes none of them leaves the
+# entry alone); an index whose key changes takes a delete and a put.
 
 
 def _backend() -> Any:
@@ -361,8 +362,8 @@ def _item_writes(
     for index in table.global_indexes:
         hash_attr = index.schema[0]["AttributeName"]
         where = f"{short}/{index.name}"
-        before = old if _index_key(index, old) is not None else None
-        after = new if _index_key(index, new) is not None else None
+        before = _projected(index, old) if _index_key(index, old) is not None else None
+        after = _projected(index, new) if _index_key(index, new) is not None else None
         if (
             before is not None
             and after is not None
@@ -375,6 +376,20 @@ def _item_writes(
             if entry is not None:
                 writes.append(_entry(where, entry, hash_attr))
     return writes
+
+
+def _projected(index: Any, item: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The index's entry for an item: only its projected attributes, so that a write
+    which changes none of them leaves the entry alone (as DynamoDB does)."""
+    if item is None:
+        return None
+    kind = (index.projection or {}).get("ProjectionType", "ALL")
+    if kind == "ALL":
+        return item
+    keep = {*index.table_key_attrs, *(k["AttributeName"] for k in index.schema)}
+    if kind == "INCLUDE":
+        keep.update(index.projection.get("NonKeyAttributes", []))
+    return {name: value for name, value in item.items() if name in keep}
 
 
 def _entry(where: str, item: dict[str, Any], hash_attr: str) -> Write:

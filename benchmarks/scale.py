@@ -8,11 +8,13 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from chalicelib.models import QUEUE_SHARDS
+from chalicelib.reminders import SHARDS as ALERT_SHARDS
+from chalicelib.stats import SHARDS as COUNTER_SHARDS
+
 RATE = 1000  # filings a second, every step of each keeping pace (a steady state)
 TOWNS = 27
 PARTITION_WCU = 1000  # DynamoDB's limit per partition, per second (an index's too)
-COUNTER_SHARDS = 8  # chalicelib/stats.py
-ALERT_SHARDS = 4  # chalicelib/reminders.py
 
 # Time in AWS per call, in region (p50, assumed): what replaces moto's time on AWS.
 LATENCY_MS = {
@@ -55,7 +57,7 @@ def family(table: str, key: str) -> tuple[str, str, int] | None:
     if table == "counters":
         return table, key.rsplit("#", 1)[0] + "#<shard>", COUNTER_SHARDS
     if table == "filings/queue-index":
-        return table, key, 1
+        return table, key.rsplit("#", 1)[0] + "#<shard>", QUEUE_SHARDS
     if table == "tasks/alert-index":
         return table, "<shard>", ALERT_SHARDS
     return None

@@ -3,12 +3,14 @@ and the queues of filings waiting for a decision, oldest first, with their age."
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from chalicelib import stats
 from chalicelib.forms import all_forms
-from chalicelib.models import Filing, bind_models
+from chalicelib.models import Filing, bind_models, queue_keys
 from chalicelib.staff import StaffClaim
 
 STATUSES = ("submitted", "in_review", "approved", "rejected", "withdrawn", "revoked")
@@ -117,14 +119,20 @@ def by_town(claim: StaffClaim) -> list[TownRow]:
 
 def waiting(claim: StaffClaim, now: datetime) -> list[Waiting]:
     """Every open filing in the link's towns, oldest first: the queue-index's partitions
-    are one form's filings of one town in one status, in order of submission."""
+    are one form's filings of one town in one status (over its shards), by submission."""
     bind_models()
     found = []
     for spec in all_forms():
         for town in claim.towns:
             for status in QUEUED:
-                key = f"{spec.id}#{town}#{status}"
-                for filing in Filing.queue_index.query(key, limit=QUEUE_LIMIT):
+                queue = heapq.merge(
+                    *(
+                        Filing.queue_index.query(key, limit=QUEUE_LIMIT)
+                        for key in queue_keys(spec.id, town, status)
+                    ),
+                    key=lambda f: f.created_at,
+                )
+                for filing in itertools.islice(queue, QUEUE_LIMIT):
                     applicant = filing.applicant
                     if spec.holder_is_person and not claim.sees_personal_data:
                         from chalicelib.forms.fields import mask_name  # pydantic: deferred

@@ -9,13 +9,14 @@ personal fields are masked unless the link's role may see them (the district off
 from __future__ import annotations
 
 import csv
+import heapq
 import io
 from collections.abc import Iterator
 from typing import Any
 
 from chalicelib.forms import FormSpec
 from chalicelib.ids import china_time
-from chalicelib.models import Filing, bind_models
+from chalicelib.models import Filing, bind_models, queue_keys
 from chalicelib.staff import StaffClaim
 
 STATUSES = ("submitted", "in_review", "approved", "rejected", "withdrawn", "revoked")
@@ -59,7 +60,8 @@ def rows(spec: FormSpec, claim: StaffClaim) -> Iterator[list[Any]]:
     personal = set() if claim.sees_personal_data else set(spec.personal_fields)
     for town in claim.towns:
         for status in STATUSES:
-            for filing in Filing.queue_index.query(f"{spec.id}#{town}#{status}"):
+            shards = (Filing.queue_index.query(k) for k in queue_keys(spec.id, town, status))
+            for filing in heapq.merge(*shards, key=lambda f: f.created_at):
                 data = filing.data
                 values = [mask(f, data.get(f)) if f in personal else data.get(f) for f in fields]
                 yield [

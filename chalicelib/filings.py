@@ -26,7 +26,7 @@ from chalicelib.errors import (
 from chalicelib.forms import FormSpec, get_form
 from chalicelib.ids import new_filing_id, new_slip_no, utcnow
 from chalicelib.lifecycle import open_claim_key
-from chalicelib.models import Filing, Task, Unique, bind_models, connection
+from chalicelib.models import Filing, Task, Unique, bind_models, connection, queue_key
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -77,7 +77,7 @@ def submit(
             applicant=str(data[spec.applicant_field]),
             unique_value=unique_value,
             data=data,
-            queue_key=f"{spec.id}#{data[spec.town_field]}#submitted",
+            queue_key=queue_key(spec.id, str(data[spec.town_field]), "submitted", filing_id),
             created_at=now,
             updated_at=now,
         )

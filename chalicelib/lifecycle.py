@@ -22,7 +22,16 @@ from chalicelib import audit, directory, links, notify, stats, storage
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.forms import FormSpec, get_form
 from chalicelib.ids import CHINA, new_document_code, utcnow
-from chalicelib.models import Audit, Document, Filing, Task, Unique, bind_models, connection
+from chalicelib.models import (
+    Audit,
+    Document,
+    Filing,
+    Task,
+    Unique,
+    bind_models,
+    connection,
+    queue_key,
+)
 from chalicelib.settings import get_settings
 from chalicelib.workflow import CloseStep, FlowState, OpenStep, Step, Transition, decide, start
 
@@ -125,7 +134,9 @@ def apply(
                 Filing.stage.set(new.stage),
                 Filing.steps.set(dict(new.steps)),
                 Filing.reason.set(new.reason),
-                Filing.queue_key.set(f"{filing.form}#{filing.town}#{new.status}"),
+                Filing.queue_key.set(
+                    queue_key(filing.form, filing.town, new.status, filing.filing_id)
+                ),
                 Filing.updated_at.set(now),
                 Filing.version.add(1),
             ],

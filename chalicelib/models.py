@@ -8,6 +8,8 @@ tests and AWS, and the deployment's table definitions are built from them.
 from __future__ import annotations
 
 import functools
+import zlib
+from collections.abc import Iterator
 from typing import Any
 
 from pynamodb.attributes import (
@@ -20,20 +22,39 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
 from chalicelib.settings import Settings, get_settings
 
+QUEUE_SHARDS = 8  # a busy town's filings of one status spread over this many index keys
+
+
+def queue_key(form: str, town: str, status: str, filing_id: str) -> str:
+    """A filing's key in the queue index: its form, town and status, and a shard fixed by
+    its id, so that a thousand filings a second in one town stay under a partition's
+    1,000 writes a second (benchmarks/REPORT.md, "The scale on paper")."""
+    return f"{form}#{town}#{status}#{zlib.crc32(filing_id.encode()) % QUEUE_SHARDS}"
+
+
+def queue_keys(form: str, town: str, status: str) -> Iterator[str]:
+    """Every key of one form's filings of one town in one status: a reader queries each."""
+    for shard in range(QUEUE_SHARDS):
+        yield f"{form}#{town}#{status}#{shard}"
+
 
 class FilingQueueIndex(GlobalSecondaryIndex["Filing"]):
-    """Staff queues and exports: one form's filings of one town in one status, by time."""
+    """Staff queues and exports: one form's filings of one town in one status, by time.
+
+    It projects only what a queue and an export show, none of which changes while a
+    filing keeps its status: a decision, a document or a reminder then writes the table
+    alone, and only a change of status (a new key) writes the index."""
 
     class Meta:
         index_name = "queue-index"
-        projection = AllProjection()
+        projection = IncludeProjection(["slip_no", "status", "town", "applicant", "data"])
 
-    queue_key = UnicodeAttribute(hash_key=True)  # "<form>#<town>#<status>"
+    queue_key = UnicodeAttribute(hash_key=True)  # queue_key(): "<form>#<town>#<status>#<shard>"
     created_at = UTCDateTimeAttribute(range_key=True)
 
 

@@ -10,7 +10,11 @@ dependency out, so `make package` runs this on its zip:
 - so is any other distribution the runtime provides (urllib3, python-dateutil,
   jmespath, s3transfer, six) that only they brought in: one that something left
   in the zip requires stays;
-- `__pycache__` directories (bytecode of the build machine) are dropped.
+- `__pycache__` directories (bytecode of the build machine) are dropped, and every
+  module is compiled afresh for the runtime, with an unchecked hash: Lambda's
+  directory is read-only, so a bundle without bytecode compiles every module at every
+  cold start (half again as slow as it need be: benchmarks/REPORT.md, "Cold start").
+  Chalice builds for the Python it runs on, and so does this: the two agree.
 
     python scripts/slim_bundle.py build/package/deployment.zip
 """
@@ -18,6 +22,8 @@ dependency out, so `make package` runs this on its zip:
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import py_compile
 import re
 import shutil
 import tempfile
@@ -114,12 +120,46 @@ def slim(path: Path) -> tuple[list[str], int, int]:
         with (
             tempfile.NamedTemporaryFile(dir=path.parent, suffix=".zip", delete=False) as tmp,
             zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out,
+            tempfile.TemporaryDirectory() as work,
         ):
+            after = 0
             for info in keep:
-                out.writestr(info, bundle.read(info), compress_type=zipfile.ZIP_DEFLATED)
+                content = bundle.read(info)
+                out.writestr(info, content, compress_type=zipfile.ZIP_DEFLATED)
+                after += info.file_size
+                if info.filename.endswith(".py"):
+                    pyc = bytecode(info.filename, content, Path(work))
+                    if pyc is not None:
+                        name, code = pyc
+                        out.writestr(
+                            zipfile.ZipInfo(name, info.date_time), code, zipfile.ZIP_DEFLATED
+                        )
+                        after += len(code)
     shutil.copymode(path, tmp.name)
     shutil.move(tmp.name, path)
-    return removed, before, sum(i.file_size for i in keep)
+    return removed, before, after
+
+
+def bytecode(name: str, source: bytes, work: Path) -> tuple[str, bytes] | None:
+    """The module's .pyc, as the runtime's Python looks for it beside the source
+    (`__pycache__/<module>.cpython-3XX.pyc`), with an unchecked hash: Lambda's files keep
+    no meaningful timestamps and never change. None for a file this Python cannot compile
+    (a library's template or a test written for another version): the runtime would
+    compile it, if it ever imported it, as it does now."""
+    src = work / "module.py"
+    src.write_bytes(source)
+    out = work / "module.pyc"
+    try:
+        py_compile.compile(
+            str(src),
+            cfile=str(out),
+            dfile=f"/var/task/{name}",
+            doraise=True,
+            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+        )
+    except py_compile.PyCompileError:
+        return None
+    return importlib.util.cache_from_source(name), out.read_bytes()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -22,6 +22,10 @@ PAGE_W, PAGE_H = 210 * MM, 297 * MM  # A4, without importing reportlab.lib.pages
 MARGIN = 20 * MM
 CONTENT_W = PAGE_W - 2 * MARGIN
 QR_SIZE = 42 * MM  # the symbol itself, quiet zone excluded: comfortable for any phone camera
+# One of the eight masks ISO 18004 allows, given rather than chosen by scoring all eight
+# (a third of a render's time; the scoring only eases reading a poor image, and a 42 mm
+# code printed or on a screen is not one): benchmarks/REPORT.md, "Documents".
+QR_MASK = 4
 
 CJK = "STSong-Light"  # one of Adobe's CID fonts: viewers supply it, so nothing is embedded
 LATIN = "Helvetica"
@@ -176,7 +180,7 @@ def _qr(url: str) -> list[tuple[int, ...]]:
     import segno
 
     # Exactly level M, as specified: boosting would change what tests and scanners expect.
-    symbol = segno.make(url, error="m", boost_error=False, micro=False)
+    symbol = segno.make(url, error="m", boost_error=False, micro=False, mask=QR_MASK)
     return [tuple(row) for row in symbol.matrix_iter(scale=1, border=0)]
 
 
