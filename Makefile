@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
 
-.PHONY: run test test-unit test-integration test-e2e system-deps lint venv clean package resources screenshots bench
+.PHONY: run test test-unit test-integration test-e2e system-deps lint venv clean package resources screenshots bench messages
 
 run: $(STAMP)  ## the embedded stack: moto, the app on :8000, the event poller
 	$(PY) -m chalicelib.local
@@ -52,6 +52,19 @@ package: $(STAMP)  ## sam.json and deployment.zip of the prod stage in PACKAGE_D
 	$(PY) scripts/slim_bundle.py $(PACKAGE_DIR)/deployment.zip
 	@# Chalice caches a zip per version of the code: keep the newest three
 	@ls -1t .chalice/deployments/*.zip 2>/dev/null | tail -n +4 | xargs -r rm -f
+
+# The pages' English (chalicelib/i18n.py): extract every marked text, merge it into the
+# catalogue (new ones arrive untranslated: tests/unit/test_i18n.py names them), compile.
+LOCALE := chalicelib/locale
+BABEL_KEYWORDS := --no-default-keywords -k _ -k N_ -k translate:2 -k labelled:3
+
+messages: $(STAMP)  ## extract the pages' texts, merge into the English catalogue, compile it
+	$(VENV)/bin/pybabel -q extract -F babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output \
+		--project jiafuwu -o $(LOCALE)/messages.pot chalicelib
+	test -f $(LOCALE)/en/LC_MESSAGES/messages.po || \
+		$(VENV)/bin/pybabel -q init -i $(LOCALE)/messages.pot -d $(LOCALE) -l en
+	$(VENV)/bin/pybabel -q update -i $(LOCALE)/messages.pot -d $(LOCALE) -l en --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel -q compile -d $(LOCALE) -l en
 
 resources: $(STAMP)  ## write .chalice/resources.json from chalicelib/resources.py
 	$(PY) -m chalicelib.resources > .chalice/resources.json.new

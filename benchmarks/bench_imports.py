@@ -63,7 +63,7 @@ render._register_fonts(); render._qr("https://example.cn/verify/X")
 steps.append(time.perf_counter() - started)
 started = time.perf_counter()
 import chalicelib.web.pages as pages
-pages._env()
+pages._env("zh")
 steps.append(time.perf_counter() - started)
 started = time.perf_counter()
 import boto3

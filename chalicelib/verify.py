@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.errors import NotFound
+from chalicelib.i18n import N_
 from chalicelib.ids import CHINA, utcnow
 from chalicelib.models import Document, Filing, bind_models
 
 KIND_TITLES = {
-    "slip": "回执",
-    "certificate": "复工备案证明",
-    "docking_slip": "电子返婺对接单",
-    "pass": "一体通行证",
+    "slip": N_("回执"),
+    "certificate": N_("复工备案证明"),
+    "docking_slip": N_("电子返婺对接单"),
+    "pass": N_("一体通行证"),
 }
 
 

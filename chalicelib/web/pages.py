@@ -1,4 +1,5 @@
-"""Rendering pages: one Jinja2 environment, autoescaped, built on first use."""
+"""Rendering pages: a Jinja2 environment per language, autoescaped, built on first use;
+texts are translated through the gettext catalogues of chalicelib/i18n.py."""
 
 from __future__ import annotations
 
@@ -10,16 +11,21 @@ from chalice.app import Request
 from chalicelib.web.responses import html_response
 
 
-@functools.lru_cache(maxsize=1)
-def _env() -> Any:
+@functools.cache
+def _env(lang: str) -> Any:
     import jinja2
+
+    from chalicelib.i18n import translations
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("chalicelib", "templates"),
         autoescape=jinja2.select_autoescape(default=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # newstyle: _() and {% trans %} escape and format like the rest of the template
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters["china_time"] = _china_time
     return env
 
@@ -33,8 +39,11 @@ def _china_time(iso: str) -> str:
     return china_time(datetime.fromisoformat(iso))
 
 
-def render(template: str, status: int = 200, **context: Any) -> Any:
-    return html_response(_env().get_template(template).render(**context), status)
+def render(template: str, status: int = 200, lang: str = "zh", **context: Any) -> Any:
+    """The page in its language; texts passed in from Python are translated in the
+    template (they are marked with N_ where they are written)."""
+    page = _env(lang).get_template(template).render(lang=lang, **context)
+    return html_response(page, status)
 
 
 def query(request: Request, name: str) -> str | None:

@@ -17,6 +17,7 @@ from chalicelib.errors import (
     ValidationFailed,
 )
 from chalicelib.forms import FormSpec, all_forms, get_form
+from chalicelib.i18n import N_, translate
 from chalicelib.web.pages import body, lang_of, query, render, source_ip
 from chalicelib.web.responses import redirect
 
@@ -35,7 +36,7 @@ def form_page(form: str) -> Response:
     try:
         spec = get_form(form)
     except DomainError:
-        return render("message.html", 404, title="没有这个表单", text="请从首页选择要办理的事项。")
+        return _message(404, N_("没有这个表单"), N_("请从首页选择要办理的事项。"))
     return _form(spec, {}, {}, secrets.token_urlsafe(16))
 
 
@@ -45,7 +46,7 @@ def form_submit(form: str) -> Response:
     try:
         spec = get_form(form)
     except DomainError:
-        return render("message.html", 404, title="没有这个表单", text="请从首页选择要办理的事项。")
+        return _message(404, N_("没有这个表单"), N_("请从首页选择要办理的事项。"))
     raw = body(request)
     posted = {k: v[-1] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
     idem = posted.pop("idempotency_key", "") or secrets.token_urlsafe(16)
@@ -65,9 +66,11 @@ def form_submit(form: str) -> Response:
     except ValidationFailed as exc:
         return _form(spec, posted, exc.fields, idem, status=400)
     except DuplicateOpenFiling as exc:
-        message = f"该企业已有一件办理中的备案（编号 {exc.filing_id}），请勿重复提交。"
+        message = translate(lang, "该企业已有一件办理中的备案（编号 %(id)s），请勿重复提交。") % {
+            "id": exc.filing_id
+        }
         return _form(spec, posted, {"_form": message}, idem, status=409)
-    return redirect(receipt.status_url)
+    return redirect(_in(lang, receipt.status_url))
 
 
 def _form(
@@ -93,6 +96,16 @@ def _form(
         form_error=errors.get("_form") or errors.get("_body"),
         switch_url=_switch(f"/forms/{spec.id}", lang),
     )
+
+
+def _message(status: int, title: str, text: str) -> Response:
+    """A page that says what went wrong and what to do, in the request's language."""
+    return render("message.html", status, lang=lang_of(bp.current_request), title=title, text=text)
+
+
+def _in(lang: str, url: str) -> str:
+    """The address, kept in the page's language: Chinese is the default, English asks."""
+    return url if lang != "en" else f"{url}{'&' if '?' in url else '?'}lang=en"
 
 
 def _switch(path: str, lang: str) -> str:
@@ -155,14 +168,9 @@ def status_page(filing_id: str) -> Response:
     try:
         filing = filings.get_for_applicant(filing_id, token)
     except Forbidden:
-        return render(
-            "message.html",
-            403,
-            title="链接无效",
-            text="进度链接不正确，请使用短信或回执中的完整链接。",
-        )
+        return _message(403, N_("链接无效"), N_("进度链接不正确，请使用短信或回执中的完整链接。"))
     except NotFound:
-        return render("message.html", 404, title="没有这件申请", text="请核对链接。")
+        return _message(404, N_("没有这件申请"), N_("请核对链接。"))
     view = filings.status_view(filing)
     spec = get_form(filing.form)
     lang = lang_of(request)
@@ -176,7 +184,7 @@ def status_page(filing_id: str) -> Response:
         lang=lang,
         status_url=status_url,
         switch_url=f"/filings/{filing.filing_id}?token={token}{'' if lang == 'en' else '&lang=en'}",
-        qr=slips.qr_svg(status_url, "本页链接的二维码" if lang != "en" else "QR code of this page"),
+        qr=slips.qr_svg(status_url, translate(lang, "本页链接的二维码")),
         upcoming=slips.next_steps(spec, filing.filing_id, filing.status, steps),
         today=china_today(),
     )
@@ -201,19 +209,16 @@ def report_start(filing_id: str) -> Response:
             source_ip(request),
         )
     except Forbidden:
-        return render("message.html", 403, title="链接无效", text="进度链接不正确。")
+        return _message(403, N_("链接无效"), N_("进度链接不正确。"))
     except NotFound:
-        return render("message.html", 404, title="没有这件申请", text="请核对链接。")
+        return _message(404, N_("没有这件申请"), N_("请核对链接。"))
     except ValidationFailed:
-        return render("message.html", 400, title="日期不正确", text="开工日期格式应为YYYY-MM-DD。")
+        return _message(400, N_("日期不正确"), N_("开工日期格式应为YYYY-MM-DD。"))
     except DomainError:
-        return render(
-            "message.html",
-            409,
-            title="无法报告开工",
-            text="只有已通过备案的企业可以报告开工，且只需报告一次。",
+        return _message(
+            409, N_("无法报告开工"), N_("只有已通过备案的企业可以报告开工，且只需报告一次。")
         )
-    return redirect(links.status_url(filing_id))
+    return redirect(_in(lang_of(request), links.status_url(filing_id)))
 
 
 @bp.route("/filings/{filing_id}/withdraw", methods=["POST"], content_types=FORM_BODY)
@@ -223,12 +228,12 @@ def withdraw(filing_id: str) -> Response:
     try:
         filings.withdraw(filing_id, token, source_ip(request))
     except Forbidden:
-        return render("message.html", 403, title="链接无效", text="进度链接不正确。")
+        return _message(403, N_("链接无效"), N_("进度链接不正确。"))
     except NotFound:
-        return render("message.html", 404, title="没有这件申请", text="请核对链接。")
+        return _message(404, N_("没有这件申请"), N_("请核对链接。"))
     except DomainError:
-        return render("message.html", 409, title="无法撤回", text="这件申请已经办结，不能撤回。")
-    return redirect(links.status_url(filing_id))
+        return _message(409, N_("无法撤回"), N_("这件申请已经办结，不能撤回。"))
+    return redirect(_in(lang_of(request), links.status_url(filing_id)))
 
 
 @bp.route("/filings/{filing_id}/documents/{kind}", methods=["GET"])
@@ -238,9 +243,9 @@ def document(filing_id: str, kind: str) -> Response:
         filing = filings.get_for_applicant(filing_id, token)
         key = filings.document_key(filing, kind)
     except Forbidden:
-        return render("message.html", 403, title="链接无效", text="下载链接不正确。")
+        return _message(403, N_("链接无效"), N_("下载链接不正确。"))
     except NotFound:
-        return render("message.html", 404, title="文件尚未生成", text="请稍后刷新进度页再试。")
+        return _message(404, N_("文件尚未生成"), N_("请稍后刷新进度页再试。"))
     return redirect(storage.download_url(key, f"{kind}.pdf"), 302)
 
 

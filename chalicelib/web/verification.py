@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from chalice import Blueprint, Response
 
 from chalicelib import verify
 from chalicelib.errors import NotFound
-from chalicelib.web.pages import render, wants_json
+from chalicelib.i18n import N_
+from chalicelib.web.pages import lang_of, render, wants_json
 from chalicelib.web.responses import json_error, json_response
 
 bp = Blueprint(__name__)
@@ -15,14 +18,21 @@ bp = Blueprint(__name__)
 @bp.route("/verify/{code}", methods=["GET"])
 def verify_page(code: str) -> Response:
     request = bp.current_request
+    lang = lang_of(request)
+    switch = f"/verify/{quote(code)}" + ("" if lang == "en" else "?lang=en")
     try:
         result = verify.check(code)
     except NotFound as exc:
         if wants_json(request):
             return json_error(exc)
         return render(
-            "message.html", 404, title="查无此证", text="没有这个编号的证明，请核对或谨防伪造。"
+            "message.html",
+            404,
+            lang=lang,
+            switch_url=switch,
+            title=N_("查无此证"),
+            text=N_("没有这个编号的证明，请核对或谨防伪造。"),
         )
     if wants_json(request):
         return json_response(result.as_json())
-    return render("verify.html", r=result)
+    return render("verify.html", lang=lang, switch_url=switch, r=result)
