@@ -213,7 +213,15 @@ def bucket(name: str | dict[str, Any]) -> Resource:
                         "ExpirationInDays": PERSONAL_DATA_DAYS,
                         "NoncurrentVersionExpiration": {"NoncurrentDays": NONCURRENT_VERSION_DAYS},
                         "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
-                    }
+                    },
+                    {
+                        "Id": "exports",  # staff downloads: fetched at once, gone the next day
+                        "Status": "Enabled",
+                        "Prefix": "exports/",
+                        "ExpirationInDays": 1,
+                        "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
+                        "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
+                    },
                 ]
             },
             "NotificationConfiguration": notification_configuration(),

@@ -17,6 +17,7 @@ FILINGS = "filings/"  # filings/<form>/<filing_id>.json: the snapshot a slip ans
 DECISIONS = "decisions/"  # decisions/<filing_id>/<step>.json: one step decided
 APPROVED = "approved/"  # approved/<filing_id>/<kind>.json: a stage approved, a document due
 DOCUMENTS = "documents/"  # documents/<filing_id>/<kind>-<code>.pdf: no event
+EXPORTS = "exports/"  # exports/<form>/<time>-<random>.<csv|xlsx>: a staff download, kept a day
 EVENT_PREFIXES = (FILINGS, DECISIONS, APPROVED)
 
 
@@ -34,6 +35,14 @@ def approved_key(filing_id: str, kind: str) -> str:
 
 def document_key(filing_id: str, kind: str, code: str) -> str:
     return f"{DOCUMENTS}{filing_id}/{kind}-{code}.pdf"
+
+
+def export_key(form: str, ext: str) -> str:
+    import secrets
+
+    from chalicelib.ids import utcnow
+
+    return f"{EXPORTS}{form}/{utcnow():%Y%m%dT%H%M%S}-{secrets.token_hex(8)}.{ext}"
 
 
 def parse_event_key(raw_key: str) -> tuple[str, list[str]]:
@@ -59,16 +68,28 @@ def put_pdf(key: str, pdf: bytes) -> None:
     )
 
 
-def download_url(key: str, filename: str, seconds: int = 300) -> str:
-    """A short-lived address of one private object, served as an attachment."""
+def put_export(key: str, body: bytes, content_type: str) -> None:
+    aws.client("s3").put_object(
+        Bucket=get_settings().bucket, Key=key, Body=body, ContentType=content_type
+    )
+
+
+def download_url(
+    key: str,
+    filename: str,
+    seconds: int = 300,
+    content_type: str = "application/pdf",
+    disposition: str = "inline",
+) -> str:
+    """A short-lived address of one private object, served as `filename`."""
     return str(
         aws.client("s3").generate_presigned_url(
             "get_object",
             Params={
                 "Bucket": get_settings().bucket,
                 "Key": key,
-                "ResponseContentDisposition": f"inline; filename={filename}",
-                "ResponseContentType": "application/pdf",
+                "ResponseContentDisposition": f"{disposition}; filename={filename}",
+                "ResponseContentType": content_type,
             },
             ExpiresIn=seconds,
         )

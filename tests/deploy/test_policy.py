@@ -25,7 +25,7 @@ from moto import mock_aws
 from chalicelib import filings, links, reminders, resources, staff, stats
 from chalicelib.models import Filing, Task
 from chalicelib.settings import EVENTS_QUEUE, get_settings
-from chalicelib.storage import DOCUMENTS, EVENT_PREFIXES
+from chalicelib.storage import DOCUMENTS, EVENT_PREFIXES, EXPORTS
 from tests.deploy.aws_calls import Recorder, Request, is_local_only, recording
 from tests.deploy.iam import ACCOUNT, allows, arn_matches, load_policy, statements, to_prod_arn
 from tests.integration.conftest import Stack, enterprise
@@ -104,7 +104,7 @@ def a_filings_whole_life(stack: Stack) -> None:
     dashboard = f"/dashboard?token={staff.staff_token('district_office', '婺城区')}"
     assert stack.client.http.get(dashboard).status_code == 200
     export = dashboard.replace("/dashboard?", "/dashboard/exports/enterprise-resumption?")
-    assert stack.client.http.get(f"{export}&format=csv").status_code == 200
+    assert stack.client.http.get(f"{export}&format=csv").status_code == 303
     # staff revoke the approval: the certificate no longer verifies
     filings.revoke(first, "复工条件不再具备", "district")
     stack.pump()
@@ -217,7 +217,7 @@ def test_the_policy_names_no_wildcard_action_and_only_the_stacks_resources() -> 
                 deployed = resources.deployed_bucket_name(PROD["DOCUMENTS_BUCKET"], ACCOUNT)
                 bucket_pattern, _, key = arn.partition("/")
                 assert arn_matches(bucket_pattern, f"arn:aws:s3:::{deployed}"), arn
-                assert key.removesuffix("*") in (*EVENT_PREFIXES, DOCUMENTS), arn
+                assert key.removesuffix("*") in (*EVENT_PREFIXES, DOCUMENTS, EXPORTS), arn
                 # a bucket name is global: only ours, in the functions' own account
                 assert statement["Condition"] == {
                     "StringEquals": {"s3:ResourceAccount": "${aws:PrincipalAccount}"}

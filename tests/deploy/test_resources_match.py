@@ -209,13 +209,17 @@ def test_the_local_bucket_is_the_templates(local_stack: Settings, template: dict
         ]
     )
     assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
-    (lifecycle,) = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
-    (defined,) = props["LifecycleConfiguration"]["Rules"]
-    assert lifecycle["Expiration"]["Days"] == defined["ExpirationInDays"]
-    assert (
-        lifecycle["NoncurrentVersionExpiration"]["NoncurrentDays"]
-        == (defined["NoncurrentVersionExpiration"]["NoncurrentDays"])
-    )
+    made = {r["ID"]: r for r in s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]}
+    defined = {r["Id"]: r for r in props["LifecycleConfiguration"]["Rules"]}
+    assert made.keys() == defined.keys()
+    for rule_id, rule in defined.items():
+        lifecycle = made[rule_id]
+        assert lifecycle["Filter"].get("Prefix", "") == rule.get("Prefix", "")
+        assert lifecycle["Expiration"]["Days"] == rule["ExpirationInDays"]
+        assert (
+            lifecycle["NoncurrentVersionExpiration"]["NoncurrentDays"]
+            == rule["NoncurrentVersionExpiration"]["NoncurrentDays"]
+        )
     ownership = s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]
     assert ownership == props["OwnershipControls"]
 

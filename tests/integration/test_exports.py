@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
+from typing import Any
 
+import requests
 from openpyxl import load_workbook
 
 from chalicelib import staff
@@ -15,11 +18,28 @@ from tests.integration.conftest import Stack, enterprise
 EVIL = '=HYPERLINK("http://evil.example","点我")'
 
 
-def export(stack: Stack, token: str, fmt: str, form: str = "enterprise-resumption") -> object:
-    # A browser's download asks for anything (*/*); a binary answer needs that said.
-    return stack.client.http.get(
+@dataclass
+class Download:
+    """What the browser gets after following the export's redirect to S3."""
+
+    status_code: int
+    headers: Any  # case-insensitive, as HTTP's are
+    body: bytes
+
+
+def export(stack: Stack, token: str, fmt: str, form: str = "enterprise-resumption") -> Any:
+    """The export asked for, and the file fetched from where it redirects (a presigned
+    S3 address: moto answers it in process)."""
+    answer = stack.client.http.get(
         f"/dashboard/exports/{form}?token={token}&format={fmt}", headers={"Accept": "*/*"}
     )
+    if answer.status_code != 303:
+        return answer
+    location = answer.headers["Location"]
+    assert location.startswith(f"https://{get_settings().bucket}.s3.")
+    assert "/exports/" in location
+    fetched = requests.get(location, timeout=10)
+    return Download(fetched.status_code, fetched.headers, fetched.content)
 
 
 def filed(stack: Stack) -> None:
@@ -32,8 +52,8 @@ def filed(stack: Stack) -> None:
     stack.pump()
 
 
-def csv_rows(answer: object) -> list[dict[str, str]]:
-    text = answer.body.decode("utf-8")  # type: ignore[attr-defined]
+def csv_rows(answer: Any) -> list[dict[str, str]]:
+    text = answer.body.decode("utf-8")
     assert text.startswith("\ufeff")
     return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
 
@@ -49,7 +69,7 @@ def test_the_district_exports_every_town_unmasked_and_no_cell_is_a_formula(stack
     # THEN both filings are there, the formula neutralised, the phone shown in full
     assert answer.status_code == 200
     assert answer.headers["Content-Type"].startswith("text/csv")
-    assert 'filename="enterprise-resumption.csv"' in answer.headers["Content-Disposition"]
+    assert answer.headers["Content-Disposition"] == "attachment; filename=enterprise-resumption.csv"
     rows = csv_rows(answer)
     assert sorted(r["镇街"] for r in rows) == ["白龙桥镇", "罗埠镇"]
     assert {r["企业名称"] for r in rows} >= {"'" + EVIL}
@@ -62,11 +82,27 @@ def test_the_district_exports_every_town_unmasked_and_no_cell_is_a_formula(stack
 
     # THEN the workbook holds the same rows, every cell text or number, none a formula
     assert answer.status_code == 200
+    assert answer.headers["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(answer.body)).active
     cells = [c for row in sheet.iter_rows() for c in row]
     assert sheet.max_row == 3
     assert all(c.data_type != "f" for c in cells)
     assert "'" + EVIL in {c.value for c in cells}
+
+
+def test_an_export_is_kept_a_day_and_never_starts_the_workflow(stack: Stack) -> None:
+    """Exports hold personal data: the bucket's rule deletes them after a day, and their
+    prefix is none of those whose objects the events queue hears of."""
+    filed(stack)
+    token = staff.staff_token("district_office", get_settings().district_scope)
+    assert export(stack, token, "csv").status_code == 200
+    bucket = get_settings().bucket
+    listed = stack.s3.list_objects_v2(Bucket=bucket, Prefix="exports/")["Contents"]
+    assert len(listed) == 1 and listed[0]["Key"].endswith(".csv")
+    rules = stack.s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    (rule,) = [r for r in rules if r["Filter"].get("Prefix") == "exports/"]
+    assert rule["Expiration"]["Days"] == 1 and rule["Status"] == "Enabled"
+    assert stack.receive() == []  # no event: nothing to pump
 
 
 def test_a_town_exports_its_own_filings_with_personal_fields_masked(stack: Stack) -> None:
