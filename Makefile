@@ -78,7 +78,9 @@ bench: $(STAMP) $(BENCH_STAMP) package  ## measure, and write benchmarks/REPORT.
 	$(PY) -m benchmarks
 
 $(BENCH_STAMP): benchmarks/requirements.txt
-	@bash benchmarks/system-deps.sh || echo "(WeasyPrint, the documents' peer, may not run)"
+	@# WeasyPrint, the documents' peer, needs pango and harfbuzz's subsetter
+	@bash scripts/system-deps.sh libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+		fonts-arphic-uming fonts-dejavu-core || echo "(WeasyPrint may not run)"
 	$(PY) -m pip install --quiet --disable-pip-version-check -r benchmarks/requirements.txt
 	rm -f $(VENV)/.bench-* && touch $@
 

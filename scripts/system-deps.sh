@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The Debian packages the PDF and browser tests need: installed through apt-get
-# when we are root and they are missing, else named for the person to install.
+# Debian packages, installed through apt-get when we are root and they are missing, else
+# named for the person to install. With no arguments: what the PDF and browser tests
+# need (make test); the documents benchmark names its own (make bench).
 set -euo pipefail
-packages=(chromium fonts-arphic-uming poppler-utils)
+packages=("$@")
+[ ${#packages[@]} -eq 0 ] && packages=(chromium fonts-arphic-uming poppler-utils)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
