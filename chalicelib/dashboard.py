@@ -65,6 +65,7 @@ class Dashboard:
     towns: list[TownRow]
     queue: list[Waiting]
     days: list[tuple[date, int]]  # submissions per China day, oldest first
+    stock: dict[str, dict[str, int]] = field(default_factory=dict)  # town -> item -> left
 
     @property
     def totals(self) -> dict[str, int]:
@@ -159,4 +160,8 @@ def build(claim: StaffClaim, now: datetime) -> Dashboard:
     from chalicelib.ids import CHINA
 
     today = now.astimezone(CHINA).date()
-    return Dashboard(claim, by_town(claim), waiting(claim, now), by_day(claim, today))
+    from chalicelib import stock
+
+    return Dashboard(
+        claim, by_town(claim), waiting(claim, now), by_day(claim, today), stock.levels(claim.towns)
+    )

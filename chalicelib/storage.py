@@ -17,6 +17,7 @@ FILINGS = "filings/"  # filings/<form>/<filing_id>.json: the snapshot a slip ans
 DECISIONS = "decisions/"  # decisions/<filing_id>/<step>.json: one step decided
 APPROVED = "approved/"  # approved/<filing_id>/<kind>.json: a stage approved, a document due
 DOCUMENTS = "documents/"  # documents/<filing_id>/<kind>-<code>.pdf: no event
+UPLOADS = "uploads/"  # uploads/<form>/<field>/<random>.<ext>: an applicant's file, no event
 EVENT_PREFIXES = (FILINGS, DECISIONS, APPROVED)
 
 
@@ -24,8 +25,10 @@ def filing_key(form: str, filing_id: str) -> str:
     return f"{FILINGS}{form}/{filing_id}.json"
 
 
-def decision_key(filing_id: str, step: str) -> str:
-    return f"{DECISIONS}{filing_id}/{step}.json"
+def decision_key(filing_id: str, step: str, link_gen: int = 1) -> str:
+    """A step decided again (reopened, with a new link) gets a record of its own."""
+    again = f"@{link_gen}" if link_gen > 1 else ""
+    return f"{DECISIONS}{filing_id}/{step}{again}.json"
 
 
 def approved_key(filing_id: str, kind: str) -> str:

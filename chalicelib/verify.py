@@ -13,6 +13,7 @@ KIND_TITLES = {
     "certificate": "复工备案证明",
     "docking_slip": "电子返婺对接单",
     "pass": "一体通行证",
+    "notice": "补助核定通知书",
 }
 
 

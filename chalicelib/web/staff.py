@@ -1,15 +1,20 @@
-"""Staff pages behind a signed staff link: the dashboard, and each form's exports."""
+"""Staff pages behind a signed staff link: the dashboard, each form's exports, the
+statistics (`GET /api/stats`) and the towns' stock of supplies."""
 
 from __future__ import annotations
 
+import json
+from urllib.parse import parse_qs, quote, unquote
+
 from chalice import Blueprint, Response
 
-from chalicelib import dashboard, exports, staff
-from chalicelib.errors import DomainError, Forbidden, Gone
+from chalicelib import dashboard, exports, staff, statistics, stock
+from chalicelib.errors import DomainError, Forbidden, Gone, NotFound, ValidationFailed
 from chalicelib.forms import all_forms, get_form
 from chalicelib.ids import utcnow
-from chalicelib.web.pages import query, render
-from chalicelib.web.responses import SECURITY_HEADERS
+from chalicelib.towns import is_town
+from chalicelib.web.pages import body, header, lang_of, query, render
+from chalicelib.web.responses import SECURITY_HEADERS, api_errors, json_response, redirect
 
 bp = Blueprint(__name__)
 
@@ -41,7 +46,11 @@ def show() -> Response:
     if isinstance(claim, Response):
         return claim
     return render(
-        "dashboard.html", d=dashboard.build(claim, utcnow()), token=token, forms=all_forms()
+        "dashboard.html",
+        d=dashboard.build(claim, utcnow()),
+        token=token,
+        forms=all_forms(),
+        stock_items=stock.ITEMS,
     )
 
 
@@ -71,3 +80,75 @@ def export(name: str) -> Response:
             "Content-Disposition": f'attachment; filename="{spec.id}.{ext}"',
         },
     )
+
+
+def _api_claim() -> staff.StaffClaim:
+    """The staff link of a JSON call: `?token=` as the pages take it, or
+    `Authorization: Bearer <token>`; Forbidden or Gone (answered 403 or 410)."""
+    request = bp.current_request
+    bearer = header(request, "authorization")
+    token = bearer[7:].strip() if bearer.lower().startswith("bearer ") else None
+    return staff.read_staff_token(token or query(request, "token"))
+
+
+@bp.route("/api/stats", methods=["GET"])
+@api_errors
+def stats() -> Response:
+    """The link's towns: filings, the drive's figures, each form's figures, the stock."""
+    return json_response(statistics.summary(_api_claim()))
+
+
+@bp.route("/api/stock/{town}", methods=["PUT"], content_types=["application/json"])
+@api_errors
+def set_stock(town: str) -> Response:
+    """Set a town's levels, `{"masks": 3000, "disinfectant": 1000, "thermometers": 100}`
+    (any of them): a town's office its own town, the district office any town."""
+    claim = _api_claim()
+    # API Gateway may hand the path's Chinese on percent-encoded; a town has no "%".
+    checked = _stock_town(claim, unquote(town))
+    request = bp.current_request
+    try:
+        sent = json.loads(body(request) or b"null")
+    except ValueError:
+        sent = None
+    levels = stock.parse_levels(sent, lang_of(request))
+    now = stock.set_levels(checked, levels, _staff_name(claim))
+    return json_response({"town": checked, "stock": now})
+
+
+@bp.route("/dashboard/stock", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
+def set_stock_page() -> Response:
+    """The dashboard's stock form: blank fields keep their level; back to the dashboard."""
+    token = query(bp.current_request, "token")
+    claim = _claim(token)
+    if isinstance(claim, Response):
+        return claim
+    posted = {k: v[-1] for k, v in parse_qs(body(bp.current_request).decode()).items()}
+    try:
+        town = _stock_town(claim, posted.pop("town", ""))
+        filled = {k: v for k, v in posted.items() if k in stock.ITEMS and v.strip()}
+        stock.set_levels(town, stock.parse_levels(filled), _staff_name(claim))
+    except ValidationFailed as exc:
+        from chalicelib.forms.fields import BODY  # pydantic: only when a level is refused
+
+        text = "；".join(
+            ("" if name == BODY else f"{stock.ITEMS[name].name}：") + message
+            for name, message in exc.fields.items()
+            if name == BODY or name in stock.ITEMS
+        )
+        return render("message.html", 400, title="库存未更新", text=text or "请检查填写的数量。")
+    except (Forbidden, NotFound):
+        return render("message.html", 403, title="无权设置", text="此链接只能设置本镇街的库存。")
+    return redirect(f"/dashboard?token={quote(token or '')}#stock")
+
+
+def _stock_town(claim: staff.StaffClaim, town: str) -> str:
+    if not is_town(town):
+        raise NotFound(town)
+    if not claim.covers(town):
+        raise Forbidden(f"{claim.scope} may not set {town}'s stock")
+    return town
+
+
+def _staff_name(claim: staff.StaffClaim) -> str:
+    return f"{claim.role}:{claim.scope}"
