@@ -54,6 +54,7 @@ class Waiting:
     filing_id: str
     slip_no: str
     form_title: str
+    form_title_en: str
     town: str
     applicant: str  # masked where it names a person and the link may not see it
     status: str
@@ -67,6 +68,7 @@ class Dashboard:
     towns: list[TownRow]
     queue: list[Waiting]
     days: list[tuple[date, int]]  # submissions per China day, oldest first
+    stock: dict[str, dict[str, int]] = field(default_factory=dict)  # town -> item -> left
 
     @property
     def totals(self) -> dict[str, int]:
@@ -143,6 +145,7 @@ def waiting(claim: StaffClaim, now: datetime) -> list[Waiting]:
                             filing_id=filing.filing_id,
                             slip_no=filing.slip_no,
                             form_title=spec.title,
+                            form_title_en=spec.title_en,
                             town=town,
                             applicant=applicant,
                             status=filing.status,
@@ -167,4 +170,8 @@ def build(claim: StaffClaim, now: datetime) -> Dashboard:
     from chalicelib.ids import CHINA
 
     today = now.astimezone(CHINA).date()
-    return Dashboard(claim, by_town(claim), waiting(claim, now), by_day(claim, today))
+    from chalicelib import stock
+
+    return Dashboard(
+        claim, by_town(claim), waiting(claim, now), by_day(claim, today), stock.levels(claim.towns)
+    )

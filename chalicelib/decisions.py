@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import audit, directory, links, storage
-from chalicelib.errors import Forbidden, Gone, InvalidTransition, ReasonRequired
-from chalicelib.forms import FormSpec, get_form
+from chalicelib.errors import Forbidden, Gone, InvalidTransition, ReasonRequired, ValidationFailed
+from chalicelib.forms import FormSpec, field_labels, get_form
 from chalicelib.ids import utcnow
 from chalicelib.models import Contact, Filing, Task, bind_models, connection
 from chalicelib.workflow import TERMINAL, Step
@@ -26,6 +29,8 @@ class Approval:
     task: Task
     contact: Contact
     tasks: tuple[Task, ...]
+    # input field -> the (value, text) options it offers (a town's instructors)
+    choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 def open_link(token: str, history: bool = True) -> Approval:
@@ -40,15 +45,58 @@ def open_link(token: str, history: bool = True) -> Approval:
         raise Forbidden("link names no task") from None
     _check_current(task, filing, claim.link_gen)
     spec = get_form(filing.form)
+    step = spec.workflow.step(task.step)
     return Approval(
         token=token,
         spec=spec,
-        step=spec.workflow.step(task.step),
+        step=step,
         filing=filing,
         task=task,
         contact=directory.find(task.role, task.scope),
         tasks=tuple(Task.query(filing.filing_id)) if history else (),
+        choices=input_choices(step, filing),
     )
+
+
+def input_choices(step: Step, filing: Filing) -> dict[str, list[tuple[str, str]]]:
+    """The options of a step's inputs that name a directory contact: the contacts of the
+    field's role in the filing's scope (`contact_choice`), as (scope, name)."""
+    if step.inputs is None:
+        return {}
+    found: dict[str, list[tuple[str, str]]] = {}
+    for name, prop in step.inputs.model_json_schema().get("properties", {}).items():
+        role = prop.get("x-contact-role")
+        if role:
+            scope = str(filing.data.get(prop["x-scope-field"], ""))
+            found[name] = directory.choices(role, f"{scope}#")
+    return found
+
+
+def validate_inputs(
+    approval: Approval, posted: Mapping[str, str], lang: str = "zh"
+) -> tuple[dict[str, Any], list[list[str]]]:
+    """The step's decision inputs as validated (with the filing's data and the offered
+    choices as context), and as [label, text] rows; ValidationFailed naming each bad one."""
+    import pydantic
+
+    from chalicelib.forms.fields import messages
+
+    model = approval.step.inputs
+    if model is None:
+        return {}, []
+    raw = {name: posted[name] for name in model.model_fields if posted.get(name, "") != ""}
+    context = {"data": approval.filing.data, "choices": approval.choices}
+    try:
+        values = model.model_validate(raw, context=context).model_dump(mode="json")
+    except pydantic.ValidationError as exc:
+        raise ValidationFailed(messages(exc, lang)) from None
+    labels = field_labels(model, lang)
+    shown = [
+        [labels[name], str(dict(approval.choices.get(name, ())).get(value, value))]
+        for name, value in values.items()
+        if value is not None
+    ]
+    return values, shown
 
 
 def _check_current(task: Task, filing: Filing, link_gen: int) -> None:
@@ -68,29 +116,44 @@ class Decided:
         return {"filing_id": self.filing_id, "step": self.step, "decision": self.decision}
 
 
-def decide(token: str, decision: str, comment: str, source_ip: str | None) -> Decided:
+def decide(
+    token: str,
+    decision: str,
+    comment: str,
+    source_ip: str | None,
+    inputs: Mapping[str, str] | None = None,
+    lang: str = "zh",
+) -> Decided:
     """Consume the link with a conditional write: of two concurrent POSTs one wins,
-    the other finds it used. The S3 record then moves the workflow on."""
+    the other finds it used. The S3 record then moves the workflow on. An approval
+    carries the step's inputs (Step.inputs), validated first: ValidationFailed names
+    each bad one and nothing is written."""
     approval = open_link(token, history=False)
     comment = comment.strip()[:500]
-    if decision not in ("approve", "reject"):
+    if decision not in approval.step.decisions:
         raise InvalidTransition(f"unknown decision {decision!r}")
-    if decision == "reject" and not comment:
+    if decision != "approve" and not comment:
         raise ReasonRequired(approval.step.id)
+    values, shown = (
+        validate_inputs(approval, inputs or {}, lang) if decision == "approve" else ({}, [])
+    )
     task, now = approval.task, utcnow()
+    actions: list[Action] = [
+        Task.status.set("decided"),
+        Task.decision.set(decision),
+        Task.comment.set(comment),
+        Task.decided_by.set(approval.contact.name),
+        Task.decided_at.set(now),
+        Task.alert_shard.remove(),  # out of the reminders' index
+        Task.alert_at.remove(),
+    ]
+    if values:
+        actions += [Task.inputs.set(values), Task.shown.set(shown)]
     try:
         with TransactWrite(connection=connection()) as tx:
             tx.update(
                 task,
-                actions=[
-                    Task.status.set("decided"),
-                    Task.decision.set(decision),
-                    Task.comment.set(comment),
-                    Task.decided_by.set(approval.contact.name),
-                    Task.decided_at.set(now),
-                    Task.alert_shard.remove(),  # out of the reminders' index
-                    Task.alert_at.remove(),
-                ],
+                actions=actions,
                 condition=(Task.status == "open") & (Task.link_gen == task.link_gen),
             )
             tx.save(
@@ -104,12 +167,13 @@ def decide(token: str, decision: str, comment: str, source_ip: str | None) -> De
             _check_current(task, approval.filing, int(task.link_gen))
         raise
     storage.put_json(
-        storage.decision_key(task.filing_id, task.step),
+        storage.decision_key(task.filing_id, task.step, int(task.link_gen)),
         {
             "filing_id": task.filing_id,
             "step": task.step,
             "decision": decision,
             "comment": comment,
+            "inputs": values,
             "decided_by": approval.contact.name,
             "decided_at": now.isoformat(),
         },

@@ -9,6 +9,11 @@ from chalicelib.towns import town_names
 TOWN_OFFICE = "town_office"
 DISTRICT_OFFICE = "district_office"
 EMPLOYER_CONTACT = "employer_contact"  # scope: the employer's filing id
+COMMERCE_OFFICE = "commerce_office"  # 区经商局: the district's scope
+FINANCE_OFFICE = "finance_office"  # 区财政局: the district's scope
+INSTRUCTOR = "instructor"  # 驻企指导员: scope "<town>#<n>", offered by town
+INSTRUCTORS_PER_TOWN = 3
+_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
 
 
 def scope_for(route_value: str | None) -> str:
@@ -29,6 +34,18 @@ def find(role: str, scope: str) -> Contact:
         except Contact.DoesNotExist:
             pass
     return Contact.get(DISTRICT_OFFICE, get_settings().district_scope)
+
+
+def choices(role: str, scope_prefix: str) -> list[tuple[str, str]]:
+    """(scope, name) of `role`'s contacts whose scope starts with `scope_prefix`, in
+    order: the options a decision offers (a town's resident instructors)."""
+    bind_models()
+    found = Contact.query(role, Contact.scope.startswith(scope_prefix))
+    return [(str(c.scope), str(c.name)) for c in found]
+
+
+def instructor_scope(town: str, n: int) -> str:
+    return f"{town}#{n}"
 
 
 def _employer_contact(filing_id: str) -> Contact | None:
@@ -62,6 +79,38 @@ def demo_contacts() -> list[Contact]:
         )
         for i, town in enumerate(town_names(), start=1)
     ]
+    # Each town's resident instructors (驻企指导员), a few per town.
+    for i, town in enumerate(town_names(), start=1):
+        for n in range(1, INSTRUCTORS_PER_TOWN + 1):
+            surname = _SURNAMES[(i * INSTRUCTORS_PER_TOWN + n) % len(_SURNAMES)]
+            contacts.append(
+                Contact(
+                    role=INSTRUCTOR,
+                    scope=instructor_scope(town, n),
+                    name=f"{surname}指导员（{town}）",
+                    emails=[f"zhidao{i:02d}{n}@wucheng.example.cn"],
+                    phones=[f"+861370579{i:02d}{n:02d}"],
+                )
+            )
+    district = get_settings().district_scope
+    contacts.append(
+        Contact(
+            role=COMMERCE_OFFICE,
+            scope=district,
+            name="婺城区经济商务局",
+            emails=["jingshang@wucheng.example.cn"],
+            phones=["+8613905790001"],
+        )
+    )
+    contacts.append(
+        Contact(
+            role=FINANCE_OFFICE,
+            scope=district,
+            name="婺城区财政局",
+            emails=["caizheng@wucheng.example.cn"],
+            phones=["+8613905790002"],
+        )
+    )
     contacts.append(
         Contact(
             role=DISTRICT_OFFICE,
@@ -76,7 +125,8 @@ def demo_contacts() -> list[Contact]:
 
 def seed_demo() -> int:
     bind_models()
+    contacts = demo_contacts()
     with Contact.batch_write() as batch:
-        for contact in demo_contacts():
+        for contact in contacts:
             batch.save(contact)
-    return len(town_names()) + 1
+    return len(contacts)

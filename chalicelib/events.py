@@ -41,7 +41,7 @@ def dispatch(raw_key: str) -> None:
     if prefix == storage.FILINGS and len(parts) == 2:
         lifecycle.on_filed(parts[1])
     elif prefix == storage.DECISIONS and len(parts) == 2:
-        lifecycle.on_decided(parts[0], parts[1])
+        lifecycle.on_decided(parts[0], parts[1].partition("@")[0])  # "<step>@<link gen>"
     elif prefix == storage.APPROVED and len(parts) == 2:
         lifecycle.on_approved(parts[0], parts[1])
     else:

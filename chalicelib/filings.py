@@ -64,7 +64,11 @@ def submit(
     data: dict[str, Any] = fields.model_dump(mode="json")
     if not references_checked:
         check_references(spec, data, lang)
-    unique_value = str(data[spec.unique_field]) if spec.unique_field else None
+    if spec.uploads:
+        from chalicelib import uploads
+
+        uploads.check(spec, data, lang)
+    unique_value = spec.unique_value(data)
     filing_id = new_filing_id()
     for _ in range(MAX_ATTEMPTS):
         now = utcnow()
@@ -100,7 +104,8 @@ def submit(
             if "idem" in lost and idempotency_key:  # a retry: answer as the first time
                 return replay(spec, idempotency_key, digest)
             if "open" in lost and unique_value:
-                raise DuplicateOpenFiling(_holder(open_claim_key(spec.id, unique_value))) from None
+                first = _holder(open_claim_key(spec.id, unique_value))
+                raise DuplicateOpenFiling(first, *spec.duplicate_message) from None
             continue  # a slip number drawn twice, or a conflict: draw again
         storage.put_json(storage.filing_key(spec.id, filing_id), snapshot(filing))
         return _receipt(filing)
@@ -118,6 +123,10 @@ def check_references(spec: FormSpec, data: dict[str, Any], lang: str) -> None:
             other = None
         if other is None or other.form != ref.form or other.status != ref.status:
             bad[field] = ref.message(lang)
+            continue
+        for mine, theirs in ref.same.items():
+            if data.get(mine) != other.data.get(theirs):
+                bad[mine] = ref.same_message(lang)
     if bad:
         raise ValidationFailed(bad)
 
@@ -134,6 +143,7 @@ def _write(filing: Filing, claims: list[Unique], source_ip: str | None) -> None:
                 tx.save(claim, condition=Unique.key.does_not_exist())
             tx.save(filing, condition=Filing.filing_id.does_not_exist())
             stats.move(tx, stats.status_change(filing.form, filing.town, None, "submitted"))
+            stats.move(tx, stats.figure_changes(get_form(filing.form), None, filing))
             tx.save(audit.entry(filing.filing_id, "submitted", "applicant", source_ip))
     except TransactWriteError as exc:
         reasons = exc.cancellation_reasons
@@ -212,8 +222,20 @@ def status_view(filing: Filing) -> dict[str, Any]:
                 "status": filing.step_status(step.id) or "pending",
                 "decided_at": task.decided_at.isoformat() if task and task.decided_at else None,
                 "comment": task.comment if task and task.comment else None,
+                # what the decider filled in (an approved amount, the instructor assigned)
+                "outputs": [list(row) for row in (task.shown or [])] if task else [],
             }
         )
+    titles = {step.id: (step.title, step.title_en) for step in spec.workflow.steps}
+    history = [
+        {
+            **{k: v for k, v in entry.items() if k != "by"},  # approvers stay unnamed here
+            "title": titles[entry["step"]][0],
+            "title_en": titles[entry["step"]][1],
+        }
+        for entry in (filing.history or [])
+        if entry.get("step") in titles
+    ]
     token = links.status_token(filing.filing_id)
     base = links.public_base()
     documents = [
@@ -229,6 +251,7 @@ def status_view(filing: Filing) -> dict[str, Any]:
         "submitted_at": filing.created_at.isoformat(),
         "started_on": filing.started_on,
         "steps": steps,
+        "history": history,  # every decision in order, reopens with their reasons
         "documents": documents,
     }
 
@@ -285,6 +308,9 @@ def report_start(
             & Filing.started_on.does_not_exist(),
         )
         stats.move(tx, stats.start_changes(filing.town, above))
+        started = Filing.from_raw_data(filing.serialize())
+        started.started_on = day.isoformat()
+        stats.move(tx, stats.figure_changes(get_form(filing.form), filing, started))
         tx.save(audit.entry(filing_id, "started", "applicant", source_ip))
     filing.refresh(consistent_read=True)
     return filing

@@ -14,11 +14,13 @@ import logging
 import random
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from chalicelib import audit, directory, links, notify, stats, storage
+from chalicelib import audit, directory, links, notify, stats, stock, storage
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.forms import FormSpec, get_form
 from chalicelib.ids import CHINA, new_document_code, utcnow
@@ -98,11 +100,14 @@ def on_decided(filing_id: str, step: str) -> None:
             task.decision,  # type: ignore[arg-type]  # stored as "approve" or "reject"
             task.comment or "",
         )
+        transition = refuse_beyond_stock(spec, filing, step, transition)
         with contextlib.suppress(Conflict):
-            apply(spec, filing, transition)
+            apply(spec, filing, transition, decided=task)
         filing = load(filing_id) or filing
     if filing.step_status(step) in ("approved", "rejected"):
         notify_decision(spec, filing, task)
+    if task.decision == "approve" and filing.step_status(step) == "rejected":
+        notify_refused_approval(spec, filing, task)
     notify_open_tasks(spec, filing)
     emit_due_documents(spec, filing)
 
@@ -119,35 +124,41 @@ def on_approved(filing_id: str, kind: str) -> None:
 
 
 def apply(
-    spec: FormSpec, filing: Filing, transition: Transition, entry: Audit | None = None
+    spec: FormSpec,
+    filing: Filing,
+    transition: Transition,
+    entry: Audit | None = None,
+    decided: Task | None = None,
 ) -> None:
-    """Persist one transition atomically, guarded by the filing's version."""
+    """Persist one transition atomically, guarded by the filing's version. `decided`:
+    the task whose decision this transition records; its inputs become the filing's
+    outputs for that step, and the decision joins the filing's history."""
     new = transition.state
     now = utcnow()
+    outputs, history = decision_record(filing, decided, new)
     with _transaction() as tx:
         if entry is not None:
             tx.save(entry)
-        tx.update(
-            filing,
-            actions=[
-                Filing.status.set(new.status),
-                Filing.stage.set(new.stage),
-                Filing.steps.set(dict(new.steps)),
-                Filing.reason.set(new.reason),
-                Filing.queue_key.set(
-                    queue_key(filing.form, filing.town, new.status, filing.filing_id)
-                ),
-                Filing.updated_at.set(now),
-                Filing.version.add(1),
-            ],
-            condition=Filing.version == filing.version,
-        )
+        actions: list[Action] = [
+            Filing.status.set(new.status),
+            Filing.stage.set(new.stage),
+            Filing.steps.set(dict(new.steps)),
+            Filing.reason.set(new.reason),
+            Filing.queue_key.set(queue_key(filing.form, filing.town, new.status, filing.filing_id)),
+            Filing.updated_at.set(now),
+            Filing.version.add(1),
+        ]
+        if decided is not None:
+            actions += [Filing.outputs.set(outputs), Filing.history.set(history)]
+        tx.update(filing, actions=actions, condition=Filing.version == filing.version)
         for effect in transition.effects:
-            if isinstance(effect, OpenStep):
-                step = effect.step
-                scope = directory.scope_for(
-                    spec_value(filing, step.route_field) if step.route_field else None
+            if isinstance(effect, OpenStep) and effect.again:
+                _reopen_task(
+                    tx, filing, effect.step, route_scope(filing, effect.step, outputs), now
                 )
+            elif isinstance(effect, OpenStep):
+                step = effect.step
+                scope = route_scope(filing, step, outputs)
                 task = Task(
                     filing_id=filing.filing_id,
                     step=step.id,
@@ -182,6 +193,11 @@ def apply(
                     filing.form, filing.town, filing.data, filing.status, new.status, started
                 ),
             )
+        # The form's figures, and its draws on the town's stock (conditional: a lost
+        # condition fails the whole transition, and on_decided refuses the approval).
+        after = stored_after(filing, new, outputs if decided is not None else None)
+        stats.move(tx, stats.figure_changes(spec, filing, after))
+        stock.move(tx, spec, filing, filing.status, new.status)
         if new.status in ENDED_UNAPPROVED and filing.unique_value:
             # The applicant may file again once this one has ended without approval.
             tx.delete(
@@ -191,6 +207,95 @@ def apply(
 
 
 ENDED_UNAPPROVED = ("rejected", "withdrawn", "revoked")
+
+
+def stored_after(filing: Filing, state: FlowState, outputs: dict[str, Any] | None) -> Filing:
+    """The filing as `apply` leaves it (a copy): what its figures count afterwards."""
+    after = Filing.from_raw_data(filing.serialize())
+    after.status, after.stage, after.reason = state.status, state.stage, state.reason
+    after.steps = dict(state.steps)
+    if outputs is not None:
+        after.outputs = outputs
+    return after
+
+
+def refuse_beyond_stock(
+    spec: FormSpec, filing: Filing, step: str, transition: Transition
+) -> Transition:
+    """An approval its town's stock cannot cover becomes a rejection naming what is
+    left ("库存不足：消毒液剩余 3 桶，申领 5 桶"): the order ends, the enterprise is told
+    and may order again within the stock. The check reads the stock; the guarantee is
+    the condition on each level in the approving transaction (see stock.move)."""
+    if transition.state.status != "approved" or filing.status == "approved":
+        return transition
+    reason = stock.shortfall(spec, filing)
+    if reason is None:
+        return transition
+    return decide(spec.workflow, flow_state(filing), step, "reject", reason)
+
+
+def decision_record(
+    filing: Filing, task: Task | None, new: FlowState
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The filing's outputs and history with `task`'s decision recorded, as the
+    transition took it (an approval the stock cannot cover is recorded as the
+    rejection it became, with its reason)."""
+    outputs: dict[str, Any] = dict(filing.outputs or {})
+    history: list[dict[str, Any]] = list(filing.history or [])
+    if task is None:
+        return outputs, history
+    decision, comment = task.decision, task.comment or ""
+    if decision == "approve" and new.steps.get(task.step) == "rejected":
+        decision, comment = "reject", new.reason
+    if decision == "approve" and task.inputs:
+        outputs[task.step] = dict(task.inputs)
+    history.append(
+        {
+            "step": task.step,
+            "decision": decision,
+            "comment": comment,
+            "by": task.decided_by or "",
+            "at": task.decided_at.isoformat() if task.decided_at else None,
+            "shown": list(task.shown or []) if decision == "approve" else [],
+        }
+    )
+    return outputs, history
+
+
+def route_scope(filing: Filing, step: Step, outputs: dict[str, Any]) -> str:
+    """Whose step it is: the contact an earlier step chose (route_input), the value of
+    a field (route_field), else the district's office."""
+    if step.route_input:
+        source, _, name = step.route_input.partition(".")
+        chosen = outputs.get(source, {}).get(name)
+        return directory.scope_for(str(chosen) if chosen else None)
+    return directory.scope_for(spec_value(filing, step.route_field) if step.route_field else None)
+
+
+def _reopen_task(tx: TransactWrite, filing: Filing, step: Step, scope: str, now: datetime) -> None:
+    """A decided step opened again: the next link generation (every earlier link of it
+    answers 410), its decision cleared (the filing's history keeps it), due anew."""
+    due = due_time(filing, step, now)
+    tx.update(
+        Task(filing_id=filing.filing_id, step=step.id),
+        actions=[
+            Task.status.set("open"),
+            Task.scope.set(scope),
+            Task.link_gen.add(1),
+            Task.opened_at.set(now),
+            Task.due_at.set(due),
+            Task.alerts.set(0),
+            Task.alert_shard.set(alert_shard()),
+            Task.alert_at.set(due),
+            Task.decision.remove(),
+            Task.comment.remove(),
+            Task.decided_by.remove(),
+            Task.decided_at.remove(),
+            Task.inputs.remove(),
+            Task.shown.remove(),
+        ],
+        condition=Task.status.is_in("decided", "superseded"),
+    )
 
 
 def end_filing(
@@ -340,6 +445,7 @@ def notify_open_tasks(spec: FormSpec, filing: Filing) -> None:
         subject = f"【婺城家服务】待审核：{spec.title} {filing.slip_no}（{filing.applicant}）"
         text = (
             f"{contact.name}：\n{filing.town}的{spec.title}等待您{step.title}。\n"
+            f"{_sent_back(spec, filing, task.step)}"
             f"申请人：{filing.applicant}\n回执编号：{filing.slip_no}\n"
             f"请在{ttl}小时内打开链接审核（仅限使用一次）：\n{url}\n\n"
             f"A {spec.title_en} awaits your decision ({step.title_en}): {url}"
@@ -349,20 +455,53 @@ def notify_open_tasks(spec: FormSpec, filing: Filing) -> None:
         notify.send_once(f"approver:{task.step}:{task.link_gen}", messages)
 
 
+def _sent_back(spec: FormSpec, filing: Filing, step: str) -> str:
+    """A line for an approver whose step was reopened: the reason it came back."""
+    for entry in reversed(filing.history or []):
+        if entry.get("decision") == "reopen":
+            if spec.workflow.step(entry["step"]).reopen_to == step:
+                return f"此前办理结果被退回重办，理由：{entry.get('comment', '')}\n"
+            return ""
+    return ""
+
+
 def notify_decision(spec: FormSpec, filing: Filing, task: Task) -> None:
     step = spec.workflow.step(task.step)
-    verdict = "已通过" if task.decision == "approve" else "未通过"
+    refused = filing.step_status(task.step) == "rejected"  # by its approver, or the stock
+    verdict = "未通过" if refused else "已通过"
     url = links.status_url(filing.filing_id)
-    comment = task.comment or "无"
+    comment = (filing.reason if refused else task.comment) or "无"
     subject = f"【婺城家服务】{spec.title} {filing.slip_no}：{step.title}{verdict}"
     text = (
         f"您的{spec.title}（回执编号 {filing.slip_no}）{step.title}{verdict}。\n"
         f"审核意见：{comment}\n查看进度：{url}\n\n"
         f"Your {spec.title_en} {filing.slip_no}: {step.title_en} "
-        f"{'approved' if task.decision == 'approve' else 'rejected'}. Comment: {comment}"
+        f"{'rejected' if refused else 'approved'}. Comment: {comment}"
     )
     sms = f"{subject}。意见：{comment}。详情：{url}"
     _tell_applicant(spec, filing, f"decision:{task.step}", subject, text, sms, url)
+
+
+def notify_refused_approval(spec: FormSpec, filing: Filing, task: Task) -> None:
+    """The official whose approval the stock could not cover is told so, with what is
+    left: the page that confirmed the decision was answered before the stock was read."""
+    contact = directory.find(task.role, task.scope)
+    subject = f"【婺城家服务】{spec.title} {filing.slip_no}未能通过：{filing.reason}"
+    text = (
+        f"{contact.name}：\n您通过的{spec.title}（{filing.applicant}，回执编号 {filing.slip_no}）"
+        f"未能发放：{filing.reason}。已告知申请人，可在库存范围内重新申领。\n"
+        f"如已补充库存，请在工作台更新库存数量。\n\n"
+        f"The {spec.title_en} {filing.slip_no} you approved could not be served from the "
+        f"town's stock; the applicant has been told."
+    )
+    sms = f"{subject}。已告知申请人。"
+    messages = [
+        notify.Message("email", address, subject, text, (), filing.filing_id)
+        for address in contact.emails
+    ] + [
+        notify.Message("sms", phone, subject, sms, (), filing.filing_id) for phone in contact.phones
+    ]
+    notify.send_once(f"refused:{task.step}", messages)
 
 
 def notify_document(spec: FormSpec, filing: Filing, kind: str, code: str) -> None:

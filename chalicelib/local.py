@@ -165,6 +165,9 @@ class LocalStack:
         aws.reset_clients()
         queue_url = resources.create_all(get_settings())
         directory.seed_demo()
+        from chalicelib import stock
+
+        stock.seed_demo()  # the demo town's masks, disinfectant and thermometers
         self._poller = Poller(app_module.on_event, queue_url)
         self._poller.start()
         interval = float(os.environ.get("SCHEDULE_SECONDS", "60"))

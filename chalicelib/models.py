@@ -76,6 +76,12 @@ class Filing(Model):
     data = JSONAttribute()
     documents = MapAttribute[str, Any](default=dict)  # kind -> verification code
     started_on = UnicodeAttribute(null=True)  # an approved enterprise's start of work (开工)
+    # What deciders filled in (Step.inputs), by step: {"finance": {"approved_amount":
+    # "180000.00"}}; the last approval of each step, set in the transition it caused.
+    outputs = JSONAttribute(null=True)
+    # Every decision in order, reopens included (their reasons are the timeline's):
+    # [{"step", "decision", "comment", "by", "at", "shown": [[label, text], ...]}].
+    history = JSONAttribute(null=True)
     version = NumberAttribute(default=0)  # optimistic lock of every transition
     queue_key = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
@@ -88,6 +94,10 @@ class Filing(Model):
 
     def document_codes(self) -> dict[str, str]:
         return dict(self.documents.as_dict())
+
+    def output(self, step: str, name: str) -> Any:
+        """One decision output (Step.inputs) of a step, None when not decided."""
+        return (self.outputs or {}).get(step, {}).get(name)
 
 
 class TaskAlertIndex(GlobalSecondaryIndex["Task"]):
@@ -122,6 +132,8 @@ class Task(Model):
     comment = UnicodeAttribute(null=True)
     decided_by = UnicodeAttribute(null=True)
     decided_at = UTCDateTimeAttribute(null=True)
+    inputs = JSONAttribute(null=True)  # the decision's inputs (Step.inputs), as validated
+    shown = JSONAttribute(null=True)  # the same as [[label, text], ...], for pages and documents
     alerts = NumberAttribute(default=0)  # 1: the approver reminded; 2: the district told
     alert_shard = UnicodeAttribute(null=True)  # set while open: the alert index's key
     alert_at = UTCDateTimeAttribute(null=True)  # when the next alert is due
@@ -169,6 +181,20 @@ class Counter(Model):
     value = NumberAttribute(default=0)
 
 
+class Stock(Model):
+    """A town's stock of one item of epidemic supplies (防疫物资): what is left to hand
+    out. Approved orders draw on it under the condition that enough is left."""
+
+    class Meta:
+        table_name = "stock"
+
+    town = UnicodeAttribute(hash_key=True)
+    item = UnicodeAttribute(range_key=True)  # chalicelib.stock.ITEMS
+    remaining = NumberAttribute(default=0)
+    updated_at = UTCDateTimeAttribute(null=True)  # when staff last set the level
+    updated_by = UnicodeAttribute(null=True)
+
+
 class Unique(Model):
     """A claim on a value that must be unique: an open filing per applicant, an
     idempotency key, a slip number, a message already sent."""
@@ -209,7 +235,16 @@ class OutboxMessage(Model):
     message = JSONAttribute()
 
 
-DEPLOYED_MODELS: tuple[type[Model], ...] = (Filing, Task, Document, Contact, Counter, Unique, Audit)
+DEPLOYED_MODELS: tuple[type[Model], ...] = (
+    Filing,
+    Task,
+    Document,
+    Contact,
+    Counter,
+    Stock,
+    Unique,
+    Audit,
+)
 LOCAL_MODELS: tuple[type[Model], ...] = (*DEPLOYED_MODELS, OutboxMessage)
 _TABLE_NAMES = {m: m.Meta.table_name for m in LOCAL_MODELS}
 _bound: tuple[str, str | None, str] | None = None

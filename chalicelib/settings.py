@@ -6,13 +6,17 @@ environment only during each call, and Lambda cold starts pay for every import.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import json
 import os
 from dataclasses import dataclass
 
 # The events queue is named in app.py's decorator, which is read when packaging,
 # before any stage's environment exists: one name for every stage's own account.
 EVENTS_QUEUE = "jiafuwu-events"
+
+SUPPORT_LIMITS: dict[str, int] = {"防疫物资": 50_000, "房租": 100_000, "招工": 30_000}
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,11 @@ class Settings:
     mail_from: str
     district_scope: str
     pass_valid_days: int
+    # 帮扶10条: the most a support-subsidy claim may ask per category, in yuan
+    # (SUPPORT_LIMITS, a JSON object; categories it leaves out keep their defaults).
+    support_limits: dict[str, int] = dataclasses.field(
+        default_factory=lambda: dict(SUPPORT_LIMITS), hash=False
+    )
 
     @property
     def outbox_enabled(self) -> bool:
@@ -62,6 +71,19 @@ def _signing_keys() -> tuple[str, ...]:
     return keys
 
 
+def _support_limits() -> dict[str, int]:
+    raw = os.environ.get("SUPPORT_LIMITS", "").strip()
+    limits = dict(SUPPORT_LIMITS)
+    if raw:
+        given = json.loads(raw)
+        if not isinstance(given, dict) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in given.values()
+        ):
+            raise RuntimeError("SUPPORT_LIMITS: a JSON object of category -> whole yuan")
+        limits.update({str(k): int(v) for k, v in given.items()})
+    return limits
+
+
 @functools.lru_cache(maxsize=1)
 def get_settings() -> Settings:
     stage = _env("STAGE", "local")
@@ -78,4 +100,5 @@ def get_settings() -> Settings:
         mail_from=_env("MAIL_FROM", "noreply@jiafuwu.example.cn"),
         district_scope=_env("DISTRICT_SCOPE", "婺城区"),
         pass_valid_days=int(_env("PASS_VALID_DAYS", "14")),
+        support_limits=_support_limits(),
     )

@@ -11,6 +11,7 @@ from chalicelib.forms import FormSpec
 from chalicelib.models import Task, bind_models
 
 ACTIVE = frozenset({"submitted", "in_review"})
+AHEAD = frozenset({"pending", "open", "reopened"})  # reopened: to be decided again
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def next_steps(
     status as the applicant's view has it (pending, open, approved, ...)."""
     if status not in ACTIVE:
         return []
-    ahead = [s for s in spec.workflow.steps if steps.get(s.id, "pending") in ("pending", "open")]
+    ahead = [s for s in spec.workflow.steps if steps.get(s.id, "pending") in AHEAD]
     if not ahead:
         return []
     bind_models()

@@ -32,6 +32,10 @@ class StaffClaim:
         """The towns whose figures and queues this link may see."""
         return town_names() if self.role == DISTRICT_OFFICE else (self.scope,)
 
+    def covers(self, town: str) -> bool:
+        """A town's office manages its own town; the district office every town."""
+        return town in self.towns
+
     @property
     def sees_personal_data(self) -> bool:
         """Only the district office sees people's names and numbers unmasked."""

@@ -10,10 +10,15 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.models import Counter, bind_models
+
+if TYPE_CHECKING:
+    from chalicelib.forms import FormSpec
+    from chalicelib.models import Filing
 
 SHARDS = 8
 WHOLE_DISTRICT = "*"  # the scope of a day's submissions in every town together
@@ -109,3 +114,22 @@ def start_changes(town: str, above_scale: bool) -> dict[str, int]:
         drive_counter(town, "started"): 1,
         drive_counter(town, "started_above_scale"): 1 if above_scale else 0,
     }
+
+
+def figure_counter(form: str, town: str, name: str) -> str:
+    return f"figure#{form}#{town}#{name}"
+
+
+def figure_changes(spec: FormSpec, before: Filing | None, after: Filing) -> dict[str, int]:
+    """What a change of the filing (`before` None: its submission) moves in each of its
+    form's figures: the value leaves with a status that counts it, and comes with one."""
+    changes: dict[str, int] = {}
+    for figure in spec.figures:
+        delta = 0
+        if before is not None and before.status in figure.statuses:
+            delta -= int(figure.value(before))
+        if after.status in figure.statuses:
+            delta += int(figure.value(after))
+        if delta:
+            changes[figure_counter(spec.id, after.town, figure.name)] = delta
+    return changes

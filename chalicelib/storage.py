@@ -18,6 +18,7 @@ DECISIONS = "decisions/"  # decisions/<filing_id>/<step>.json: one step decided
 APPROVED = "approved/"  # approved/<filing_id>/<kind>.json: a stage approved, a document due
 DOCUMENTS = "documents/"  # documents/<filing_id>/<kind>-<code>.pdf: no event
 EXPORTS = "exports/"  # exports/<form>/<time>-<random>.<csv|xlsx>: a staff download, kept a day
+UPLOADS = "uploads/"  # uploads/<form>/<field>/<random>.<ext>: an applicant's file, no event
 EVENT_PREFIXES = (FILINGS, DECISIONS, APPROVED)
 
 
@@ -25,8 +26,10 @@ def filing_key(form: str, filing_id: str) -> str:
     return f"{FILINGS}{form}/{filing_id}.json"
 
 
-def decision_key(filing_id: str, step: str) -> str:
-    return f"{DECISIONS}{filing_id}/{step}.json"
+def decision_key(filing_id: str, step: str, link_gen: int = 1) -> str:
+    """A step decided again (reopened, with a new link) gets a record of its own."""
+    again = f"@{link_gen}" if link_gen > 1 else ""
+    return f"{DECISIONS}{filing_id}/{step}{again}.json"
 
 
 def approved_key(filing_id: str, kind: str) -> str:

@@ -14,6 +14,7 @@ KIND_TITLES = {
     "certificate": N_("复工备案证明"),
     "docking_slip": N_("电子返婺对接单"),
     "pass": N_("一体通行证"),
+    "notice": N_("补助核定通知书"),
 }
 
 

@@ -190,6 +190,59 @@ def _pass(spec: FormSpec, filing: Filing, code: str) -> Issued:
     )
 
 
+def _notice(spec: FormSpec, filing: Filing, code: str) -> Issued:
+    """A subsidy's approval notice (核定通知书): the claim, each step's decision and
+    what it set, the approved amount as its headline."""
+    from chalicelib.models import Task
+
+    title, title_en = spec.documents["notice"]
+    labels = spec.labels("zh")
+    hidden = {*spec.personal_fields, *spec.uploads, "enterprise_filing_id"}
+    claim = tuple(
+        (labels.get(name, name), _shown(value))
+        for name, value in filing.data.items()
+        if name not in hidden and value is not None
+    )
+    decided = {t.step: t for t in Task.query(filing.filing_id) if t.decided_at}
+    approvals: list[tuple[str, str]] = []
+    for step in spec.workflow.steps:
+        task = decided.get(step.id)
+        if task is None:
+            continue
+        approvals.append((step.title, f"通过 {china_time(task.decided_at)}"))
+        approvals += [(str(label), str(text)) for label, text in (task.shown or [])]
+    amount = next(
+        (o["approved_amount"] for o in (filing.outputs or {}).values() if "approved_amount" in o),
+        None,
+    )
+    today = utcnow().astimezone(CHINA).date().isoformat()
+    content = DocumentContent(
+        kind="notice",
+        title=title,
+        title_en=title_en,
+        code=code,
+        verify_url=links.verify_url(code),
+        headline=f"核定补助金额 {amount} 元" if amount is not None else "准予补助",
+        rows=(("通知书编号", code), ("回执编号", filing.slip_no), *claim, *approvals),
+        notes=(
+            f"经审核，{filing.applicant}的{spec.title}申请已获通过，核定补助金额以本通知书为准，"
+            "补助资金将按规定拨付至企业账户。",
+            "扫描二维码可核验本通知书真伪及状态。",
+        ),
+        issuer="婺城区人民政府办公室",
+        issued_at=china_time(utcnow()),
+    )
+    return Issued(content, filing.applicant, today, None)
+
+
+def _shown(value: object) -> str:
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    return str(value)
+
+
 def _china_date(filing: Filing) -> str:
     return filing.created_at.astimezone(CHINA).date().isoformat()
 
@@ -199,4 +252,5 @@ _BUILDERS = {
     "certificate": _certificate,
     "docking_slip": _docking_slip,
     "pass": _pass,
+    "notice": _notice,
 }

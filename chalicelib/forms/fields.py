@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import (
@@ -24,8 +25,10 @@ from pydantic import (
     EmailStr,
     Field,
     GetJsonSchemaHandler,
+    PlainSerializer,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
     ValidatorFunctionWrapHandler,
     WithJsonSchema,
     WrapValidator,
@@ -511,3 +514,110 @@ def mask_id(id_number: str) -> str:
 def mask_phone(phone: str) -> str:
     """A mobile number with only its first 3 and last 4 digits shown: "139****1234"."""
     return _mask_middle(phone, 3, 4)
+
+
+# --- money, uploads, choices made at decision time ---------------------------------------
+
+_MESSAGES.update(
+    {
+        "yuan": (
+            "请输入金额（元），最多两位小数",
+            "Enter an amount in yuan with at most two decimals",
+        ),
+        "yuan_positive": ("金额应大于0", "The amount must be more than 0"),
+        "yuan_too_large": ("金额过大", "The amount is too large"),
+        "upload_key": (
+            "请先上传文件，再提交",
+            "Upload the file first, then submit",
+        ),
+        "not_offered": ("请从列出的选项中选择", "Choose one of the options offered"),
+    }
+)
+
+_YUAN = re.compile(r"[0-9]{1,10}(?:\.[0-9]{1,2})?", re.ASCII)
+MAX_YUAN = Decimal("1000000000")  # a billion yuan: more is a typo, not a subsidy
+
+
+def _yuan(value: object) -> Decimal:
+    # Money is never a float: a JSON number is read back from its shortest repr
+    # (12345.67 -> "12345.67"), a form's text as written; both must have <= 2 decimals.
+    if isinstance(value, bool):
+        raise PydanticCustomError("yuan", "Not an amount")
+    if isinstance(value, int | float | Decimal):
+        value = str(value)
+    text = _nfkc_str(value, "yuan").replace(",", "").replace("，", "")
+    if not text:
+        raise PydanticCustomError("required", "This field is required")
+    if not _YUAN.fullmatch(text):
+        raise PydanticCustomError("yuan", "Not an amount")
+    amount = Decimal(text).quantize(Decimal("0.01"))
+    if amount <= 0:
+        raise PydanticCustomError("yuan_positive", "Not positive")
+    if amount > MAX_YUAN:
+        raise PydanticCustomError("yuan_too_large", "Too large")
+    return amount
+
+
+Yuan = Annotated[
+    Decimal,
+    BeforeValidator(_yuan),
+    PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^[0-9]{1,10}(\.[0-9]{1,2})?$", "format": "yuan"}
+    ),
+]
+"""An amount in yuan, > 0 with at most two decimals: a Decimal, stored as the text
+"12345.67" (never a float). `fen()` gives the exact integer number of fen."""
+
+
+def fen(amount: object) -> int:
+    """A stored amount ("12345.67", or a Decimal) as whole fen: 1234567."""
+    return int(Decimal(str(amount)) * 100)
+
+
+_UPLOAD_KEY = re.compile(r"uploads/[a-z0-9-]+/[a-z0-9_]+/[0-9a-f]{32}\.[a-z]{3,4}", re.ASCII)
+
+
+def _upload_key(value: object) -> str:
+    text = _nfkc_str(value, "upload_key")
+    if not text:
+        raise PydanticCustomError("required", "This field is required")
+    if not _UPLOAD_KEY.fullmatch(text):
+        raise PydanticCustomError("upload_key", "Not an upload key")
+    return text
+
+
+UploadKey = Annotated[
+    str,
+    BeforeValidator(_upload_key),
+    WithJsonSchema({"type": "string", "format": "upload"}),
+]
+"""The key of a file uploaded with `POST /api/uploads`: only its form is checked here;
+that the object exists under the form's and field's prefix is checked at submission."""
+
+
+def _offered(value: str, info: ValidationInfo) -> str:
+    # The options come from the directory at decision time, given as the context.
+    context = info.context if isinstance(info.context, dict) else {}
+    options = context.get("choices", {}).get(info.field_name, ())
+    if value not in {key for key, _ in options}:
+        raise PydanticCustomError("not_offered", "Not one of the options offered")
+    return value
+
+
+@dataclass(frozen=True)
+class contact_choice:  # lower case: used like bounded_text, Annotated[str, contact_choice(...)]
+    """A decision input naming a contact of the directory: one of `role`'s contacts in
+    the scope named by the filing's `scope_field` (the town's resident instructors, say).
+    The approver's page offers them; the value is the chosen contact's scope."""
+
+    role: str
+    scope_field: str
+
+    __is_annotated_types_grouped_metadata__ = True
+
+    def __iter__(self) -> Iterator[object]:
+        yield AfterValidator(_offered)
+        yield WithJsonSchema(
+            {"type": "string", "x-contact-role": self.role, "x-scope-field": self.scope_field}
+        )

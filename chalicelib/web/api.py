@@ -153,3 +153,29 @@ def report_start(name: str) -> Response:
         source_ip(request),
     )
     return json_response(filings.status_view(filing))
+
+
+@bp.route("/api/uploads", methods=["POST"], content_types=ANY_BODY)
+@api_errors
+def presign_upload() -> Response:
+    """A presigned S3 POST for a form's upload field: `{"form", "field", "content_type"}`
+    -> 201 `{"url", "fields", "key", "max_bytes"}`; POST the file there (multipart, the
+    fields first, the file last), then name `key` in the filing. 400 naming a field the
+    form does not upload or a content type it does not take."""
+    from chalicelib import uploads
+
+    request = bp.current_request
+    lang = lang_of(request)
+    try:
+        posted = json.loads(body(request) or b"null")
+    except ValueError:
+        posted = None
+    if not isinstance(posted, dict):
+        raise ValidationFailed(
+            {"_body": "请求内容应为JSON对象" if lang != "en" else "Send a JSON object"}
+        )
+    spec = get_form(str(posted.get("form", "")))
+    post = uploads.presign(
+        spec, str(posted.get("field", "")), str(posted.get("content_type", "")), lang
+    )
+    return json_response(post.as_json(), 201)

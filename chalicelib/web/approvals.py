@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qs
 
 from chalice import Blueprint, Response
 
 from chalicelib import decisions
-from chalicelib.errors import DomainError, Forbidden, Gone, ReasonRequired
+from chalicelib.errors import DomainError, Forbidden, Gone, ReasonRequired, ValidationFailed
+from chalicelib.i18n import N_, translate
 from chalicelib.web.pages import body, lang_of, render, source_ip, wants_json
 from chalicelib.web.responses import json_error, json_response
 
 bp = Blueprint(__name__)
 
 GONE_TEXT = {
-    "expired": "此审核链接已过期。",
-    "used": "此审核链接已使用过，决定已记录。",
-    "superseded": "此申请已办结或已撤回，或已向您发送了新的链接，此链接不再有效。",
+    "expired": N_("此审核链接已过期。"),
+    "used": N_("此审核链接已使用过，决定已记录。"),
+    "superseded": N_("此申请已办结或已撤回，或已向您发送了新的链接，此链接不再有效。"),
 }
 
 
@@ -46,20 +48,36 @@ def decide(token: str) -> Response:
             posted = {}
     else:
         posted = {k: v[-1] for k, v in parse_qs(raw).items()}
+    lang = lang_of(request)
     try:
         decided = decisions.decide(
-            token, posted.get("decision", ""), posted.get("comment", ""), source_ip(request)
+            token,
+            posted.get("decision", ""),
+            posted.get("comment", ""),
+            source_ip(request),
+            inputs=posted,
+            lang=lang,
         )
     except ReasonRequired:
         if wants_json(request):
-            return json_response(
-                {"error": "reason_required", "fields": {"comment": "驳回时须填写理由"}}, 400
-            )
+            reason = translate(lang, "驳回时须填写理由")
+            return json_response({"error": "reason_required", "fields": {"comment": reason}}, 400)
         return _page(
             decisions.open_link(token),
-            error="驳回时须填写理由，申请人会看到这条意见。",
+            error=translate(lang, "驳回或退回时须填写理由，申请人会看到这条意见。"),
             comment=posted.get("comment", ""),
             status=400,
+            posted=posted,
+        )
+    except ValidationFailed as exc:
+        if wants_json(request):
+            return json_error(exc)
+        return _page(
+            decisions.open_link(token),
+            comment=posted.get("comment", ""),
+            status=400,
+            posted=posted,
+            input_errors=exc.fields,
         )
     except DomainError as exc:
         return _refused(exc)
@@ -69,44 +87,110 @@ def decide(token: str) -> Response:
 
 
 def _page(
-    approval: decisions.Approval, error: str = "", comment: str = "", status: int = 200
+    approval: decisions.Approval,
+    error: str = "",
+    comment: str = "",
+    status: int = 200,
+    posted: dict[str, str] | None = None,
+    input_errors: dict[str, str] | None = None,
 ) -> Response:
     spec = approval.spec
-    labels = spec.labels(lang_of(bp.current_request))
+    lang = lang_of(bp.current_request)
+    labels = spec.labels(lang)
     personal = set(spec.personal_fields)
-    rows = [(labels.get(k, k), _show(v), k in personal) for k, v in approval.filing.data.items()]
-    history = [
-        (spec.workflow.step(t.step).title, t) for t in approval.tasks if t.status == "decided"
+    rows = [
+        (labels.get(k, k), _show(v, lang), k in personal) for k, v in approval.filing.data.items()
     ]
+    titles = {
+        step.id: step.title_en if lang == "en" else step.title for step in spec.workflow.steps
+    }
+    entries = approval.filing.history
+    if entries is None:  # a filing decided before decisions were kept on it: its tasks
+        entries = [
+            {"step": t.step, "decision": t.decision, "comment": t.comment or "", "shown": []}
+            for t in approval.tasks
+            if t.status == "decided"
+        ]
+    history = [(titles.get(entry["step"], entry["step"]), entry) for entry in entries]
     return render(
-        "approve.html", status, a=approval, rows=rows, history=history, error=error, comment=comment
+        "approve.html",
+        status,
+        lang=lang,
+        switch_url=f"/approve/{approval.token}" + ("" if lang == "en" else "?lang=en"),
+        a=approval,
+        rows=rows,
+        history=history,
+        error=error,
+        comment=comment,
+        inputs=input_fields(approval, posted or {}, input_errors or {}, lang),
+        input_errors=input_errors or {},
     )
 
 
-def _show(value: object) -> str:
+def input_fields(
+    approval: decisions.Approval, posted: dict[str, str], errors: dict[str, str], lang: str
+) -> list[dict[str, Any]]:
+    """The step's decision inputs as the page's fields, from their declaration: a
+    contact choice is a list of the contacts offered, a whole number a number, an
+    amount a decimal text box, a long text a text area."""
+    from chalicelib.forms import field_labels
+    from chalicelib.web.public import field_view
+
+    model = approval.step.inputs
+    if model is None:
+        return []
+    schema = model.model_json_schema()
+    required = set(schema.get("required", []))
+    labels = field_labels(model, lang)
+    fields = []
+    for name, prop in schema.get("properties", {}).items():
+        field = field_view(name, prop, labels[name], name in required, posted, errors)
+        if name in approval.choices:
+            field["widget"] = "select"
+            field["options"] = approval.choices[name]
+        else:
+            field["options"] = [(option, option) for option in field["options"]]
+        if prop.get("format") == "yuan":
+            field["widget"] = "decimal"
+        elif field["widget"] == "text" and (field["maxlength"] or 0) > 100:
+            field["widget"] = "textarea"
+        fields.append(field)
+    return fields
+
+
+def _show(value: object, lang: str) -> str:
     if value is True:
-        return "是"
+        return translate(lang, "是")
     if value is False:
-        return "否"
+        return translate(lang, "否")
     return "" if value is None else str(value)
 
 
 def _refused(exc: DomainError) -> Response:
     if wants_json(bp.current_request):
         return json_error(exc)
+    lang = lang_of(bp.current_request)
     if isinstance(exc, Gone):
         return render(
             "message.html",
             410,
-            title="链接已失效",
-            text=GONE_TEXT.get(exc.reason, ""),
-            more="如需处理，请联系区三服务办重新发送审核链接。",
+            lang=lang,
+            title=N_("链接已失效"),
+            text=GONE_TEXT.get(exc.reason, N_("此审核链接已过期。")),
+            more=N_("如需处理，请联系区三服务办重新发送审核链接。"),
         )
     if isinstance(exc, Forbidden):
         return render(
             "message.html",
             403,
-            title="链接无效",
-            text="这个审核链接不完整或被改动过。请从短信或邮件中完整打开链接。",
+            lang=lang,
+            title=N_("链接无效"),
+            text=N_("这个审核链接不完整或被改动过。请从短信或邮件中完整打开链接。"),
         )
-    return render("message.html", 409, title="无法办理", text="该申请当前不能执行此操作。")
+    return render(
+        "message.html",
+        409,
+        lang=lang,
+        title=N_("无法办理"),
+        text=N_("该申请当前不能执行此操作。"),
+    )

@@ -37,7 +37,23 @@ def form_page(form: str) -> Response:
         spec = get_form(form)
     except DomainError:
         return _message(404, N_("没有这个表单"), N_("请从首页选择要办理的事项。"))
-    return _form(spec, {}, {}, secrets.token_urlsafe(16))
+    return _form(spec, _uploaded(spec), {}, secrets.token_urlsafe(16))
+
+
+def _uploaded(spec: FormSpec) -> dict[str, str]:
+    """The keys of files already uploaded from this page: S3's redirect names the last
+    one (`upload` and the `key` it appends); the others ride along in the query."""
+    from chalicelib import uploads
+
+    request = bp.current_request
+    found = {}
+    for field in spec.uploads:
+        key = query(request, field)
+        if query(request, "upload") == field:
+            key = query(request, "key")
+        if key and uploads.names_upload(spec, field, key):
+            found[field] = key
+    return found
 
 
 @bp.route("/forms/{form}", methods=["POST"], content_types=FORM_BODY)
@@ -66,9 +82,10 @@ def form_submit(form: str) -> Response:
     except ValidationFailed as exc:
         return _form(spec, posted, exc.fields, idem, status=400)
     except DuplicateOpenFiling as exc:
-        message = translate(lang, "该企业已有一件办理中的备案（编号 %(id)s），请勿重复提交。") % {
-            "id": exc.filing_id
-        }
+        first = exc.message_en if lang == "en" else exc.message_zh
+        message = (
+            f"{first} ({exc.filing_id})" if lang == "en" else f"{first}（编号 {exc.filing_id}）。"
+        )
         return _form(spec, posted, {"_form": message}, idem, status=409)
     return redirect(_in(lang, receipt.status_url))
 
@@ -81,10 +98,11 @@ def _form(
     required = set(schema.get("required", []))
     labels = spec.labels(lang)
     fields = [
-        _field(name, prop, labels.get(name, name), name in required, values, errors)
+        field_view(name, prop, labels.get(name, name), name in required, values, errors)
         for name, prop in schema["properties"].items()
     ]
-    return render(
+    upload_forms = _upload_forms(spec, values, labels, lang)
+    response = render(
         "form.html",
         status,
         spec=spec,
@@ -95,7 +113,49 @@ def _form(
         summary=[(f["name"], f["label"], errors[f["name"]]) for f in fields if f["name"] in errors],
         form_error=errors.get("_form") or errors.get("_body"),
         switch_url=_switch(f"/forms/{spec.id}", lang),
+        uploads=upload_forms,
     )
+    if upload_forms:
+        # The upload forms post to the bucket: the one origin the page may post to
+        # besides its own.
+        from urllib.parse import urlsplit
+
+        from chalicelib.web.responses import CSP
+
+        target = urlsplit(upload_forms[0]["post"].url)
+        origin = f"{target.scheme}://{target.netloc}"
+        response.headers["Content-Security-Policy"] = CSP.replace(
+            "form-action 'self'", f"form-action 'self' {origin}"
+        )
+    return response
+
+
+def _upload_forms(
+    spec: FormSpec, values: dict[str, str], labels: dict[str, str], lang: str
+) -> list[dict[str, Any]]:
+    """One small form per upload field, posting the file straight to S3 (a presigned
+    POST), which brings the browser back here with the key; the keys already uploaded
+    ride along in the address, so that one upload does not forget another."""
+    from urllib.parse import urlencode
+
+    from chalicelib import uploads
+
+    found = []
+    for field, upload in spec.uploads.items():
+        kept = {k: v for k, v in values.items() if k in spec.uploads and k != field and v}
+        params = {**kept, "upload": field, **({"lang": "en"} if lang == "en" else {})}
+        redirect = f"{links.public_base()}/forms/{spec.id}?{urlencode(params)}"
+        found.append(
+            {
+                "name": field,
+                "label": labels.get(field, field),
+                "key": values.get(field, ""),
+                "post": uploads.presign_for_page(spec, field, redirect),
+                "types": [(t, uploads.TYPE_NAMES.get(t, t)) for t in upload.types],
+                "max_mb": upload.max_bytes // (1024 * 1024),
+            }
+        )
+    return found
 
 
 def _message(status: int, title: str, text: str) -> Response:
@@ -113,7 +173,7 @@ def _switch(path: str, lang: str) -> str:
     return path if lang == "en" else f"{path}?lang=en"
 
 
-def _field(
+def field_view(
     name: str,
     prop: dict[str, Any],
     label: str,
@@ -123,7 +183,9 @@ def _field(
 ) -> dict[str, Any]:
     prop = _resolve(prop)
     kind = prop.get("type", "string")
-    if "enum" in prop:
+    if prop.get("format") == "upload":
+        widget = "upload"  # a hidden key: the file goes up through the upload form
+    elif "enum" in prop:
         widget = "select"
     elif kind == "boolean":
         widget = "checkbox"
@@ -150,6 +212,7 @@ def _field(
         "min": prop.get("minimum"),
         "max": prop.get("maximum"),
         "maxlength": prop.get("maxLength"),
+        "inputmode": "decimal" if prop.get("format") == "yuan" else None,
     }
 
 

@@ -77,7 +77,7 @@ def json_error(exc: errors.DomainError) -> Response:
         body["fields"] = exc.fields
     elif isinstance(exc, errors.DuplicateOpenFiling):
         body["filing_id"] = exc.filing_id
-        body["message"] = "该企业已有一件办理中的备案，请勿重复提交"
+        body["message"] = exc.message_zh
     elif isinstance(exc, errors.Gone):
         body["reason"] = exc.reason
     return json_response(body, status)

@@ -1,15 +1,21 @@
-"""Staff pages behind a signed staff link: the dashboard, and each form's exports."""
+"""Staff pages behind a signed staff link: the dashboard, each form's exports, the
+statistics (`GET /api/stats`) and the towns' stock of supplies."""
 
 from __future__ import annotations
 
+import json
+from urllib.parse import parse_qs, quote, unquote
+
 from chalice import Blueprint, Response
 
-from chalicelib import dashboard, exports, staff, storage
-from chalicelib.errors import DomainError, Forbidden, Gone
+from chalicelib import dashboard, exports, staff, statistics, stock, storage
+from chalicelib.errors import DomainError, Forbidden, Gone, NotFound, ValidationFailed
 from chalicelib.forms import all_forms, get_form
+from chalicelib.i18n import N_
 from chalicelib.ids import utcnow
-from chalicelib.web.pages import query, render
-from chalicelib.web.responses import redirect
+from chalicelib.towns import is_town
+from chalicelib.web.pages import body, header, lang_of, query, render
+from chalicelib.web.responses import api_errors, json_response, redirect
 
 bp = Blueprint(__name__)
 
@@ -21,16 +27,18 @@ def _claim(token: str | None) -> staff.StaffClaim | Response:
         return render(
             "message.html",
             410,
-            title="链接已过期",
-            text="这个工作台链接已过期。",
-            more="请向区三服务办索取新的链接。",
+            lang=lang_of(bp.current_request),
+            title=N_("链接已过期"),
+            text=N_("这个工作台链接已过期。"),
+            more=N_("请向区三服务办索取新的链接。"),
         )
     except Forbidden:
         return render(
             "message.html",
             403,
-            title="链接无效",
-            text="这个工作台链接不完整或被改动过，请完整打开发给您的链接。",
+            lang=lang_of(bp.current_request),
+            title=N_("链接无效"),
+            text=N_("这个工作台链接不完整或被改动过，请完整打开发给您的链接。"),
         )
 
 
@@ -40,8 +48,15 @@ def show() -> Response:
     claim = _claim(token)
     if isinstance(claim, Response):
         return claim
+    lang = lang_of(bp.current_request)
     return render(
-        "dashboard.html", d=dashboard.build(claim, utcnow()), token=token, forms=all_forms()
+        "dashboard.html",
+        lang=lang,
+        switch_url=f"/dashboard?token={quote(token or '')}" + ("" if lang == "en" else "&lang=en"),
+        d=dashboard.build(claim, utcnow()),
+        token=token,
+        forms=all_forms(),
+        stock_items=stock.ITEMS,
     )
 
 
@@ -55,7 +70,13 @@ def export(name: str) -> Response:
     try:
         spec = get_form(name)
     except DomainError:
-        return render("message.html", 404, title="没有这个表单", text="请从工作台选择导出。")
+        return render(
+            "message.html",
+            404,
+            lang=lang_of(request),
+            title=N_("没有这个表单"),
+            text=N_("请从工作台选择导出。"),
+        )
     if query(request, "format") == "xlsx":
         content, kind, ext = exports.to_xlsx(spec, claim), exports.XLSX, "xlsx"
     else:
@@ -70,3 +91,87 @@ def export(name: str) -> Response:
         key, f"{spec.id}.{ext}", seconds=60, content_type=kind, disposition="attachment"
     )
     return redirect(url, 303)
+
+
+def _api_claim() -> staff.StaffClaim:
+    """The staff link of a JSON call: `?token=` as the pages take it, or
+    `Authorization: Bearer <token>`; Forbidden or Gone (answered 403 or 410)."""
+    request = bp.current_request
+    bearer = header(request, "authorization")
+    token = bearer[7:].strip() if bearer.lower().startswith("bearer ") else None
+    return staff.read_staff_token(token or query(request, "token"))
+
+
+@bp.route("/api/stats", methods=["GET"])
+@api_errors
+def stats() -> Response:
+    """The link's towns: filings, the drive's figures, each form's figures, the stock."""
+    return json_response(statistics.summary(_api_claim()))
+
+
+@bp.route("/api/stock/{town}", methods=["PUT"], content_types=["application/json"])
+@api_errors
+def set_stock(town: str) -> Response:
+    """Set a town's levels, `{"masks": 3000, "disinfectant": 1000, "thermometers": 100}`
+    (any of them): a town's office its own town, the district office any town."""
+    claim = _api_claim()
+    # API Gateway may hand the path's Chinese on percent-encoded; a town has no "%".
+    checked = _stock_town(claim, unquote(town))
+    request = bp.current_request
+    try:
+        sent = json.loads(body(request) or b"null")
+    except ValueError:
+        sent = None
+    levels = stock.parse_levels(sent, lang_of(request))
+    now = stock.set_levels(checked, levels, _staff_name(claim))
+    return json_response({"town": checked, "stock": now})
+
+
+@bp.route("/dashboard/stock", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
+def set_stock_page() -> Response:
+    """The dashboard's stock form: blank fields keep their level; back to the dashboard."""
+    token = query(bp.current_request, "token")
+    claim = _claim(token)
+    if isinstance(claim, Response):
+        return claim
+    posted = {k: v[-1] for k, v in parse_qs(body(bp.current_request).decode()).items()}
+    try:
+        town = _stock_town(claim, posted.pop("town", ""))
+        filled = {k: v for k, v in posted.items() if k in stock.ITEMS and v.strip()}
+        stock.set_levels(town, stock.parse_levels(filled), _staff_name(claim))
+    except ValidationFailed as exc:
+        from chalicelib.forms.fields import BODY  # pydantic: only when a level is refused
+
+        text = "；".join(
+            ("" if name == BODY else f"{stock.ITEMS[name].name}：") + message
+            for name, message in exc.fields.items()
+            if name == BODY or name in stock.ITEMS
+        )
+        return render(
+            "message.html",
+            400,
+            lang=lang_of(bp.current_request),
+            title=N_("库存未更新"),
+            text=text or N_("请检查填写的数量。"),
+        )
+    except (Forbidden, NotFound):
+        return render(
+            "message.html",
+            403,
+            lang=lang_of(bp.current_request),
+            title=N_("无权设置"),
+            text=N_("此链接只能设置本镇街的库存。"),
+        )
+    return redirect(f"/dashboard?token={quote(token or '')}#stock")
+
+
+def _stock_town(claim: staff.StaffClaim, town: str) -> str:
+    if not is_town(town):
+        raise NotFound(town)
+    if not claim.covers(town):
+        raise Forbidden(f"{claim.scope} may not set {town}'s stock")
+    return town
+
+
+def _staff_name(claim: staff.StaffClaim) -> str:
+    return f"{claim.role}:{claim.scope}"

@@ -3,7 +3,8 @@ the ARN of its resource.
 
 Both boto3 and PynamoDB go through `botocore.client.BaseClient._make_api_call`;
 presigned URLs are signed without a call, so `_convert_to_request_dict` is watched
-for them (the URL's later GET is authorised against the signer's role). Only calls
+for them (the URL's later GET is authorised against the signer's role), and presigned
+POSTs (an upload's form) are recorded as the PutObject of the key they bind. Only calls
 made from the app's own code count (a frame of `app.py` or `chalicelib/`, the local
 stack and the resources' creation excepted): the tests' own reads and the fixtures'
 set-up are not the function's work.
@@ -25,6 +26,7 @@ from typing import Any
 from unittest import mock
 
 from botocore.client import BaseClient
+from botocore.signers import S3PostPresigner
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 _APP_CODE = (str(PROJECT_DIR / "app.py"), str(PROJECT_DIR / "chalicelib") + "/")
@@ -37,6 +39,7 @@ _IAM_PREFIX = {"sesv2": "ses"}
 _IAM_ACTION = {
     ("s3", "ListObjectsV2"): "ListBucket",
     ("s3", "HeadObject"): "GetObject",
+    ("s3", "PostObject"): "PutObject",  # a presigned POST: the upload S3 authorises later
     ("s3", "DeleteObjects"): "DeleteObject",
     ("sqs", "DeleteMessageBatch"): "DeleteMessage",
     ("sqs", "SendMessageBatch"): "SendMessage",
@@ -163,13 +166,32 @@ def recording(recorder: Recorder | None = None) -> Iterator[Recorder]:
         self: BaseClient, api_params: Any, operation_model: Any, *args: Any, **kwargs: Any
     ) -> Any:
         context = kwargs.get("context") or (args[1] if len(args) > 1 else None) or {}
-        if context.get("is_presign_request"):
+        # A presigned POST is prepared as CreateBucket (for its address): recorded below
+        # as the upload it authorises instead.
+        if context.get("is_presign_request") and operation_model.name != "CreateBucket":
             rec.note(self, operation_model.name, api_params)
         return to_request_dict(self, api_params, operation_model, *args, **kwargs)
 
+    def _presigned_post(
+        self: S3PostPresigner,
+        request_dict: dict[str, Any],
+        fields: dict[str, Any] | None = None,
+        conditions: list[Any] | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        # The object it lets the holder PUT: the bucket and key bound into its policy.
+        if rec.on and _from_app_code():
+            bound = {k: v for c in conditions or [] if isinstance(c, dict) for k, v in c.items()}
+            key = (fields or {}).get("key") or bound.get("key", "")
+            rec.calls.append(("s3", "PostObject", {"Bucket": bound["bucket"], "Key": key}))
+        return post_presign(self, request_dict, fields, conditions, *args, **kwargs)
+
+    post_presign = S3PostPresigner.generate_presigned_post
     with (
         mock.patch.object(BaseClient, "_make_api_call", _make_api_call),
         mock.patch.object(BaseClient, "_convert_to_request_dict", _convert_to_request_dict),
+        mock.patch.object(S3PostPresigner, "generate_presigned_post", _presigned_post),
     ):
         yield rec
 

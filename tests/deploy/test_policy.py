@@ -3,7 +3,8 @@ allows every AWS call the code makes through a filing's whole life.
 
 The calls are recorded on the emulator while the integration stack runs the
 enterprise filing from submission to certificate, a rejection, a withdrawal, a
-revocation, the reminders' sweep and the statistics; each becomes the IAM request
+revocation, the reminders' sweep, supplies orders against the town's stock and the
+statistics; each becomes the IAM request
 it is (action and resource, named as the prod stage names them) and is checked
 against the policy with a small IAM evaluator (`tests/deploy/iam.py`). To check
 every integration test's calls too:
@@ -18,6 +19,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from moto import mock_aws
@@ -25,10 +27,11 @@ from moto import mock_aws
 from chalicelib import filings, links, reminders, resources, staff, stats
 from chalicelib.models import Filing, Task
 from chalicelib.settings import EVENTS_QUEUE, get_settings
-from chalicelib.storage import DOCUMENTS, EVENT_PREFIXES, EXPORTS
+from chalicelib.storage import DOCUMENTS, EVENT_PREFIXES, EXPORTS, UPLOADS
 from tests.deploy.aws_calls import Recorder, Request, is_local_only, recording
 from tests.deploy.iam import ACCOUNT, allows, arn_matches, load_policy, statements, to_prod_arn
 from tests.integration.conftest import Stack, enterprise
+from tests.integration.test_supplies import order
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
@@ -105,6 +108,26 @@ def a_filings_whole_life(stack: Stack) -> None:
     assert stack.client.http.get(dashboard).status_code == 200
     export = dashboard.replace("/dashboard?", "/dashboard/exports/enterprise-resumption?")
     assert stack.client.http.get(f"{export}&format=csv").status_code == 303
+    # the town's office sets its stock; the enterprise orders supplies, the town approves
+    # (the stock drawn in the approving transaction); an order beyond the stock is refused
+    town_staff = staff.staff_token("town_office", "白龙桥镇")
+    stocked = stack.client.http.put(
+        f"/api/stock/{quote('白龙桥镇')}?token={town_staff}",
+        headers={"Content-Type": "application/json"},
+        body=b'{"masks": 100, "disinfectant": 2, "thermometers": 10}',
+    )
+    assert stocked.status_code == 200
+    for disinfectant, outcome in ((1, "approved"), (5, "rejected")):
+        ordered = stack.post_json(
+            "/api/filings/supplies-order", order(first, disinfectant=disinfectant, masks=10)
+        )
+        order_id = json.loads(ordered.body)["filing_id"]
+        stack.pump()
+        assert stack.decide(stack.link("town", order_id), "approve").status_code == 200
+        stack.pump()
+        assert Filing.get(order_id).status == outcome
+    # staff read the statistics: counters and stock levels
+    assert stack.client.http.get(f"/api/stats?token={town_staff}").status_code == 200
     # staff revoke the approval: the certificate no longer verifies
     filings.revoke(first, "复工条件不再具备", "district")
     stack.pump()
@@ -129,12 +152,54 @@ def a_filings_whole_life(stack: Stack) -> None:
     assert {Filing.get(f).status for f in (second, third)} == {"rejected", "withdrawn"}
 
 
+def the_enterprise_claims(stack: Stack) -> None:
+    """An approved enterprise's claims: a charter subsidy (its passenger list uploaded
+    through a presigned POST, checked with a HEAD; finance sets the amount, the notice
+    is rendered) and a service request (assigned to an instructor offered from the
+    directory, resolved, reopened, resolved again, confirmed)."""
+    from tests.integration.claims import approved_enterprise, decide, upload
+    from tests.integration.test_service_requests import request
+    from tests.integration.test_subsidies import PASSENGERS, charter
+
+    enterprise_id = approved_enterprise(stack, serial=11)
+    key = upload(stack, "charter-subsidy", "passenger_list", PASSENGERS)
+    answer = stack.post_json("/api/filings/charter-subsidy", charter(enterprise_id, key))
+    claim = json.loads(answer.body)["filing_id"]
+    stack.pump()
+    assert decide(stack, stack.link("commerce", claim), "approve").status_code == 200
+    stack.pump()
+    finance = stack.link("finance", claim)
+    assert stack.client.http.get(finance).status_code == 200
+    assert decide(stack, finance, "approve", approved_amount="45000").status_code == 200
+    stack.pump()
+    assert Filing.get(claim).document_codes().keys() == {"slip", "notice"}
+
+    answer = stack.post_json("/api/filings/service-request", request(enterprise_id))
+    service = json.loads(answer.body)["filing_id"]
+    stack.pump()
+    assign = stack.link("assign", service)
+    assert stack.client.http.get(assign).status_code == 200  # offers the instructors
+    assert decide(stack, assign, "approve", instructor="白龙桥镇#1").status_code == 200
+    stack.pump()
+    resolution = {"resolution": "已输送", "workers_delivered": "80", "loss_avoided": "1000"}
+    assert decide(stack, stack.link("resolve", service), "approve", **resolution).status_code == 200
+    stack.pump()
+    assert decide(stack, stack.link("confirm", service), "reopen", "仍缺人").status_code == 200
+    stack.pump()
+    assert decide(stack, stack.link("resolve", service), "approve", **resolution).status_code == 200
+    stack.pump()
+    assert decide(stack, stack.link("confirm", service), "approve").status_code == 200
+    stack.pump()
+    assert Filing.get(service).status == "approved"
+
+
 def test_the_policy_allows_every_call_of_a_filings_whole_life(stack: Stack) -> None:
     # GIVEN the stack set up (its creation and the demo directory are not recorded)
     policy = load_policy("prod")
     # WHEN a filing lives its whole life, and others are rejected and withdrawn
     with recording(Recorder(region=REGION, account=ACCOUNT)) as recorder:
         a_filings_whole_life(stack)
+        the_enterprise_claims(stack)
     requests = [r for r in recorder.requests(to_prod_arn) if not is_local_only(r)]
     # THEN the code called DynamoDB, S3 (presigned downloads too), SES and SNS
     actions = {r.action for r in requests}
@@ -150,7 +215,12 @@ def test_the_policy_allows_every_call_of_a_filings_whole_life(stack: Stack) -> N
         "sns:Publish",
     } <= actions
     assert any("/index/alert-index" in r.resource for r in requests)
+    # AND an upload signed and checked, the directory's instructors queried
+    uploads = {r.action for r in requests if f"/{UPLOADS}" in r.resource}
+    assert uploads == {"s3:PutObject", "s3:GetObject"}
+    assert any(r.action == "dynamodb:Query" and "directory" in r.resource for r in requests)
     assert any("/index/queue-index" in r.resource for r in requests)
+    assert any(r.resource.endswith("table/jiafuwu-prod-stock") for r in requests)
     # AND the prod policy allows each of those calls, and the runtime's own
     assert refused(policy, requests + runtime_requests()) == []
 
@@ -217,7 +287,7 @@ def test_the_policy_names_no_wildcard_action_and_only_the_stacks_resources() -> 
                 deployed = resources.deployed_bucket_name(PROD["DOCUMENTS_BUCKET"], ACCOUNT)
                 bucket_pattern, _, key = arn.partition("/")
                 assert arn_matches(bucket_pattern, f"arn:aws:s3:::{deployed}"), arn
-                assert key.removesuffix("*") in (*EVENT_PREFIXES, DOCUMENTS, EXPORTS), arn
+                assert key.removesuffix("*") in (*EVENT_PREFIXES, DOCUMENTS, EXPORTS, UPLOADS), arn
                 # a bucket name is global: only ours, in the functions' own account
                 assert statement["Condition"] == {
                     "StringEquals": {"s3:ResourceAccount": "${aws:PrincipalAccount}"}
@@ -256,6 +326,10 @@ def test_the_policy_refuses_what_the_code_does_not_do() -> None:
     assert not allows(policy, "s3:GetObject", bucket + "/filings/x.json", own)
     assert not allows(policy, "s3:PutObject", bucket + "/elsewhere/x.json", own)
     assert not allows(policy, "s3:ListBucket", bucket, own)
+    # AND uploads are signed and checked, never listed or deleted
+    assert allows(policy, "s3:GetObject", bucket + "/uploads/charter-subsidy/f/x.csv", own)
+    assert not allows(policy, "s3:DeleteObject", bucket + "/uploads/charter-subsidy/f/x.csv", own)
+    assert not allows(policy, "dynamodb:Query", table + "filings")
     assert not allows(
         policy, "s3:PutObject", bucket + "/filings/x.json", {"s3:ResourceAccount": "1"}
     )

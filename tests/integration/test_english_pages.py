@@ -68,3 +68,33 @@ def test_a_missing_form_and_an_unknown_document_answer_in_english(stack: Stack) 
     assert "No such document" in body and "beware of forgeries" in body
     chinese = stack.client.http.get("/verify/NOPE").body.decode()
     assert "查无此证" in chinese and 'href="/verify/NOPE?lang=en"' in chinese
+
+
+def test_the_approver_page_and_the_dashboard_in_english(stack: Stack) -> None:
+    import json
+
+    from chalicelib import staff
+    from chalicelib.settings import get_settings
+
+    filing_id = json.loads(stack.submit(enterprise(serial=81)).body)["filing_id"]
+    stack.pump()
+    link = stack.link("town", filing_id).removeprefix("http://jiafuwu.test")
+    page = stack.client.http.get(f"{link}?lang=en").body.decode()
+    assert "Work-resumption filing" in page or "Enterprise work-resumption filing" in page
+    assert ">Approve</button>" in page and ">Reject</button>" in page
+    assert "(shown to you only)" in page  # the contact's phone, whole, for this approver
+    assert f'action="{link}?lang=en"' in page  # the decision keeps the language
+    assert "中文" in page and f'href="{link}"' in page  # and the way back to Chinese
+    rejected = stack.client.http.post(
+        f"{link}?lang=en",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        body=b"decision=reject&comment=",
+    )
+    assert rejected.status_code == 400
+    assert "Rejecting or sending back needs a reason" in rejected.body.decode()
+
+    token = staff.staff_token("district_office", get_settings().district_scope)
+    board = stack.client.http.get(f"/dashboard?token={token}&lang=en").body.decode()
+    for english in ("Work-resumption dashboard", "Applications by town", "By town", "Exports"):
+        assert english in board, english
+    assert "工作台" not in text_of(board)
