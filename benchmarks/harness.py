@@ -114,7 +114,7 @@ class Tally:
         return self.total - self.reads - self.sends - sum(self.refused.values())
 
 
-READS = ("GetItem", "Query", "BatchGetItem", "Scan", "GetObject")
+READS = ("GetItem", "Query", "BatchGetItem", "Scan", "GetObject", "HeadObject")
 
 
 LOCAL_ONLY_TABLES = ("outbox",)  # the local stage's outbox: not deployed, not counted
@@ -478,11 +478,18 @@ class Stack:
         return str(json.loads(answer.body)["filing_id"])
 
     def decide(
-        self, filing_id: str, step: str, decision: str = "approve", comment: str = ""
+        self,
+        filing_id: str,
+        step: str,
+        decision: str = "approve",
+        comment: str = "",
+        inputs: dict[str, str] | None = None,
     ) -> None:
-        """POST the approver's link, as the approver would. The link is the one the
-        approver was sent (a task's first link generation), signed again here rather than
-        read back from the outbox, which is one partition that grows with every message."""
+        """POST the approver's link, as the approver would: the decision, a comment and the
+        step's inputs (an approved amount, the instructor chosen), as its page's form
+        sends them. The link is the one the approver was sent (a task's first link
+        generation), signed again here rather than read back from the outbox, which is
+        one partition that grows with every message."""
         from urllib.parse import urlencode
 
         from chalicelib import links
@@ -494,7 +501,7 @@ class Stack:
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Accept": "application/json",
             },
-            body=urlencode({"decision": decision, "comment": comment}).encode(),
+            body=urlencode({"decision": decision, "comment": comment, **(inputs or {})}).encode(),
         )
         if answer.status_code != 200:
             raise RuntimeError(f"decision refused: {answer.status_code} {answer.body!r}")

@@ -115,22 +115,20 @@ def _key_table(res: dict[str, Any]) -> str:
                     f"| {label} | {ms[key]:.0f} ms | {floor} | {ratio[key]:.2f} | "
                     f"{_ok(ratio[key], 1.3)} |"
                 )
-    calls = res.get("calls", {})
-    if "enterprise" in calls:
-        sub = calls["enterprise"][0]
+    cycles = _lifecycles(res.get("calls", {}))
+    if cycles:
+        sub = scale.submission(cycles[0]["rows"])
         rows.append(
-            f"| AWS calls, a submission | {sub['total']} | {sub['minimum']} (one "
-            f"transaction, one S3 PUT) | {sub['total'] / sub['minimum']:.2f} | — |"
+            f"| AWS calls, a submission ({cycles[0]['name']}) | {sub['total']} | "
+            f"{sub['minimum']} (one transaction, one S3 PUT) | "
+            f"{sub['total'] / sub['minimum']:.2f} | — |"
         )
-        for form in ("enterprise", "worker"):
-            t = calls[f"{form}_total"]
+        for lc in cycles:
+            t = lc["total"]
             rows.append(
-                f"| AWS calls, a whole {form} lifecycle | {t['total']} | {t['minimum']} "
-                f"(minimum) | {t['total'] / t['minimum']:.2f} | — |"
-            )
-            rows.append(
-                f"| Capacity, a whole {form} lifecycle | {t['wcu']:.0f} WCU, "
-                f"{t['rcu']:.1f} RCU | — | — | — |"
+                f"| A whole {lc['name']} lifecycle: AWS calls; capacity | {t['total']} calls; "
+                f"{t['wcu']:.0f} WCU, {t['rcu']:.1f} RCU | {t['minimum']} calls (minimum) | "
+                f"{t['total'] / t['minimum']:.2f} | — |"
             )
     hd = res.get("handler", {})
     if "ratio" in hd:
@@ -186,6 +184,29 @@ def _key_table(res: dict[str, Any]) -> str:
     elif "not_packaged" in bu:
         rows.append(f"| The bundle | not packaged: {bu['not_packaged']} | — | — | — |")
     return "\n".join(rows) + "\n"
+
+
+def _lifecycles(calls: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each form's lifecycle as bench_calls measured it (form, name, title, rows, total);
+    results kept from before every form was measured hold the enterprise's and the
+    worker's only, under their own keys."""
+    if "lifecycles" in calls:
+        return list(calls["lifecycles"])
+    if "enterprise" not in calls:
+        return []
+    return [
+        {
+            "form": form,
+            "name": name,
+            "title": title,
+            "rows": calls[name],
+            "total": calls[f"{name}_total"],
+        }
+        for form, name, title in (
+            ("enterprise-resumption", "enterprise", "企业复工备案 (enterprise)"),
+            ("worker-return", "worker", "人员返婺登记 (returning worker)"),
+        )
+    ]
 
 
 def _full_month() -> dict[str, Any] | None:
@@ -261,38 +282,53 @@ def _op_rows(rows: list[dict[str, Any]]) -> list[str]:
 
 def _calls(res: dict[str, Any]) -> str:
     c = res["calls"]
+    cycles = _lifecycles(c)
+    moto = ", ".join(f"{lc['total']['moto_units']:.1f} ({lc['name']})" for lc in cycles)
     lines = [
         "## AWS calls per operation",
         "",
         "Counted by patching botocore's `BaseClient._make_api_call` (boto3's clients and "
-        "PynamoDB's both go through it), one enterprise filing and one returning worker "
-        "from submission to their last document, each event delivered on its own. The "
+        "PynamoDB's both go through it): one filing of each form from its submission to "
+        "its last decision and document, each event delivered on its own. A form that "
+        "takes a file has it uploaded first as a phone would (the API presigns a POST, "
+        "`presign upload`, and the file goes straight to S3, not through us); each "
+        "decision is POSTed to its approver's link with the inputs its page asks for "
+        "(an approved amount, the instructor assigned, the resolution's figures). The "
         "minimum is every write that takes effect and every message the design calls for "
         "(none was found that it does without) and the reads it cannot do without (the "
-        "filing; a decided task; an approver to write to; a worker's employer): what is "
-        "above it is avoidable reads, and message claims taken again and refused. "
+        "filing; a decided task; an approver to write to; the enterprise filing a worker "
+        "or a claim names; an upload's HEAD; the instructor chosen, checked against the "
+        "town's; a town's stock of what an order draws): what is above it is avoidable "
+        "reads, and message claims taken again and refused (`benchmarks/bench_calls.py`, "
+        "`REQUIRED_READS` and `FORM_READS`, says why each read is needed). "
         "Capacity units by DynamoDB's rules from the items' sizes in the emulator (reads "
         "in 4 KB, halved when eventually consistent; writes in 1 KB, doubled in a "
         "transaction; each index entry changed, a delete and a put when its key moves). "
         "moto's own ConsumedCapacity, asked for with a 'before-parameter-build' hook, is "
         "a flat 1 a write and 0.5 a read and nothing for transactions: "
-        f"{c['enterprise_total']['moto_units']:.1f} and "
-        f"{c['worker_total']['moto_units']:.1f} units for the two lifecycles.",
+        f"{moto} units a lifecycle.",
+        "",
+        "| Lifecycle | Calls | Minimum | Ratio | WCU | RCU | Messages | To S3 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        *(
+            f"| {lc['title']} | {t['total']} | {t['minimum']} | "
+            f"{t['total'] / t['minimum']:.2f} | {t['wcu']:.0f} | {t['rcu']:.1f} | "
+            f"{t['sends']} | {t['s3_bytes'] / 1000:.0f} kB |"
+            for lc in cycles
+            for t in (lc["total"],)
+        ),
         "",
     ]
-    for form, title in (
-        ("enterprise", "企业复工备案 (enterprise)"),
-        ("worker", "人员返婺登记 (returning worker)"),
-    ):
-        t = c[f"{form}_total"]
+    for lc in cycles:
+        t = lc["total"]
         lines += [
-            f"**{title}:** {t['total']} calls against a minimum of {t['minimum']} "
+            f"**{lc['title']}:** {t['total']} calls against a minimum of {t['minimum']} "
             f"({t['total'] / t['minimum']:.2f}); {t['wcu']:.0f} WCU and {t['rcu']:.1f} RCU; "
             f"{t['sends']} messages; {t['s3_bytes'] / 1000:.0f} kB to S3.",
             "",
             "| Operation | Calls | Minimum | Above it | RCU | WCU | Calls made |",
             "|---|---:|---:|---:|---:|---:|---|",
-            *_op_rows(c[form]),
+            *_op_rows(lc["rows"]),
             "",
         ]
     ro = c["roster"]
@@ -306,11 +342,30 @@ def _calls(res: dict[str, Any]) -> str:
         "(`lifecycle.load`, for its new version); each decision event queries the filing's "
         "tasks and announces every open step again (the claims make that a no-op, but "
         "each is a read, and a conditional write refused); a decision reads the "
-        "approver's contact for the name it records. Each of these could go, at the cost "
+        "approver's contact for the name it records (for an enterprise's confirmation, "
+        "its filing). Each of these could go, at the cost "
         "of the handlers deriving everything from stored state, which is what makes them "
         "safe to replay: they are left as they are.",
         "",
     ]
+    forms = {lc["form"] for lc in cycles}
+    if forms & {"enterprise-resumption", "charter-subsidy", "support-subsidy"}:
+        lines += [
+            "The certificate and a subsidy's approval notice query the filing's tasks for "
+            "the decisions they print, counted in the minimum as the filing's decisions; "
+            "the filing's own history now holds each decision's time and what it set, so "
+            "each could do with the filing alone, one read less a document.",
+            "",
+        ]
+    if "supplies-order" in forms:
+        lines += [
+            "A supplies order's approval reads its town's stock of the items ordered (one "
+            "batch) before its transaction, to turn an approval the stock cannot cover into "
+            "a refusal naming what is left; it is counted in the minimum, though the "
+            "transaction's own conditions on each level would let it read only when one "
+            "fails.",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -484,35 +539,52 @@ def _partitions_verdict(rows: list[dict[str, Any]], peak: Any) -> str:
         f"{peak('filings/queue-index'):,.0f} WCU/s); the tasks' sparse `alert-index` over "
         f"{scale.ALERT_SHARDS} shards (busiest: {peak('tasks/alert-index'):,.0f} WCU/s)."
     )
+    stock = [r for r in rows if r["where"] == "stock"]
+    if stock:
+        worst = max(stock, key=lambda r: r["units_per_filing"])
+        cap = scale.PARTITION_WCU / worst["units_per_filing"]
+        how += (
+            " A town's stock is one partition key, the town, which every approved supplies "
+            f"order of that town writes ({worst['units_per_filing']:.0f} WCU an order: its "
+            "items' draws, doubled in the transaction that approves it): one town takes at "
+            f"most about {cap:,.0f} approvals a second, the district's "
+            f"{scale.TOWNS} towns together about {cap * scale.TOWNS:,.0f}. An order is "
+            "approved by its town's office, one decision at a time, far below either."
+        )
     if not over:
         return (
             f"Every key that filings share stays under {scale.PARTITION_WCU:,} WCU/s at "
             f"{scale.RATE:,} filings a second, even all in one town. " + how
         )
-    named = ", ".join(f"`{r['key']}` ({r['wcu_s_one_town']:,.0f})" for r in over)
+    named = ", ".join(f"{r['form']} `{r['key']}` ({r['wcu_s_one_town']:,.0f})" for r in over)
+    indexes = (
+        " An index that cannot keep up throttles the table's own writes."
+        if any("/" in r["where"] for r in over)
+        else ""
+    )
     return (
         f"Over {scale.PARTITION_WCU:,} WCU/s at {scale.RATE:,} filings a second in one town: "
-        f"{named}; an index that cannot keep up throttles the table's own writes. " + how
+        f"{named}.{indexes} " + how
     )
 
 
 def _scale(res: dict[str, Any]) -> str:
     c = res["calls"]
-    rows = scale.partitions(c["enterprise_total"], "enterprise") + scale.partitions(
-        c["worker_total"], "worker"
-    )
+    cycles = _lifecycles(c)
+    rows = [r for lc in cycles for r in scale.partitions(lc["total"], lc["name"])]
     lines = [
         "## The scale on paper",
         "",
         f"At {scale.RATE:,} filings a second on AWS, every step keeping pace (a steady "
-        "state), from one lifecycle of each form as counted above. DynamoDB takes at most "
-        f"{scale.PARTITION_WCU:,} write units a second on one partition key, and a global "
+        "state), from one lifecycle of each form as counted above, each form taken on "
+        f"its own at that rate. DynamoDB takes at most {scale.PARTITION_WCU:,} write units "
+        "a second on one partition key, and a global "
         "index's key the same. Keys of one item (a filing, its tasks and audit entries, a "
         "claim) take a filing's few writes over its whole life, at any rate of filings; the "
         "keys filings share are these:",
         "",
         "| Form | Table or index | Key | WCU a filing | Keys | WCU/s a key, one town | "
-        "WCU/s a key, 27 towns |",
+        f"WCU/s a key, {scale.TOWNS} towns |",
         "|---|---|---|---:|---:|---:|---:|",
     ]
     for r in rows:
@@ -538,60 +610,73 @@ def _scale(res: dict[str, Any]) -> str:
         _partitions_verdict(rows, peak),
         "",
     ]
-    ent = scale.concurrency(c["enterprise"])
-    wor = scale.concurrency(c["worker"])
+    conc = {lc["name"]: scale.concurrency(lc["rows"]) for lc in cycles}
     lines += [
         "**Lambda concurrency** (Little's law: rate × duration). A handler's time on "
         "Lambda is taken as our own time measured here, scaled to the share of a CPU "
         f"that {scale.MEMORY_MB} MB gets (1,769 MB is one vCPU), plus each AWS call at "
         "an assumed in-region latency ("
         + ", ".join(f"{k} {v:g} ms" for k, v in scale.LATENCY_MS.items())
-        + ").",
+        + "; any other call 20 ms).",
         "",
         "| Form | API Lambda-s a filing | Events Lambda-s a filing | Concurrency at "
         f"{scale.RATE:,}/s: API | events |",
         "|---|---:|---:|---:|---:|",
-        f"| enterprise | {ent['api_deployed_s']:.2f} | {ent['events_deployed_s']:.2f} | "
-        f"{ent['api_concurrency']:,.0f} | {ent['events_concurrency']:,.0f} |",
-        f"| worker | {wor['api_deployed_s']:.2f} | {wor['events_deployed_s']:.2f} | "
-        f"{wor['api_concurrency']:,.0f} | {wor['events_concurrency']:,.0f} |",
+        *(
+            f"| {name} | {k['api_deployed_s']:.2f} | {k['events_deployed_s']:.2f} | "
+            f"{k['api_concurrency']:,.0f} | {k['events_concurrency']:,.0f} |"
+            for name, k in conc.items()
+        ),
         "",
-        f"A submission alone takes about {ent['submission_deployed_s'] * 1000:.0f} ms on "
-        f"Lambda: {scale.RATE:,} a second need about "
-        f"{scale.RATE * ent['submission_deployed_s']:.0f} concurrent executions. Every "
-        "step of every filing at that rate needs "
-        f"{ent['api_concurrency'] + ent['events_concurrency']:,.0f} (enterprises) to "
-        f"{wor['api_concurrency'] + wor['events_concurrency']:,.0f} (workers), against the "
+    ]
+    first = cycles[0]["name"]
+    need = {name: k["api_concurrency"] + k["events_concurrency"] for name, k in conc.items()}
+    low, high = min(need, key=need.__getitem__), max(need, key=need.__getitem__)
+    lines += [
+        f"A submission alone ({first}) takes about "
+        f"{conc[first]['submission_deployed_s'] * 1000:.0f} ms on Lambda: {scale.RATE:,} a "
+        f"second need about {scale.RATE * conc[first]['submission_deployed_s']:.0f} "
+        "concurrent executions. Every step of every filing at that rate needs from "
+        f"{need[low]:,.0f} ({low}) to {need[high]:,.0f} ({high}), against the "
         "account's default quota of 1,000 concurrent executions in a region: the quota "
         "must be raised, and the events function's reserved concurrency set so that it "
         "cannot starve the API. PDF rendering is most of the events' own time.",
         "",
     ]
-    ent_cost = scale.cost(c["enterprise"], c["views"])
-    wor_cost = scale.cost(c["worker"], c["views"])
+    costs = {lc["name"]: scale.cost(lc["rows"], c["views"]) for lc in cycles}
+    mixed = "enterprise" in costs and "worker" in costs
     mix = SEED["enterprises"] / (SEED["enterprises"] + SEED["workers"])
     lines += [
-        "**What 10,000 filings cost** on demand, each taken its whole way (its submission, "
-        "each step's page and decision, its events, a status view and one verification), "
-        f"for each form and for the month's mix ({mix:.0%} enterprises):",
+        "**What 10,000 filings cost** on demand, each taken its whole way (an upload's "
+        "presigned POST where the form takes one, its submission, each step's page and "
+        "decision, its events, a status view and one verification), for each form"
+        + (f" and for the month's mix ({mix:.0%} enterprises, the rest workers)" if mixed else "")
+        + ":",
         "",
-        "| | 10,000 enterprise filings | 10,000 workers | 10,000 in the month's mix |",
-        "|---|---:|---:|---:|",
+        "| | "
+        + " | ".join(f"10,000 {name}" for name in costs)
+        + (" | 10,000 in the month's mix |" if mixed else " |"),
+        "|---|" + "---:|" * (len(costs) + mixed),
     ]
-    for part in [*ent_cost.keys()]:
+
+    def mixed_cost(part: str) -> float:
+        return mix * costs["enterprise"][part] + (1 - mix) * costs["worker"][part]
+
+    for part in costs[first]:
         if part == "sms":
             continue
-        e, w = ent_cost[part] * 10_000, wor_cost[part] * 10_000
-        m = mix * e + (1 - mix) * w
+        values = [each[part] for each in costs.values()] + ([mixed_cost(part)] if mixed else [])
         bold = "**" if part == "total" else ""
         lines.append(
-            f"| {bold}{part}{bold} | {bold}${e:,.2f}{bold} | {bold}${w:,.2f}{bold} | "
-            f"{bold}${m:,.2f}{bold} |"
+            f"| {bold}{part}{bold} | "
+            + " | ".join(f"{bold}${v * 10_000:,.2f}{bold}" for v in values)
+            + " |"
         )
+    sms = [each["sms"] for each in costs.values()] + ([mixed_cost("sms")] if mixed else [])
     lines += [
-        f"| SMS sent (priced by country, not included) | {ent_cost['sms'] * 10_000:,.0f} | "
-        f"{wor_cost['sms'] * 10_000:,.0f} | "
-        f"{(mix * ent_cost['sms'] + (1 - mix) * wor_cost['sms']) * 10_000:,.0f} |",
+        "| SMS sent (priced by country, not included) | "
+        + " | ".join(f"{v * 10_000:,.0f}" for v in sms)
+        + " |",
         "",
         f"Price sheet: {scale.PRICE_SHEET} CloudWatch Logs and data transfer are left out.",
         "",
