@@ -9,13 +9,15 @@ per applicant, one filing per idempotency key, one filing per slip number.
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib import audit, links, stats, storage
+from chalicelib import audit, links, reconcile, retention, stats, storage
 from chalicelib.errors import (
     Conflict,
     DuplicateOpenFiling,
@@ -31,6 +33,7 @@ from chalicelib.models import Filing, Task, Unique, bind_models, connection
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 4
 
 
@@ -68,6 +71,7 @@ def submit(
     filing_id = new_filing_id()
     for _ in range(MAX_ATTEMPTS):
         now = utcnow()
+        expires = retention.expiry(now)  # personal data ends through DynamoDB's TTL
         filing = Filing(
             filing_id=filing_id,
             form=spec.id,
@@ -80,11 +84,22 @@ def submit(
             queue_key=f"{spec.id}#{data[spec.town_field]}#submitted",
             created_at=now,
             updated_at=now,
+            expires_at=expires,
         )
-        claims = {"slip": Unique(key=f"slip#{filing.slip_no}", filing_id=filing_id, created_at=now)}
-        if unique_value:
+        claims = {
+            "slip": Unique(
+                key=f"slip#{filing.slip_no}",
+                filing_id=filing_id,
+                created_at=now,
+                expires_at=expires,
+            )
+        }
+        if unique_value:  # its key may carry an ID number: it expires with the filing
             claims["open"] = Unique(
-                key=open_claim_key(spec.id, unique_value), filing_id=filing_id, created_at=now
+                key=open_claim_key(spec.id, unique_value),
+                filing_id=filing_id,
+                created_at=now,
+                expires_at=expires,
             )
         if idempotency_key:
             claims["idem"] = Unique(
@@ -92,7 +107,9 @@ def submit(
                 filing_id=filing_id,
                 body_hash=digest,
                 created_at=now,
+                expires_at=expires,
             )
+        reconcile.mark(filing, now)  # until its snapshot's event is seen through
         try:
             _write(filing, list(claims.values()), source_ip)
         except _ClaimTaken as taken:
@@ -102,7 +119,12 @@ def submit(
             if "open" in lost and unique_value:
                 raise DuplicateOpenFiling(_holder(open_claim_key(spec.id, unique_value))) from None
             continue  # a slip number drawn twice, or a conflict: draw again
-        storage.put_json(storage.filing_key(spec.id, filing_id), snapshot(filing))
+        try:
+            storage.put_json(storage.filing_key(spec.id, filing_id), snapshot(filing))
+        except (BotoCoreError, ClientError):
+            # The filing is stored and its slip is good: the reconciler writes the
+            # snapshot again (chalicelib/reconcile.py), so the answer is still 201.
+            log.exception("snapshot of %s not written", filing_id)
         return _receipt(filing)
     raise Conflict("could not store the filing")
 

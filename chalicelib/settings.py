@@ -29,6 +29,8 @@ class Settings:
     mail_from: str
     district_scope: str
     pass_valid_days: int
+    retention_days: int = 180  # personal data (filings, audit, claims) expires through TTL
+    submissions_per_minute: int = 300  # per client address; 0: no limit
 
     @property
     def outbox_enabled(self) -> bool:
@@ -78,4 +80,6 @@ def get_settings() -> Settings:
         mail_from=_env("MAIL_FROM", "noreply@jiafuwu.example.cn"),
         district_scope=_env("DISTRICT_SCOPE", "婺城区"),
         pass_valid_days=int(_env("PASS_VALID_DAYS", "14")),
+        retention_days=int(_env("RETENTION_DAYS", "180")),
+        submissions_per_minute=int(_env("SUBMISSIONS_PER_MINUTE", "300")),
     )

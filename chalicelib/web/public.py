@@ -8,15 +8,17 @@ from urllib.parse import parse_qs
 
 from chalice import Blueprint, Response
 
-from chalicelib import filings, links, slips, storage
+from chalicelib import filings, links, ratelimit, slips, storage
 from chalicelib.errors import (
     DomainError,
     DuplicateOpenFiling,
     Forbidden,
     NotFound,
+    RateLimited,
     ValidationFailed,
 )
 from chalicelib.forms import FormSpec, all_forms, get_form
+from chalicelib.ids import utcnow
 from chalicelib.web.pages import body, lang_of, query, render, source_ip
 from chalicelib.web.responses import redirect
 
@@ -54,6 +56,7 @@ def form_submit(form: str) -> Response:
     lang = lang_of(request)
     try:
         fields = spec.validate(data, lang)
+        ratelimit.admit(source_ip(request), utcnow())  # counted once valid
         receipt = filings.submit(
             spec,
             fields,
@@ -64,6 +67,16 @@ def form_submit(form: str) -> Response:
         )
     except ValidationFailed as exc:
         return _form(spec, posted, exc.fields, idem, status=400)
+    except RateLimited as exc:
+        page = render(
+            "message.html",
+            429,
+            title="提交过于频繁",
+            text=f"同一网络提交过于频繁，请{exc.retry_after}秒后返回重新提交。",
+            more="Too many submissions from this address: please try again shortly.",
+        )
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     except DuplicateOpenFiling as exc:
         message = f"该企业已有一件办理中的备案（编号 {exc.filing_id}），请勿重复提交。"
         return _form(spec, posted, {"_form": message}, idem, status=409)

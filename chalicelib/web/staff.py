@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib import dashboard, exports, staff
+from chalicelib import audit, dashboard, exports, staff
 from chalicelib.errors import DomainError, Forbidden, Gone
 from chalicelib.forms import all_forms, get_form
 from chalicelib.ids import utcnow
-from chalicelib.web.pages import query, render
+from chalicelib.web.pages import query, render, source_ip
 from chalicelib.web.responses import SECURITY_HEADERS
 
 bp = Blueprint(__name__)
@@ -40,6 +40,7 @@ def show() -> Response:
     claim = _claim(token)
     if isinstance(claim, Response):
         return claim
+    _seen(claim, "dashboard", "")
     return render(
         "dashboard.html", d=dashboard.build(claim, utcnow()), token=token, forms=all_forms()
     )
@@ -57,6 +58,7 @@ def export(name: str) -> Response:
     except DomainError:
         return render("message.html", 404, title="没有这个表单", text="请从工作台选择导出。")
     content: str | bytes
+    _seen(claim, f"export:{spec.id}", query(request, "format") or "csv")
     if query(request, "format") == "xlsx":
         # Binary: API Gateway passes it as such when the request accepts it (*/* does).
         content, kind, ext = exports.to_xlsx(spec, claim), exports.XLSX, "xlsx"
@@ -70,4 +72,15 @@ def export(name: str) -> Response:
             "Content-Type": kind,
             "Content-Disposition": f'attachment; filename="{spec.id}.{ext}"',
         },
+    )
+
+
+def _seen(claim: staff.StaffClaim, action: str, detail: str) -> None:
+    """Who opened the dashboard or took an export, when and from where."""
+    audit.record(
+        audit.staff_subject(claim.role, claim.scope),
+        action,
+        f"{claim.role}:{claim.scope}",
+        source_ip(bp.current_request),
+        detail,
     )
