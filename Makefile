@@ -84,6 +84,12 @@ $(BENCH_STAMP): benchmarks/requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r benchmarks/requirements.txt
 	rm -f $(VENV)/.bench-* && touch $@
 
+# 1,000 filings from 20 clients at once against the stack of `make run` (loopback, bounded
+# in count and time): nothing lost, nothing duplicated, every filing routed to its town.
+.PHONY: loadtest
+loadtest: $(STAMP)  ## load test: filings/s, p50/p95 latency, lost 0, duplicated 0 (docs/RELIABILITY.md)
+	$(PY) scripts/loadtest.py
+
 system-deps:  ## the Debian packages of the PDF and browser tests
 	@bash scripts/system-deps.sh
 

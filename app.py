@@ -5,22 +5,26 @@ from __future__ import annotations
 from chalice import Chalice, Rate
 from chalice.app import CloudWatchEvent, SQSEvent
 
+from chalicelib.logs import keep_personal_data_out
 from chalicelib.settings import EVENTS_QUEUE
-from chalicelib.web import api, approvals, dev, public, staff, verification
+from chalicelib.web import api, approvals, dev, limits, public, staff, verification
 
 app = Chalice(app_name="jiafuwu")
+keep_personal_data_out()  # no request bodies (ID numbers, phones) in the logs, even at DEBUG
 # Roster uploads arrive as spreadsheets: API Gateway must pass them through as bytes.
 app.api.binary_types.append("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-for blueprint in (api.bp, public.bp, approvals.bp, verification.bp, dev.bp, staff.bp):
+for blueprint in (limits.bp, api.bp, public.bp, approvals.bp, verification.bp, dev.bp, staff.bp):
     app.register_blueprint(blueprint)
 
 
 @app.on_sqs_message(queue=EVENTS_QUEUE, batch_size=10)
-def on_event(event: SQSEvent) -> None:
-    """S3 ObjectCreated -> SQS: each record names a filing, a decision or an approval."""
+def on_event(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
+    """S3 ObjectCreated -> SQS: each record names a filing, a decision or an approval.
+    Failed messages alone go back to the queue (a partial batch response)."""
     from chalicelib import events
 
-    events.handle_bodies(record.body for record in event)
+    records = ((r.to_dict()["messageId"], r.body) for r in event)
+    return events.batch_response(events.handle_records(records))
 
 
 @app.schedule(Rate(10, unit=Rate.MINUTES))
@@ -30,3 +34,13 @@ def remind_late_steps(event: CloudWatchEvent) -> None:
     from chalicelib.ids import utcnow
 
     reminders.sweep(utcnow())
+
+
+@app.schedule(Rate(10, unit=Rate.MINUTES))
+def reconcile_records(event: CloudWatchEvent) -> None:
+    """A filing that got a slip is never lost: S3 records that never landed are written
+    again (chalicelib/reconcile.py)."""
+    from chalicelib import reconcile
+    from chalicelib.ids import utcnow
+
+    reconcile.sweep(utcnow())

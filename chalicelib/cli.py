@@ -4,6 +4,8 @@ emulator: set AWS_ENDPOINT_URL=http://127.0.0.1:5000 and the stage's variables).
     python -m chalicelib.cli revoke FILING_ID --reason "..." --by "婺城区三服务办"
     python -m chalicelib.cli reissue FILING_ID STEP --by "婺城区三服务办"
     python -m chalicelib.cli staff-link --role town_office --scope 白龙桥镇
+    python -m chalicelib.cli dlq list
+    python -m chalicelib.cli dlq redrive [--all | MESSAGE_ID]
 """
 
 from __future__ import annotations
@@ -68,6 +70,40 @@ def staff_link(role: str, scope: str | None) -> None:
         click.echo(staff.dashboard_url(role, scope or get_settings().district_scope))
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+@main.group()
+def dlq() -> None:
+    """Events that failed every delivery: list them, send them back once fixed."""
+
+
+@dlq.command("list")
+def dlq_list() -> None:
+    """Each message in the dead-letter queue: its id, deliveries, the objects it names."""
+    from chalicelib import dlq as dead_letters
+
+    letters = dead_letters.list_dead_letters()
+    for letter in letters:
+        keys = " ".join(letter.keys) or "(not an S3 event)"
+        click.echo(f"{letter.message_id}\t{letter.receives}\t{keys}")
+    click.echo(f"{len(letters)} message(s) in the dead-letter queue", err=True)
+
+
+@dlq.command("redrive")
+@click.argument("message_id", required=False)
+@click.option("--all", "every", is_flag=True, help="Every message in the dead-letter queue.")
+def dlq_redrive(message_id: str | None, every: bool) -> None:
+    """Send MESSAGE_ID, or --all, back to the events queue (the handlers are idempotent)."""
+    from chalicelib import dlq as dead_letters
+
+    if every == bool(message_id):
+        raise click.UsageError("give a MESSAGE_ID or --all")
+    sent = dead_letters.redrive(None if every else message_id)
+    if message_id and not sent:
+        raise click.ClickException(f"no message {message_id} in the dead-letter queue")
+    for letter in sent:
+        click.echo(f"{letter.message_id}\t{' '.join(letter.keys)}")
+    click.echo(f"{len(sent)} message(s) sent back to the events queue", err=True)
 
 
 if __name__ == "__main__":

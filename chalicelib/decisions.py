@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from chalicelib import audit, directory, links, storage
+from chalicelib import audit, directory, links, reconcile, storage
 from chalicelib.errors import Forbidden, Gone, InvalidTransition, ReasonRequired, ValidationFailed
 from chalicelib.forms import FormSpec, field_labels, get_form
 from chalicelib.ids import utcnow
 from chalicelib.models import Contact, Filing, Task, bind_models, connection
 from chalicelib.workflow import TERMINAL, Step
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -161,21 +165,36 @@ def decide(
                     task.filing_id, f"{decision}:{task.step}", approval.contact.name, source_ip
                 )
             )
+            # Its record may not land: the reconciler will look (chalicelib/reconcile.py).
+            tx.update(Filing(filing_id=task.filing_id), actions=reconcile.mark_actions(now))
     except TransactWriteError as exc:
         if any(r is not None for r in exc.cancellation_reasons):
             task.refresh(consistent_read=True)
             _check_current(task, approval.filing, int(task.link_gen))
         raise
-    storage.put_json(
-        storage.decision_key(task.filing_id, task.step, int(task.link_gen)),
-        {
-            "filing_id": task.filing_id,
-            "step": task.step,
-            "decision": decision,
-            "comment": comment,
-            "inputs": values,
-            "decided_by": approval.contact.name,
-            "decided_at": now.isoformat(),
-        },
-    )
+    task.status, task.decision, task.comment = "decided", decision, comment
+    task.decided_by, task.decided_at = approval.contact.name, now
+    task.inputs = values or None
+    try:
+        storage.put_json(
+            storage.decision_key(task.filing_id, task.step, int(task.link_gen)), record(task)
+        )
+    except (BotoCoreError, ClientError):
+        # The decision is stored and the link used: the filing carries the reconciler's
+        # mark, and the reconciler writes this record again (chalicelib/reconcile.py).
+        log.exception("decision record of %s/%s not written", task.filing_id, task.step)
     return Decided(task.filing_id, task.step, decision)
+
+
+def record(task: Task) -> dict[str, Any]:
+    """The S3 record of a decided step, as stored on its task (the inputs an approval
+    carried included)."""
+    return {
+        "filing_id": task.filing_id,
+        "step": task.step,
+        "decision": task.decision,
+        "comment": task.comment,
+        "inputs": dict(task.inputs or {}),
+        "decided_by": task.decided_by,
+        "decided_at": task.decided_at.isoformat() if task.decided_at else None,
+    }

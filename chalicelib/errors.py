@@ -68,3 +68,19 @@ class FilingClosed(InvalidTransition):
 
 class ReasonRequired(DomainError):
     """A rejection must say why."""
+
+
+class RateLimited(DomainError):
+    """Too many submissions from one client address in the current window."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"retry after {retry_after} s")
+        self.retry_after = retry_after  # seconds until the window ends
+
+
+class PayloadTooLarge(DomainError):
+    """A request body above the route's limit, refused before it is parsed."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"over {limit} bytes")
+        self.limit = limit

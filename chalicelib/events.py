@@ -12,18 +12,29 @@ from chalicelib import lifecycle, storage
 log = logging.getLogger(__name__)
 
 
-def handle_bodies(bodies: Iterable[str]) -> int:
-    """Handle the SQS message bodies of one batch; returns the S3 records handled.
+def handle_records(records: Iterable[tuple[str, str]]) -> list[str]:
+    """Handle each (message id, body) of one batch on its own; returns the ids of the
+    messages that failed, for Lambda's partial batch response.
 
-    An exception leaves the whole batch to SQS, which delivers it again (every
-    step is idempotent) and, after its receive limit, to the dead-letter queue.
+    Only those go back to the queue: SQS delivers them again (every step is
+    idempotent) and, after its receive limit, to the dead-letter queue, without
+    holding back the messages that went through.
     """
-    handled = 0
-    for body in bodies:
-        for key in object_keys(json.loads(body)):
-            dispatch(key)
-            handled += 1
-    return handled
+    failed: list[str] = []
+    for message_id, body in records:
+        try:
+            for key in object_keys(json.loads(body)):
+                dispatch(key)
+        except Exception:
+            log.exception("event message %s failed; SQS will deliver it again", message_id)
+            failed.append(message_id)
+    return failed
+
+
+def batch_response(failed: Iterable[str]) -> dict[str, list[dict[str, str]]]:
+    """Lambda's partial batch response (the event source mapping reports batch item
+    failures: see `resources.merge_template`)."""
+    return {"batchItemFailures": [{"itemIdentifier": i} for i in failed]}
 
 
 def object_keys(notification: dict[str, Any]) -> list[str]:

@@ -3,7 +3,9 @@
 Two dangers are handled here. Formula injection: a value typed by an applicant that
 starts with = + - @ (or a tab or carriage return) would run as a formula when the file
 is opened, so such text is written with a leading apostrophe. Personal data: a form's
-personal fields are masked unless the link's role may see them (the district office).
+personal fields are masked unless the link's role may see them (the district office);
+ID numbers and phone numbers are masked for every link: only the approver deciding a
+filing sees them whole (DESIGN: "masked in every view but the approver's").
 """
 
 from __future__ import annotations
@@ -53,11 +55,22 @@ def header(spec: FormSpec) -> list[str]:
     return ["回执编号", "状态", "镇街", "提交时间", *(labels.get(f, f) for f in fields)]
 
 
+def always_masked(field: str) -> bool:
+    return field == "id_number" or "phone" in field
+
+
+def masked_fields(spec: FormSpec, claim: StaffClaim) -> set[str]:
+    fields = set(spec.json_schema()["properties"])
+    if not claim.sees_personal_data:
+        return set(spec.personal_fields) | {f for f in fields if always_masked(f)}
+    return {f for f in fields if always_masked(f)}
+
+
 def rows(spec: FormSpec, claim: StaffClaim) -> Iterator[list[Any]]:
     """Every filing of the form in the link's towns, by town and status, oldest first."""
     bind_models()
     fields = list(spec.json_schema()["properties"])
-    personal = set() if claim.sees_personal_data else set(spec.personal_fields)
+    personal = masked_fields(spec, claim)
     for town in claim.towns:
         for status in STATUSES:
             shards = (Filing.queue_index.query(k) for k in queue_keys(spec.id, town, status))

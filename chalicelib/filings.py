@@ -9,13 +9,15 @@ per applicant, one filing per idempotency key, one filing per slip number.
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib import audit, links, stats, storage
+from chalicelib import audit, links, reconcile, retention, stats, storage
 from chalicelib.errors import (
     Conflict,
     DuplicateOpenFiling,
@@ -31,6 +33,7 @@ from chalicelib.models import Filing, Task, Unique, bind_models, connection, que
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 4
 
 
@@ -72,6 +75,7 @@ def submit(
     filing_id = new_filing_id()
     for _ in range(MAX_ATTEMPTS):
         now = utcnow()
+        expires = retention.expiry(now)  # personal data ends through DynamoDB's TTL
         filing = Filing(
             filing_id=filing_id,
             form=spec.id,
@@ -84,11 +88,22 @@ def submit(
             queue_key=queue_key(spec.id, str(data[spec.town_field]), "submitted", filing_id),
             created_at=now,
             updated_at=now,
+            expires_at=expires,
         )
-        claims = {"slip": Unique(key=f"slip#{filing.slip_no}", filing_id=filing_id, created_at=now)}
-        if unique_value:
+        claims = {
+            "slip": Unique(
+                key=f"slip#{filing.slip_no}",
+                filing_id=filing_id,
+                created_at=now,
+                expires_at=expires,
+            )
+        }
+        if unique_value:  # its key may carry an ID number: it expires with the filing
             claims["open"] = Unique(
-                key=open_claim_key(spec.id, unique_value), filing_id=filing_id, created_at=now
+                key=open_claim_key(spec.id, unique_value),
+                filing_id=filing_id,
+                created_at=now,
+                expires_at=expires,
             )
         if idempotency_key:
             claims["idem"] = Unique(
@@ -96,7 +111,9 @@ def submit(
                 filing_id=filing_id,
                 body_hash=digest,
                 created_at=now,
+                expires_at=expires,
             )
+        reconcile.mark(filing, now)  # until its snapshot's event is seen through
         try:
             _write(filing, list(claims.values()), source_ip)
         except _ClaimTaken as taken:
@@ -107,7 +124,12 @@ def submit(
                 first = _holder(open_claim_key(spec.id, unique_value))
                 raise DuplicateOpenFiling(first, *spec.duplicate_message) from None
             continue  # a slip number drawn twice, or a conflict: draw again
-        storage.put_json(storage.filing_key(spec.id, filing_id), snapshot(filing))
+        try:
+            storage.put_json(storage.filing_key(spec.id, filing_id), snapshot(filing))
+        except (BotoCoreError, ClientError):
+            # The filing is stored and its slip is good: the reconciler writes the
+            # snapshot again (chalicelib/reconcile.py), so the answer is still 201.
+            log.exception("snapshot of %s not written", filing_id)
         return _receipt(filing)
     raise Conflict("could not store the filing")
 

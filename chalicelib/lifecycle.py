@@ -411,15 +411,23 @@ def ensure_document(spec: FormSpec, filing: Filing, kind: str) -> str:
         issued_at=utcnow(),
     )
     # Recorded once with its count: a concurrent delivery that rendered it too loses here.
-    with contextlib.suppress(Conflict), _transaction() as tx:
-        tx.save(document, condition=Document.code.does_not_exist())
-        stats.move(tx, {stats.documents_counter(kind, filing.town): 1})
+    try:
+        with _transaction() as tx:
+            tx.save(document, condition=Document.code.does_not_exist())
+            stats.move(tx, {stats.documents_counter(kind, filing.town): 1})
+    except Conflict:
+        try:
+            Document.get(code, consistent_read=True)  # the other delivery's record
+        except Document.DoesNotExist:
+            # A transaction that conflicted and wrote nothing: SQS delivers this again.
+            raise Conflict(f"document {kind} of {filing.filing_id} not recorded") from None
     return str(code)
 
 
-def emit_due_documents(spec: FormSpec, filing: Filing) -> None:
+def emit_due_documents(spec: FormSpec, filing: Filing) -> list[str]:
     """Each approved stage that issues documents gets its approved/ record (the event
-    that renders them), unless the document is already issued."""
+    that renders them), unless the document is already issued. Returns the kinds."""
+    emitted: list[str] = []
     for index, stage in enumerate(spec.workflow.stages):
         approved = all(filing.step_status(s.id) == "approved" for s in stage.steps)
         if not approved or index > int(filing.stage):
@@ -430,6 +438,8 @@ def emit_due_documents(spec: FormSpec, filing: Filing) -> None:
                     storage.approved_key(filing.filing_id, kind),
                     {"filing_id": filing.filing_id, "kind": kind, "stage": index},
                 )
+                emitted.append(kind)
+    return emitted
 
 
 def notify_open_tasks(spec: FormSpec, filing: Filing) -> None:

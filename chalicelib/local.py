@@ -47,12 +47,18 @@ class Poller(threading.Thread):
     a batch that raises stays on the queue, comes back after the visibility timeout,
     and after its receive limit goes to the dead-letter queue."""
 
-    def __init__(self, handler: Callable[[dict[str, Any], Any], Any], queue_url: str) -> None:
+    def __init__(
+        self,
+        handler: Callable[[dict[str, Any], Any], Any],
+        queue_url: str,
+        retry_seconds: int = 5,
+    ) -> None:
         super().__init__(name="sqs-poller", daemon=True)
         from chalicelib import aws
 
         self.handler = handler
         self.queue_url = queue_url
+        self.retry_seconds = retry_seconds
         self.sqs = aws.client("sqs")
         attrs = self.sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
         self.queue_arn = attrs["Attributes"]["QueueArn"]
@@ -78,37 +84,53 @@ class Poller(threading.Thread):
         if not messages:
             return 0
         try:
-            self.handler(sqs_event(messages, self.queue_arn), None)
+            response = self.handler(sqs_event(messages, self.queue_arn), None) or {}
+            failed = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
         except Exception:
             log.exception("event handler failed; SQS will deliver the batch again")
-            return 0
-        self.sqs.delete_message_batch(
-            QueueUrl=self.queue_url,
-            Entries=[
-                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)
-            ],
-        )
-        return len(messages)
+            failed = {m["MessageId"] for m in messages}
+        done = [m for m in messages if m["MessageId"] not in failed]
+        # As Lambda's partial batch response: the handled messages are deleted; the
+        # failed ones come back (here after `retry_seconds`, not the queue's visibility
+        # timeout) and, after their receive limit, go to the dead-letter queue.
+        for m in messages:
+            if m["MessageId"] in failed:
+                self.sqs.change_message_visibility(
+                    QueueUrl=self.queue_url,
+                    ReceiptHandle=m["ReceiptHandle"],
+                    VisibilityTimeout=self.retry_seconds,
+                )
+        if done:
+            self.sqs.delete_message_batch(
+                QueueUrl=self.queue_url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)
+                ],
+            )
+        return len(done)
 
     def stop(self) -> None:
         self.stopping.set()
 
 
 class Scheduler(threading.Thread):
-    """Runs a scheduled handler as EventBridge would, every `interval` seconds."""
+    """Runs the scheduled handlers as EventBridge would, every `interval` seconds."""
 
-    def __init__(self, handler: Callable[[dict[str, Any], Any], Any], interval: float) -> None:
+    def __init__(
+        self, handlers: list[Callable[[dict[str, Any], Any], Any]], interval: float
+    ) -> None:
         super().__init__(name="scheduler", daemon=True)
-        self.handler = handler
+        self.handlers = handlers
         self.interval = interval
         self.stopping = threading.Event()
 
     def run(self) -> None:
         while not self.stopping.wait(self.interval):
-            try:
-                self.handler(scheduled_event(), None)
-            except Exception:
-                log.exception("scheduled handler failed; it runs again next time")
+            for handler in self.handlers:
+                try:
+                    handler(scheduled_event(), None)
+                except Exception:
+                    log.exception("scheduled handler failed; it runs again next time")
 
     def stop(self) -> None:
         self.stopping.set()
@@ -171,7 +193,8 @@ class LocalStack:
         self._poller = Poller(app_module.on_event, queue_url)
         self._poller.start()
         interval = float(os.environ.get("SCHEDULE_SECONDS", "60"))
-        self._scheduler = Scheduler(app_module.remind_late_steps, interval)
+        scheduled = [app_module.remind_late_steps, app_module.reconcile_records]
+        self._scheduler = Scheduler(scheduled, interval)
         self._scheduler.start()
         from chalice.local import LocalDevServer
 
@@ -223,6 +246,68 @@ class LocalStack:
                 "",
             ]
         )
+
+
+# --- the stack as a process of its own (the end-to-end tests, the load test) ----------
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Spawned:
+    """`python -m chalicelib.local` started on free ports, its output in `log`."""
+
+    def __init__(self, log: Path, env: dict[str, str] | None = None, timeout: float = 60) -> None:
+        import subprocess
+        import time
+        import urllib.request
+
+        port, aws_port = free_port(), free_port()
+        self.base_url = f"http://127.0.0.1:{port}"
+        self.aws_url = f"http://127.0.0.1:{aws_port}"
+        self.log = log
+        # the stack's own settings: no AWS of the caller's, its local signing key and address
+        child = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        for name in ("SIGNING_KEYS", "PUBLIC_BASE_URL"):
+            child.pop(name, None)
+        child |= {"PORT": str(port), "AWS_PORT": str(aws_port), "PYTHONUNBUFFERED": "1"}
+        child |= env or {}
+        with log.open("w") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "chalicelib.local"],
+                cwd=PROJECT_DIR,
+                env=child,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the stack exited early:\n{log.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{self.base_url}/api/forms", timeout=2) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        self.process.kill()
+        raise RuntimeError(f"the stack did not come up in {timeout:.0f} s:\n{log.read_text()}")
+
+    def stop(self) -> None:
+        import subprocess
+
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
 
 
 def main() -> None:

@@ -58,6 +58,18 @@ class FilingQueueIndex(GlobalSecondaryIndex["Filing"]):
     created_at = UTCDateTimeAttribute(range_key=True)
 
 
+class FilingEmitIndex(GlobalSecondaryIndex["Filing"]):
+    """Sparse: a filing whose S3 record (snapshot or decision) may not have landed
+    carries a shard and a time until the reconciler has seen its events through."""
+
+    class Meta:
+        index_name = "emit-index"
+        projection = AllProjection()
+
+    emit_shard = UnicodeAttribute(hash_key=True)
+    emit_at = UTCDateTimeAttribute(range_key=True)
+
+
 class Filing(Model):
     class Meta:
         table_name = "filings"
@@ -88,6 +100,9 @@ class Filing(Model):
     updated_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute(null=True)  # DynamoDB TTL: personal data ends with the drive
     queue_index = FilingQueueIndex()
+    emit_shard = UnicodeAttribute(null=True)  # set while a record it owes may be missing
+    emit_at = UTCDateTimeAttribute(null=True)  # when the reconciler looks at it (again)
+    emit_index = FilingEmitIndex()
 
     def step_status(self, step: str) -> str | None:
         return self.steps.as_dict().get(step)  # type: ignore[no-any-return]
@@ -224,6 +239,18 @@ class Audit(Model):
     expires_at = TTLAttribute(null=True)  # DynamoDB TTL: who and from where is personal data
 
 
+class RateWindow(Model):
+    """One client address's submissions in one minute: counted with an atomic ADD under
+    a condition, so the limit holds across every Lambda container; gone after the hour."""
+
+    class Meta:
+        table_name = "ratelimits"
+
+    key = UnicodeAttribute(hash_key=True)  # "<client address>#<window start, epoch seconds>"
+    hits = NumberAttribute(default=0)
+    expires_at = TTLAttribute(null=True)
+
+
 class OutboxMessage(Model):
     """The local stage's copy of every message sent (`/dev/outbox`); not deployed."""
 
@@ -244,6 +271,7 @@ DEPLOYED_MODELS: tuple[type[Model], ...] = (
     Stock,
     Unique,
     Audit,
+    RateWindow,
 )
 LOCAL_MODELS: tuple[type[Model], ...] = (*DEPLOYED_MODELS, OutboxMessage)
 _TABLE_NAMES = {m: m.Meta.table_name for m in LOCAL_MODELS}

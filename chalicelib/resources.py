@@ -40,6 +40,11 @@ PERSONAL_DATA_DAYS = 180
 NONCURRENT_VERSION_DAYS = 30
 ALARM_PERIOD = 300  # seconds between looks at the dead-letter queue
 LOG_RETENTION_DAYS = 90  # the functions' logs (which hold no personal data)
+# API Gateway's stage throttling, for every method: requests a second, steady and in a
+# burst. The district's busiest hour was a few thousand filings; a province's drive
+# asks the account's limit (10,000/s) to be raised, and this with it.
+THROTTLE_RATE = 500
+THROTTLE_BURST = 1000
 
 EVENTS_QUEUE_ID = "EventsQueue"
 DEAD_LETTER_QUEUE_ID = "DeadLetterQueue"
@@ -332,6 +337,17 @@ def dead_letter_alarm() -> dict[str, Resource]:
     }
 
 
+def api_throttling() -> dict[str, Any]:
+    """The stage's method settings (SAM's MethodSettings of Chalice's RestAPI): every
+    path, every method, throttled; beyond it API Gateway answers 429 itself."""
+    return {
+        "ResourcePath": "/*",
+        "HttpMethod": "*",
+        "ThrottlingRateLimit": THROTTLE_RATE,
+        "ThrottlingBurstLimit": THROTTLE_BURST,
+    }
+
+
 def _deployed(table_prefix: str, bucket_name: str | dict[str, Any]) -> dict[str, Resource]:
     """The stack's resources as deployed: the local ones, the bucket's policy, the alarm."""
     return {
@@ -370,10 +386,19 @@ def merge_template(stage: str = "prod") -> dict[str, Any]:
                 "RetentionInDays": LOG_RETENTION_DAYS,
             },
         }
+    if "APIHandler" in functions:
+        resources["RestAPI"] = {"Properties": {"MethodSettings": [api_throttling()]}}
+    from chalice.utils import to_cfn_resource_name
+
     for name in on_sqs:
         # Chalice names the queue by an ARN it builds, not by reference: the function,
         # and so its event source mapping, must wait for the queue defined here.
         resources[name]["DependsOn"] = [EVENTS_QUEUE_ID]
+        # The handler answers with the messages that failed (a partial batch response):
+        # only they are delivered again. Chalice has no option for it; SAM has.
+        source = to_cfn_resource_name(f"{name}-sqs-event-source")
+        events = {source: {"Properties": {"FunctionResponseTypes": ["ReportBatchItemFailures"]}}}
+        resources[name]["Properties"]["Events"] = events
     parameters = {
         BASE_URL: {
             "Type": "String",

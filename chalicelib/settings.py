@@ -38,6 +38,8 @@ class Settings:
     support_limits: dict[str, int] = dataclasses.field(
         default_factory=lambda: dict(SUPPORT_LIMITS), hash=False
     )
+    retention_days: int = 180  # personal data (filings, audit, claims) expires through TTL
+    submissions_per_minute: int = 300  # per client address; 0: no limit
 
     @property
     def outbox_enabled(self) -> bool:
@@ -101,4 +103,6 @@ def get_settings() -> Settings:
         district_scope=_env("DISTRICT_SCOPE", "婺城区"),
         pass_valid_days=int(_env("PASS_VALID_DAYS", "14")),
         support_limits=_support_limits(),
+        retention_days=int(_env("RETENTION_DAYS", "180")),
+        submissions_per_minute=int(_env("SUBMISSIONS_PER_MINUTE", "300")),
     )

@@ -8,14 +8,14 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib import filings, rosters
+from chalicelib import filings, ratelimit, rosters
 from chalicelib.errors import DomainError, ValidationFailed
 from chalicelib.forms import FormSpec, all_forms, get_form
+from chalicelib.ids import utcnow
 from chalicelib.web.pages import body, lang_of, query, source_ip
 from chalicelib.web.responses import api_errors, json_error, json_response
 
 bp = Blueprint(__name__)
-MAX_BODY = 64 * 1024
 # Chalice answers 415 itself for types a route does not list; we list the common
 # ones and answer 415 in the contract's shape.
 ANY_BODY = [
@@ -42,6 +42,14 @@ def describe(spec: FormSpec) -> dict[str, Any]:
     }
 
 
+@bp.route("/api/openapi.json", methods=["GET"])
+def openapi_document() -> Response:
+    """The API described (OpenAPI 3.1), generated from the form catalogue."""
+    from chalicelib import openapi
+
+    return json_response(openapi.document())
+
+
 @bp.route("/api/forms", methods=["GET"])
 def list_forms() -> Response:
     return json_response([describe(spec) for spec in all_forms()])
@@ -60,9 +68,7 @@ def submit(name: str) -> Response:
     """`name` is the form's id."""
     request = bp.current_request
     spec = get_form(name)
-    raw = body(request)
-    if len(raw) > MAX_BODY:
-        return json_response({"error": "payload_too_large", "limit": MAX_BODY}, 413)
+    raw = body(request)  # its size is checked before any route (web/limits.py)
     content_type = (request.headers.get("content-type") or "application/json").lower()
     if not content_type.startswith("application/json"):
         return json_response({"error": "unsupported_media_type"}, 415)
@@ -73,6 +79,8 @@ def submit(name: str) -> Response:
         message = "Body is not valid JSON" if lang == "en" else "请求内容不是有效的JSON"
         raise ValidationFailed({"_body": message}) from None
     fields = spec.validate(data, lang)
+    # Counted once valid: a refused body stores nothing, not even its count.
+    ratelimit.admit(source_ip(request), utcnow())
     receipt = filings.submit(
         spec,
         fields,
@@ -112,10 +120,9 @@ def roster(name: str) -> Response:
     """An approved enterprise (filing `name`, its status token) files its charter's
     workers: 201 with each row's filing, or 400 with every bad row's errors."""
     request = bp.current_request
-    raw = body(request)
-    if len(raw) > rosters.MAX_BYTES:
-        return json_response({"error": "payload_too_large", "limit": rosters.MAX_BYTES}, 413)
+    raw = body(request)  # its size is checked before any route (web/limits.py)
     try:
+        ratelimit.admit(source_ip(request), utcnow())  # an upload counts as one submission
         filed = rosters.submit(
             name,
             query(request, "token"),

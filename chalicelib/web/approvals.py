@@ -7,7 +7,7 @@ from urllib.parse import parse_qs
 
 from chalice import Blueprint, Response
 
-from chalicelib import decisions
+from chalicelib import audit, decisions
 from chalicelib.errors import DomainError, Forbidden, Gone, ReasonRequired, ValidationFailed
 from chalicelib.i18n import N_, translate
 from chalicelib.web.pages import body, lang_of, render, source_ip, wants_json
@@ -28,6 +28,14 @@ def show(token: str) -> Response:
         approval = decisions.open_link(token)
     except DomainError as exc:
         return _refused(exc)
+    # Showing changes nothing of the filing; who saw its personal data is recorded.
+    task = approval.task
+    audit.record(
+        task.filing_id,
+        f"viewed:{task.step}",
+        approval.contact.name,
+        source_ip(bp.current_request),
+    )
     return _page(approval)
 
 

@@ -8,16 +8,18 @@ from urllib.parse import parse_qs
 
 from chalice import Blueprint, Response
 
-from chalicelib import filings, links, slips, storage
+from chalicelib import filings, links, ratelimit, slips, storage
 from chalicelib.errors import (
     DomainError,
     DuplicateOpenFiling,
     Forbidden,
     NotFound,
+    RateLimited,
     ValidationFailed,
 )
 from chalicelib.forms import FormSpec, all_forms, get_form
 from chalicelib.i18n import N_, translate
+from chalicelib.ids import utcnow
 from chalicelib.web.pages import body, lang_of, query, render, source_ip
 from chalicelib.web.responses import redirect
 
@@ -71,6 +73,7 @@ def form_submit(form: str) -> Response:
     lang = lang_of(request)
     try:
         fields = spec.validate(data, lang)
+        ratelimit.admit(source_ip(request), utcnow())  # counted once valid
         receipt = filings.submit(
             spec,
             fields,
@@ -81,6 +84,17 @@ def form_submit(form: str) -> Response:
         )
     except ValidationFailed as exc:
         return _form(spec, posted, exc.fields, idem, status=400)
+    except RateLimited as exc:
+        page = render(
+            "message.html",
+            429,
+            lang=lang,
+            title=N_("提交过于频繁"),
+            text=translate(lang, "同一网络提交过于频繁，请%(seconds)s秒后返回重新提交。")
+            % {"seconds": exc.retry_after},
+        )
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     except DuplicateOpenFiling as exc:
         first = exc.message_en if lang == "en" else exc.message_zh
         message = (

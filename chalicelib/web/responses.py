@@ -60,6 +60,8 @@ _ERRORS: list[tuple[type[errors.DomainError], int, str]] = [
     (errors.InvalidTransition, 409, "invalid_transition"),
     (errors.Gone, 410, "gone"),
     (errors.IdempotencyKeyReused, 422, "idempotency_key_reused"),
+    (errors.PayloadTooLarge, 413, "payload_too_large"),
+    (errors.RateLimited, 429, "rate_limited"),
 ]
 
 
@@ -80,6 +82,13 @@ def json_error(exc: errors.DomainError) -> Response:
         body["message"] = exc.message_zh
     elif isinstance(exc, errors.Gone):
         body["reason"] = exc.reason
+    elif isinstance(exc, errors.PayloadTooLarge):
+        body["limit"] = exc.limit
+        body["message"] = f"请求内容超过{exc.limit // 1024} KiB的上限，未予处理"
+    elif isinstance(exc, errors.RateLimited):
+        body["retry_after"] = exc.retry_after
+        body["message"] = f"提交过于频繁，请{exc.retry_after}秒后再试"
+        return json_response(body, status, {"Retry-After": str(exc.retry_after)})
     return json_response(body, status)
 
 

@@ -8,13 +8,13 @@ from urllib.parse import parse_qs, quote, unquote
 
 from chalice import Blueprint, Response
 
-from chalicelib import dashboard, exports, staff, statistics, stock, storage
+from chalicelib import audit, dashboard, exports, staff, statistics, stock, storage
 from chalicelib.errors import DomainError, Forbidden, Gone, NotFound, ValidationFailed
 from chalicelib.forms import all_forms, get_form
 from chalicelib.i18n import N_
 from chalicelib.ids import utcnow
 from chalicelib.towns import is_town
-from chalicelib.web.pages import body, header, lang_of, query, render
+from chalicelib.web.pages import body, header, lang_of, query, render, source_ip
 from chalicelib.web.responses import api_errors, json_response, redirect
 
 bp = Blueprint(__name__)
@@ -48,6 +48,7 @@ def show() -> Response:
     claim = _claim(token)
     if isinstance(claim, Response):
         return claim
+    _seen(claim, "dashboard", "")
     lang = lang_of(bp.current_request)
     return render(
         "dashboard.html",
@@ -77,6 +78,7 @@ def export(name: str) -> Response:
             title=N_("没有这个表单"),
             text=N_("请从工作台选择导出。"),
         )
+    _seen(claim, f"export:{spec.id}", query(request, "format") or "csv")
     if query(request, "format") == "xlsx":
         content, kind, ext = exports.to_xlsx(spec, claim), exports.XLSX, "xlsx"
     else:
@@ -175,3 +177,14 @@ def _stock_town(claim: staff.StaffClaim, town: str) -> str:
 
 def _staff_name(claim: staff.StaffClaim) -> str:
     return f"{claim.role}:{claim.scope}"
+
+
+def _seen(claim: staff.StaffClaim, action: str, detail: str) -> None:
+    """Who opened the dashboard or took an export, when and from where."""
+    audit.record(
+        audit.staff_subject(claim.role, claim.scope),
+        action,
+        f"{claim.role}:{claim.scope}",
+        source_ip(bp.current_request),
+        detail,
+    )

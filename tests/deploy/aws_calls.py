@@ -30,8 +30,9 @@ from botocore.signers import S3PostPresigner
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 _APP_CODE = (str(PROJECT_DIR / "app.py"), str(PROJECT_DIR / "chalicelib") + "/")
+# dlq.py: staff commands, run with a person's credentials, not the functions' role
 _NOT_THE_FUNCTIONS = tuple(
-    str(PROJECT_DIR / "chalicelib" / name) for name in ("local.py", "resources.py")
+    str(PROJECT_DIR / "chalicelib" / name) for name in ("local.py", "resources.py", "dlq.py")
 )
 # botocore's service names whose IAM prefix differs
 _IAM_PREFIX = {"sesv2": "ses"}

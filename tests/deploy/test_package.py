@@ -123,6 +123,22 @@ def test_the_template_holds_the_stack(package: Package) -> None:
     assert "EventsQueuePolicy" in package.template["Resources"]
 
 
+def test_the_api_stage_is_throttled(package: Package) -> None:
+    # THEN Chalice's API keeps its definition and gains the stage's method settings:
+    # every path and method throttled, steady rate and burst
+    (api,) = package.of_type("AWS::Serverless::Api").values()
+    assert "DefinitionBody" in api["Properties"]
+    assert api["Properties"]["MethodSettings"] == [
+        {
+            "ResourcePath": "/*",
+            "HttpMethod": "*",
+            "ThrottlingRateLimit": resources.THROTTLE_RATE,
+            "ThrottlingBurstLimit": resources.THROTTLE_BURST,
+        }
+    ]
+    assert 0 < resources.THROTTLE_RATE <= resources.THROTTLE_BURST
+
+
 def test_the_functions_run_this_python_on_the_stacks_resources(package: Package) -> None:
     functions = package.of_type("AWS::Serverless::Function")
     assert set(functions) == set(resources.chalice_functions()[0])
@@ -141,6 +157,8 @@ def test_the_functions_run_this_python_on_the_stacks_resources(package: Package)
     assert on_event["DependsOn"] == ["EventsQueue"]
     (source,) = on_event["Properties"]["Events"].values()
     assert source["Type"] == "SQS"
+    # only the failed messages of a batch come back (the handler's partial batch response)
+    assert source["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert source["Properties"]["Queue"]["Fn::Sub"].endswith(
         ":" + package.template["Resources"]["EventsQueue"]["Properties"]["QueueName"]
     )

@@ -24,7 +24,8 @@ from urllib.parse import quote
 import pytest
 from moto import mock_aws
 
-from chalicelib import filings, links, reminders, resources, staff, stats
+from chalicelib import filings, links, reconcile, reminders, resources, staff, stats
+from chalicelib.ids import utcnow
 from chalicelib.models import Filing, Task
 from chalicelib.settings import EVENTS_QUEUE, get_settings
 from chalicelib.storage import DOCUMENTS, EVENT_PREFIXES, EXPORTS, UPLOADS
@@ -150,6 +151,9 @@ def a_filings_whole_life(stack: Stack) -> None:
     assert withdrawn.status_code == 200
     stack.pump()
     assert {Filing.get(f).status for f in (second, third)} == {"rejected", "withdrawn"}
+    # the reconciler's sweep: every filing's records landed, so it unmarks them
+    later = utcnow() + reconcile.GRACE + timedelta(minutes=1)
+    assert reconcile.sweep(later).cleared == 3
 
 
 def the_enterprise_claims(stack: Stack) -> None:
@@ -221,6 +225,13 @@ def test_the_policy_allows_every_call_of_a_filings_whole_life(stack: Stack) -> N
     assert any(r.action == "dynamodb:Query" and "directory" in r.resource for r in requests)
     assert any("/index/queue-index" in r.resource for r in requests)
     assert any(r.resource.endswith("table/jiafuwu-prod-stock") for r in requests)
+    # AND the submissions were counted against their client's rate window, and the
+    # approver's and the staff's views written to the audit trail
+    assert any(
+        r.action == "dynamodb:UpdateItem" and r.resource.endswith("-ratelimits") for r in requests
+    )
+    assert any(r.action == "dynamodb:PutItem" and r.resource.endswith("-audit") for r in requests)
+    assert any("/index/emit-index" in r.resource for r in requests)
     # AND the prod policy allows each of those calls, and the runtime's own
     assert refused(policy, requests + runtime_requests()) == []
 
@@ -318,6 +329,10 @@ def test_the_policy_refuses_what_the_code_does_not_do() -> None:
     assert not allows(policy, "dynamodb:Scan", table + "filings")
     assert not allows(policy, "dynamodb:DeleteTable", table + "filings")
     assert not allows(policy, "dynamodb:PutItem", table + "outbox")
+    # AND a rate window is only counted: never read, listed or deleted by the code
+    assert allows(policy, "dynamodb:UpdateItem", table + "ratelimits")
+    for action in ("GetItem", "PutItem", "DeleteItem", "Scan", "Query"):
+        assert not allows(policy, f"dynamodb:{action}", table + "ratelimits"), action
     assert not allows(
         policy, "dynamodb:GetItem", f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/other"
     )
