@@ -137,7 +137,7 @@ def schemas() -> dict[str, Any]:
                 "text": _string(),
                 "links": {"type": "array", "items": _string()},
                 "filing_id": _string(),
-                "step": _string(),
+                "step": _nullable(_string()),  # a message about no step: a stock refusal
             },
         ),
         # Every refusal: a code, and what it needs (fields named, a limit, a wait, ...).
@@ -374,6 +374,100 @@ def paths() -> dict[str, Any]:
                 "413": _error("the body is over 64 KiB", html=True),
             },
         },
+    }
+    staff_token = _token("a staff link's token (or Authorization: Bearer)")
+    found["/api/uploads"] = {
+        "post": {
+            "operationId": "presign-upload",
+            "summary": "a presigned S3 POST for a form's upload field; the filing names its key",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    JSON: {
+                        "schema": _object(
+                            ["form", "field", "content_type"],
+                            {
+                                "form": _string(),
+                                "field": _string(),
+                                "content_type": _string(),
+                            },
+                        )
+                    }
+                },
+            },
+            "responses": {
+                "201": {
+                    "description": "POST the file to `url` with `fields`, then name `key`",
+                    "content": {
+                        JSON: {
+                            "schema": _object(
+                                ["url", "fields", "key", "max_bytes"],
+                                {
+                                    "url": _string(),
+                                    "fields": {
+                                        "type": "object",
+                                        "additionalProperties": _string(),
+                                    },
+                                    "key": _string(),
+                                    "max_bytes": {"type": "integer"},
+                                },
+                            )
+                        }
+                    },
+                },
+                "400": _error("a field the form does not upload, or a type it does not take"),
+                "404": _error("unknown form"),
+                "413": TOO_LARGE,
+            },
+        }
+    }
+    found["/api/stats"] = {
+        "get": {
+            "operationId": "statistics",
+            "summary": "the link's towns: filings by form, town and status; the drive's "
+            "figures; each form's figures; the stock",
+            "parameters": [staff_token],
+            "responses": {
+                "200": {
+                    "description": "the figures",
+                    "content": {JSON: {"schema": {"type": "object"}}},
+                },
+                "403": _error("missing or wrong staff link"),
+                "410": _error("the staff link has expired"),
+            },
+        }
+    }
+    found["/api/stock/{town}"] = {
+        "put": {
+            "operationId": "set-stock",
+            "summary": "set a town's stock levels (a town's office its own town)",
+            "parameters": [_path("town", "the town's name"), staff_token],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    JSON: {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                item: {"type": "integer", "minimum": 0}
+                                for item in ("masks", "disinfectant", "thermometers")
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": {
+                    "description": "the town's levels now",
+                    "content": {JSON: {"schema": {"type": "object"}}},
+                },
+                "400": _error("a level that is not a whole number of at least 0"),
+                "403": _error("missing or wrong staff link, or another town's"),
+                "404": _error("unknown town"),
+                "410": _error("the staff link has expired"),
+                "413": TOO_LARGE,
+            },
+        }
     }
     found["/verify/{code}"] = {
         "get": {

@@ -14,6 +14,7 @@ from chalicelib.forms import all_forms, get_form
 from chalicelib.i18n import N_
 from chalicelib.ids import utcnow
 from chalicelib.towns import is_town
+from chalicelib.web.api import ANY_BODY
 from chalicelib.web.pages import body, header, lang_of, query, render, source_ip
 from chalicelib.web.responses import api_errors, json_response, redirect
 
@@ -111,7 +112,7 @@ def stats() -> Response:
     return json_response(statistics.summary(_api_claim()))
 
 
-@bp.route("/api/stock/{town}", methods=["PUT"], content_types=["application/json"])
+@bp.route("/api/stock/{town}", methods=["PUT"], content_types=ANY_BODY)
 @api_errors
 def set_stock(town: str) -> Response:
     """Set a town's levels, `{"masks": 3000, "disinfectant": 1000, "thermometers": 100}`

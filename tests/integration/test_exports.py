@@ -30,9 +30,11 @@ class Download:
 def export(stack: Stack, token: str, fmt: str, form: str = "enterprise-resumption") -> Any:
     """The export asked for, and the file fetched from where it redirects (a presigned
     S3 address: moto answers it in process)."""
-    answer = stack.client.http.get(
-        f"/dashboard/exports/{form}?token={token}&format={fmt}", headers={"Accept": "*/*"}
-    )
+    return export_download(stack, f"/dashboard/exports/{form}?token={token}&format={fmt}")
+
+
+def export_download(stack: Stack, path: str) -> Any:
+    answer = stack.client.http.get(path, headers={"Accept": "*/*"})
     if answer.status_code != 303:
         return answer
     location = answer.headers["Location"]
