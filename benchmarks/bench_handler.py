@@ -1,7 +1,8 @@
 """Handler overhead: a submission through the whole handler (Chalice's test client, the
 route, validation, the domain, PynamoDB) against the bare AWS calls it must make, on the
-same moto: the very TransactWriteItems and PutObject a submission sent, replayed with a
-fresh filing id, slip number and credit code through plain botocore clients. In turns,
+same moto: the very calls a submission sent (its client's rate window, the transaction,
+the S3 record), replayed with a fresh filing id, slip number and credit code through plain
+botocore clients. In turns,
 after a warm-up; medians compared."""
 
 from __future__ import annotations
@@ -47,8 +48,9 @@ def replayer(calls: list[tuple[str, str, dict[str, Any]]], body: dict[str, Any])
     )
     snapshot = json.loads(next(p["Body"] for s, _, p in calls if s == "s3"))
     slip, uscc = snapshot["slip_no"], body["uscc"]
+    from botocore import xform_name
+
     clients = {"dynamodb": aws.client("dynamodb"), "s3": aws.client("s3")}
-    methods = {"TransactWriteItems": "transact_write_items", "PutObject": "put_object"}
     text = json.dumps(
         [
             (s, o, {k: v.decode() if isinstance(v, bytes) else v for k, v in p.items()})
@@ -68,7 +70,7 @@ def replayer(calls: list[tuple[str, str, dict[str, Any]]], body: dict[str, Any])
         for service, operation, params in json.loads(fresh):
             if "Body" in params:
                 params["Body"] = params["Body"].encode()
-            getattr(clients[service], methods[operation])(**params)
+            getattr(clients[service], xform_name(operation))(**params)
 
     return one
 

@@ -120,7 +120,7 @@ def _key_table(res: dict[str, Any]) -> str:
         sub = scale.submission(cycles[0]["rows"])
         rows.append(
             f"| AWS calls, a submission ({cycles[0]['name']}) | {sub['total']} | "
-            f"{sub['minimum']} (one transaction, one S3 PUT) | "
+            f"{sub['minimum']} (the client's rate window, one transaction, one S3 PUT) | "
             f"{sub['total'] / sub['minimum']:.2f} | — |"
         )
         for lc in cycles:

@@ -17,7 +17,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib import audit, links, reconcile, retention, stats, storage
+from chalicelib import audit, links, ratelimit, reconcile, retention, stats, storage
 from chalicelib.errors import (
     Conflict,
     DuplicateOpenFiling,
@@ -31,6 +31,8 @@ from chalicelib.lifecycle import open_claim_key
 from chalicelib.models import Filing, Task, Unique, bind_models, connection, queue_key
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from pydantic import BaseModel
 
 log = logging.getLogger(__name__)
@@ -62,7 +64,11 @@ def submit(
     source_ip: str | None = None,
     lang: str = "zh",
     references_checked: bool = False,
+    rate_limited: bool = False,
 ) -> Receipt:
+    """Store a valid filing and its claims in one transaction, then its S3 record.
+    `rate_limited`: the submission counts against `source_ip`'s window in that same
+    transaction (chalicelib/ratelimit.py), RateLimited when the window is full."""
     bind_models()
     data: dict[str, Any] = fields.model_dump(mode="json")
     if not references_checked:
@@ -114,8 +120,9 @@ def submit(
                 expires_at=expires,
             )
         reconcile.mark(filing, now)  # until its snapshot's event is seen through
+        client = source_ip if rate_limited and ratelimit.counted(source_ip) else None
         try:
-            _write(filing, list(claims.values()), source_ip)
+            _write(filing, list(claims.values()), source_ip, client, now)
         except _ClaimTaken as taken:
             lost = {list(claims)[i] for i in taken.indexes}
             if "idem" in lost and idempotency_key:  # a retry: answer as the first time
@@ -123,6 +130,8 @@ def submit(
             if "open" in lost and unique_value:
                 first = _holder(open_claim_key(spec.id, unique_value))
                 raise DuplicateOpenFiling(first, *spec.duplicate_message) from None
+            if taken.rate_window:
+                raise ratelimit.refusal(now) from None
             continue  # a slip number drawn twice, or a conflict: draw again
         try:
             storage.put_json(storage.filing_key(spec.id, filing_id), snapshot(filing))
@@ -154,15 +163,24 @@ def check_references(spec: FormSpec, data: dict[str, Any], lang: str) -> None:
 
 
 class _ClaimTaken(Exception):
-    def __init__(self, indexes: set[int]) -> None:
+    def __init__(self, indexes: set[int], rate_window: bool = False) -> None:
         self.indexes = indexes  # of the claims whose condition failed; empty: a conflict
+        self.rate_window = rate_window  # the client's window was full
 
 
-def _write(filing: Filing, claims: list[Unique], source_ip: str | None) -> None:
+def _write(
+    filing: Filing,
+    claims: list[Unique],
+    source_ip: str | None,
+    rate_client: str | None,
+    now: datetime,
+) -> None:
     try:
         with TransactWrite(connection=connection()) as tx:
             for claim in claims:
                 tx.save(claim, condition=Unique.key.does_not_exist())
+            if rate_client:
+                ratelimit.count(tx, rate_client, now)
             tx.save(filing, condition=Filing.filing_id.does_not_exist())
             stats.move(tx, stats.status_change(filing.form, filing.town, None, "submitted"))
             stats.move(tx, stats.figure_changes(get_form(filing.form), None, filing))
@@ -174,8 +192,14 @@ def _write(filing: Filing, claims: list[Unique], source_ip: str | None) -> None:
             for i, reason in enumerate(reasons[: len(claims)])
             if reason is not None and reason.code == "ConditionalCheckFailed"
         }
-        if taken or any(r is not None and r.code == "TransactionConflict" for r in reasons):
-            raise _ClaimTaken(taken) from exc  # a conflict is retried like a slip collision
+        # PynamoDB sends the puts first, the claims leading them; the only other item
+        # with a condition that can fail is the client's rate window (the filing's id is
+        # new, the audit entry and the counters have none).
+        full = bool(rate_client) and any(
+            r is not None and r.code == "ConditionalCheckFailed" for r in reasons[len(claims) :]
+        )
+        if taken or full or any(r is not None and r.code == "TransactionConflict" for r in reasons):
+            raise _ClaimTaken(taken, full) from exc  # a conflict: retried as a slip collision
         raise
 
 

@@ -4,14 +4,18 @@ runs many containers at once, and each would otherwise count alone.
 Each client address has one item per minute window (`RateWindow`): a submission adds
 one to it with an atomic ADD whose condition is that the count is still under the
 limit, so concurrent submissions cannot overshoot it. The item expires through TTL an
-hour after its window.
+hour after its window. A filing's submission counts inside its own transaction (`count`,
+from chalicelib/filings.py: no call of its own, and nothing counted for a submission that
+is not stored); a roster upload counts once, before its rows (`admit`).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pynamodb.exceptions import UpdateError
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import RateLimited
 from chalicelib.models import RateWindow, bind_models
@@ -30,24 +34,40 @@ def window_of(now: datetime) -> int:
 def admit(client: str | None, now: datetime) -> None:
     """Count one submission of `client`; RateLimited (with the seconds to wait) when
     its window is full. A request without an address (a direct call) is not counted."""
-    limit = get_settings().submissions_per_minute
-    if not client or limit <= 0:
+    if not counted(client):
         return
     bind_models()
-    start = window_of(now)
-    window = RateWindow(key=f"{client}#{start}")
+    window, actions, condition = _window(str(client), now)
     try:
-        window.update(
-            actions=[
-                RateWindow.hits.add(1),
-                RateWindow.expires_at.set(
-                    datetime.fromtimestamp(start + KEEP_SECONDS, tz=now.tzinfo)
-                ),
-            ],
-            condition=RateWindow.hits.does_not_exist() | (RateWindow.hits < limit),
-        )
+        window.update(actions=actions, condition=condition)
     except UpdateError as exc:
         if exc.cause_response_code == "ConditionalCheckFailedException":
-            retry = start + WINDOW_SECONDS - int(now.timestamp())
-            raise RateLimited(max(1, retry)) from None
+            raise refusal(now) from None
         raise
+
+
+def counted(client: str | None) -> bool:
+    return bool(client) and get_settings().submissions_per_minute > 0
+
+
+def count(tx: TransactWrite, client: str, now: datetime) -> None:
+    """The same count as one item of a transaction: its condition failing cancels the
+    transaction (the caller then raises `refusal(now)`)."""
+    window, actions, condition = _window(client, now)
+    tx.update(window, actions=actions, condition=condition)
+
+
+def refusal(now: datetime) -> RateLimited:
+    start = window_of(now)
+    return RateLimited(max(1, start + WINDOW_SECONDS - int(now.timestamp())))
+
+
+def _window(client: str, now: datetime) -> tuple[RateWindow, list[Any], Any]:
+    limit = get_settings().submissions_per_minute
+    start = window_of(now)
+    actions = [
+        RateWindow.hits.add(1),
+        RateWindow.expires_at.set(datetime.fromtimestamp(start + KEEP_SECONDS, tz=now.tzinfo)),
+    ]
+    condition = RateWindow.hits.does_not_exist() | (RateWindow.hits < limit)
+    return RateWindow(key=f"{client}#{start}"), actions, condition

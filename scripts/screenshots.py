@@ -7,11 +7,7 @@ Chromium (Playwright), and writes docs/screenshots/<page>-<phone|desktop>.png.
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,6 +17,10 @@ import requests
 from playwright.sync_api import Browser, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from chalicelib.local import Spawned  # noqa: E402  (the repository's root, just above)
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -31,41 +31,6 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
 USCC = "91330702MA2D77701"  # 17 characters; the check digit is computed
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_stack(log: Path) -> tuple[subprocess.Popen[str], str]:
-    port, aws_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env |= {"PORT": str(port), "AWS_PORT": str(aws_port), "PYTHONUNBUFFERED": "1"}
-    env.pop("SIGNING_KEYS", None)
-    env.pop("PUBLIC_BASE_URL", None)
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "chalicelib.local"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the stack exited:\n{log.read_text()}")
-        try:
-            if requests.get(f"{base}/api/forms", timeout=2).status_code == 200:
-                return process, base
-        except requests.ConnectionError:
-            time.sleep(0.3)
-    process.kill()
-    raise SystemExit("the stack did not come up in 60 s")
 
 
 def wait_for(probe: object, what: str, seconds: float = 30) -> str:
@@ -143,12 +108,15 @@ def main(out: Path) -> None:
     code = USCC + uscc.calc_check_digit(USCC)
     out.mkdir(parents=True, exist_ok=True)
     log = Path(tempfile.mkdtemp()) / "stack.log"
-    process, base = start_stack(log)
+    stack = Spawned(log)  # the same start-up as the end-to-end tests and the load test
+    base = stack.base_url
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             shoot(browser, base, "home", "/", out)
             shoot(browser, base, "form", "/forms/enterprise-resumption", out)
+            shoot(browser, base, "form-en", "/forms/enterprise-resumption?lang=en", out)
+            shoot(browser, base, "form-charter", "/forms/charter-subsidy", out)
             shoot_form_error(browser, base, code, out)
             page = browser.new_context(viewport=VIEWPORTS["phone"], base_url=base).new_page()
             page.goto("/forms/enterprise-resumption")
@@ -174,11 +142,7 @@ def main(out: Path) -> None:
             shoot(browser, base, "dashboard", staff_link(log), out)
             browser.close()
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stack.stop()
     print(f"screenshots in {out}: {len(list(out.glob('*.png')))} files")
 
 

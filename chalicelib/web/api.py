@@ -79,8 +79,8 @@ def submit(name: str) -> Response:
         message = "Body is not valid JSON" if lang == "en" else "请求内容不是有效的JSON"
         raise ValidationFailed({"_body": message}) from None
     fields = spec.validate(data, lang)
-    # Counted once valid: a refused body stores nothing, not even its count.
-    ratelimit.admit(source_ip(request), utcnow())
+    # Counted in the submission's own transaction: a refused body stores nothing, not
+    # even its count.
     receipt = filings.submit(
         spec,
         fields,
@@ -88,6 +88,7 @@ def submit(name: str) -> Response:
         digest=filings.body_digest(raw),
         source_ip=source_ip(request),
         lang=lang,
+        rate_limited=True,
     )
     return json_response(receipt.as_json(), 201, {"Location": receipt.status_url})
 

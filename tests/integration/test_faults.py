@@ -32,8 +32,7 @@ _REQUEST = [
     ("s3", "PutObject"),
 ]
 _SUBMIT = [
-    ("dynamodb", "TransactWriteItems"),
-    ("dynamodb", "UpdateItem"),  # the client's submission window (rate limit)
+    ("dynamodb", "TransactWriteItems"),  # the client's rate window counted inside it
     ("s3", "PutObject"),
 ]
 _EVENTS = [
