@@ -9,6 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 from chalicelib.models import QUEUE_SHARDS
+from chalicelib.reconcile import SHARDS as EMIT_SHARDS
 from chalicelib.reminders import SHARDS as ALERT_SHARDS
 from chalicelib.stats import SHARDS as COUNTER_SHARDS
 
@@ -60,6 +61,8 @@ def family(table: str, key: str) -> tuple[str, str, int] | None:
         return table, key.rsplit("#", 1)[0] + "#<shard>", QUEUE_SHARDS
     if table == "tasks/alert-index":
         return table, "<shard>", ALERT_SHARDS
+    if table == "filings/emit-index":
+        return table, "<shard>", EMIT_SHARDS
     if table == "stock":  # a town's items, one partition key: every approved order's draws
         return table, key, 1
     return None

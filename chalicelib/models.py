@@ -22,7 +22,12 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
+from pynamodb.indexes import (
+    AllProjection,
+    GlobalSecondaryIndex,
+    IncludeProjection,
+    KeysOnlyProjection,
+)
 from pynamodb.models import Model
 
 from chalicelib.settings import Settings, get_settings
@@ -60,11 +65,13 @@ class FilingQueueIndex(GlobalSecondaryIndex["Filing"]):
 
 class FilingEmitIndex(GlobalSecondaryIndex["Filing"]):
     """Sparse: a filing whose S3 record (snapshot or decision) may not have landed
-    carries a shard and a time until the reconciler has seen its events through."""
+    carries a shard and a time until the reconciler has seen its events through. Keys
+    only (the reconciler reads each filing anyway): the many updates of a marked filing
+    then leave the index alone, which only a mark and its removal write."""
 
     class Meta:
         index_name = "emit-index"
-        projection = AllProjection()
+        projection = KeysOnlyProjection()
 
     emit_shard = UnicodeAttribute(hash_key=True)
     emit_at = UTCDateTimeAttribute(range_key=True)

@@ -26,7 +26,9 @@ from chalicelib.forms import get_form
 from chalicelib.models import Filing, Task, bind_models
 
 log = logging.getLogger(__name__)
-SHARDS = 4  # spreads the index's key; a sweep queries each
+# Spreads the index's key: each shard under a partition's 1,000 writes a second at 1,000
+# filings a second (benchmarks/REPORT.md, "The scale on paper"); a sweep queries each.
+SHARDS = 16
 # S3 -> SQS -> Lambda takes seconds; a record still owed this long after is missing.
 GRACE = timedelta(minutes=5)
 
