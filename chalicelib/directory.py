@@ -114,7 +114,7 @@ def demo_contacts() -> list[Contact]:
     contacts.append(
         Contact(
             role=DISTRICT_OFFICE,
-            scope=get_settings().district_scope,
+            scope=district,
             name="婺城区三服务办",
             emails=["sanfuwu@wucheng.example.cn"],
             phones=["+8613905790000"],

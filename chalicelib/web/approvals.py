@@ -10,7 +10,7 @@ from chalice import Blueprint, Response
 from chalicelib import audit, decisions
 from chalicelib.errors import DomainError, Forbidden, Gone, ReasonRequired, ValidationFailed
 from chalicelib.i18n import N_, translate
-from chalicelib.web.pages import body, lang_of, render, source_ip, wants_json
+from chalicelib.web.pages import body, lang_of, message, render, source_ip, wants_json
 from chalicelib.web.responses import json_error, json_response
 
 bp = Blueprint(__name__)
@@ -177,28 +177,20 @@ def _show(value: object, lang: str) -> str:
 def _refused(exc: DomainError) -> Response:
     if wants_json(bp.current_request):
         return json_error(exc)
-    lang = lang_of(bp.current_request)
+    request = bp.current_request
     if isinstance(exc, Gone):
-        return render(
-            "message.html",
+        return message(
+            request,
             410,
-            lang=lang,
             title=N_("链接已失效"),
             text=GONE_TEXT.get(exc.reason, N_("此审核链接已过期。")),
             more=N_("如需处理，请联系区三服务办重新发送审核链接。"),
         )
     if isinstance(exc, Forbidden):
-        return render(
-            "message.html",
+        return message(
+            request,
             403,
-            lang=lang,
             title=N_("链接无效"),
             text=N_("这个审核链接不完整或被改动过。请从短信或邮件中完整打开链接。"),
         )
-    return render(
-        "message.html",
-        409,
-        lang=lang,
-        title=N_("无法办理"),
-        text=N_("该申请当前不能执行此操作。"),
-    )
+    return message(request, 409, title=N_("无法办理"), text=N_("该申请当前不能执行此操作。"))

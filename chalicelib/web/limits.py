@@ -11,7 +11,7 @@ from chalice.app import Request
 from chalicelib import rosters
 from chalicelib.errors import PayloadTooLarge
 from chalicelib.i18n import N_, translate
-from chalicelib.web.pages import body, header, lang_of, render
+from chalicelib.web.pages import body, header, lang_of, message
 from chalicelib.web.responses import json_error
 
 bp = Blueprint(__name__)
@@ -41,10 +41,9 @@ def size_limit(request: Request, get_response: Callable[[Request], Response]) ->
     if request.path.startswith("/api/"):
         return json_error(PayloadTooLarge(limit))
     lang = lang_of(request)
-    return render(
-        "message.html",
+    return message(
+        request,
         413,
-        lang=lang,
         title=N_("提交内容过大"),
         text=translate(lang, "提交的内容超过%(kib)s KiB的上限，未予处理。")
         % {"kib": limit // 1024},

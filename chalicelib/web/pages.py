@@ -46,6 +46,27 @@ def render(template: str, status: int = 200, lang: str = "zh", **context: Any) -
     return html_response(page, status)
 
 
+def message(
+    request: Request,
+    status: int,
+    title: str,
+    text: str,
+    more: str = "",
+    switch_url: str | None = None,
+) -> Any:
+    """A page that says what went wrong and what to do, in the request's language: the
+    texts are the Chinese as written (marked with N_), translated by the template."""
+    return render(
+        "message.html",
+        status,
+        lang=lang_of(request),
+        title=title,
+        text=text,
+        more=more,
+        switch_url=switch_url,
+    )
+
+
 def query(request: Request, name: str) -> str | None:
     params: Any = request.query_params or {}
     value = params.get(name)

@@ -20,7 +20,7 @@ from chalicelib.errors import (
 from chalicelib.forms import FormSpec, all_forms, get_form
 from chalicelib.i18n import N_, translate
 from chalicelib.ids import utcnow
-from chalicelib.web.pages import body, lang_of, query, render, source_ip
+from chalicelib.web.pages import body, lang_of, message, query, render, source_ip
 from chalicelib.web.responses import redirect
 
 bp = Blueprint(__name__)
@@ -38,7 +38,9 @@ def form_page(form: str) -> Response:
     try:
         spec = get_form(form)
     except DomainError:
-        return _message(404, N_("没有这个表单"), N_("请从首页选择要办理的事项。"))
+        return message(
+            bp.current_request, 404, N_("没有这个表单"), N_("请从首页选择要办理的事项。")
+        )
     return _form(spec, _uploaded(spec), {}, secrets.token_urlsafe(16))
 
 
@@ -64,7 +66,9 @@ def form_submit(form: str) -> Response:
     try:
         spec = get_form(form)
     except DomainError:
-        return _message(404, N_("没有这个表单"), N_("请从首页选择要办理的事项。"))
+        return message(
+            bp.current_request, 404, N_("没有这个表单"), N_("请从首页选择要办理的事项。")
+        )
     raw = body(request)
     posted = {k: v[-1] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
     idem = posted.pop("idempotency_key", "") or secrets.token_urlsafe(16)
@@ -85,10 +89,9 @@ def form_submit(form: str) -> Response:
     except ValidationFailed as exc:
         return _form(spec, posted, exc.fields, idem, status=400)
     except RateLimited as exc:
-        page = render(
-            "message.html",
+        page = message(
+            request,
             429,
-            lang=lang,
             title=N_("提交过于频繁"),
             text=translate(lang, "同一网络提交过于频繁，请%(seconds)s秒后返回重新提交。")
             % {"seconds": exc.retry_after},
@@ -97,10 +100,10 @@ def form_submit(form: str) -> Response:
         return page
     except DuplicateOpenFiling as exc:
         first = exc.message_en if lang == "en" else exc.message_zh
-        message = (
+        said = (
             f"{first} ({exc.filing_id})" if lang == "en" else f"{first}（编号 {exc.filing_id}）。"
         )
-        return _form(spec, posted, {"_form": message}, idem, status=409)
+        return _form(spec, posted, {"_form": said}, idem, status=409)
     return redirect(_in(lang, receipt.status_url))
 
 
@@ -172,11 +175,6 @@ def _upload_forms(
     return found
 
 
-def _message(status: int, title: str, text: str) -> Response:
-    """A page that says what went wrong and what to do, in the request's language."""
-    return render("message.html", status, lang=lang_of(bp.current_request), title=title, text=text)
-
-
 def _in(lang: str, url: str) -> str:
     """The address, kept in the page's language: Chinese is the default, English asks."""
     return url if lang != "en" else f"{url}{'&' if '?' in url else '?'}lang=en"
@@ -245,9 +243,14 @@ def status_page(filing_id: str) -> Response:
     try:
         filing = filings.get_for_applicant(filing_id, token)
     except Forbidden:
-        return _message(403, N_("链接无效"), N_("进度链接不正确，请使用短信或回执中的完整链接。"))
+        return message(
+            bp.current_request,
+            403,
+            N_("链接无效"),
+            N_("进度链接不正确，请使用短信或回执中的完整链接。"),
+        )
     except NotFound:
-        return _message(404, N_("没有这件申请"), N_("请核对链接。"))
+        return message(bp.current_request, 404, N_("没有这件申请"), N_("请核对链接。"))
     view = filings.status_view(filing)
     spec = get_form(filing.form)
     lang = lang_of(request)
@@ -286,14 +289,19 @@ def report_start(filing_id: str) -> Response:
             source_ip(request),
         )
     except Forbidden:
-        return _message(403, N_("链接无效"), N_("进度链接不正确。"))
+        return message(bp.current_request, 403, N_("链接无效"), N_("进度链接不正确。"))
     except NotFound:
-        return _message(404, N_("没有这件申请"), N_("请核对链接。"))
+        return message(bp.current_request, 404, N_("没有这件申请"), N_("请核对链接。"))
     except ValidationFailed:
-        return _message(400, N_("日期不正确"), N_("开工日期格式应为YYYY-MM-DD。"))
+        return message(
+            bp.current_request, 400, N_("日期不正确"), N_("开工日期格式应为YYYY-MM-DD。")
+        )
     except DomainError:
-        return _message(
-            409, N_("无法报告开工"), N_("只有已通过备案的企业可以报告开工，且只需报告一次。")
+        return message(
+            bp.current_request,
+            409,
+            N_("无法报告开工"),
+            N_("只有已通过备案的企业可以报告开工，且只需报告一次。"),
         )
     return redirect(_in(lang_of(request), links.status_url(filing_id)))
 
@@ -305,11 +313,11 @@ def withdraw(filing_id: str) -> Response:
     try:
         filings.withdraw(filing_id, token, source_ip(request))
     except Forbidden:
-        return _message(403, N_("链接无效"), N_("进度链接不正确。"))
+        return message(bp.current_request, 403, N_("链接无效"), N_("进度链接不正确。"))
     except NotFound:
-        return _message(404, N_("没有这件申请"), N_("请核对链接。"))
+        return message(bp.current_request, 404, N_("没有这件申请"), N_("请核对链接。"))
     except DomainError:
-        return _message(409, N_("无法撤回"), N_("这件申请已经办结，不能撤回。"))
+        return message(bp.current_request, 409, N_("无法撤回"), N_("这件申请已经办结，不能撤回。"))
     return redirect(_in(lang_of(request), links.status_url(filing_id)))
 
 
@@ -320,9 +328,9 @@ def document(filing_id: str, kind: str) -> Response:
         filing = filings.get_for_applicant(filing_id, token)
         key = filings.document_key(filing, kind)
     except Forbidden:
-        return _message(403, N_("链接无效"), N_("下载链接不正确。"))
+        return message(bp.current_request, 403, N_("链接无效"), N_("下载链接不正确。"))
     except NotFound:
-        return _message(404, N_("文件尚未生成"), N_("请稍后刷新进度页再试。"))
+        return message(bp.current_request, 404, N_("文件尚未生成"), N_("请稍后刷新进度页再试。"))
     return redirect(storage.download_url(key, f"{kind}.pdf"), 302)
 
 

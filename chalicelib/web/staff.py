@@ -15,7 +15,7 @@ from chalicelib.i18n import N_
 from chalicelib.ids import utcnow
 from chalicelib.towns import is_town
 from chalicelib.web.api import ANY_BODY
-from chalicelib.web.pages import body, header, lang_of, query, render, source_ip
+from chalicelib.web.pages import body, header, lang_of, message, query, render, source_ip
 from chalicelib.web.responses import api_errors, json_response, redirect
 
 bp = Blueprint(__name__)
@@ -25,19 +25,17 @@ def _claim(token: str | None) -> staff.StaffClaim | Response:
     try:
         return staff.read_staff_token(token)
     except Gone:
-        return render(
-            "message.html",
+        return message(
+            bp.current_request,
             410,
-            lang=lang_of(bp.current_request),
             title=N_("链接已过期"),
             text=N_("这个工作台链接已过期。"),
             more=N_("请向区三服务办索取新的链接。"),
         )
     except Forbidden:
-        return render(
-            "message.html",
+        return message(
+            bp.current_request,
             403,
-            lang=lang_of(bp.current_request),
             title=N_("链接无效"),
             text=N_("这个工作台链接不完整或被改动过，请完整打开发给您的链接。"),
         )
@@ -72,13 +70,7 @@ def export(name: str) -> Response:
     try:
         spec = get_form(name)
     except DomainError:
-        return render(
-            "message.html",
-            404,
-            lang=lang_of(request),
-            title=N_("没有这个表单"),
-            text=N_("请从工作台选择导出。"),
-        )
+        return message(request, 404, title=N_("没有这个表单"), text=N_("请从工作台选择导出。"))
     _seen(claim, f"export:{spec.id}", query(request, "format") or "csv")
     if query(request, "format") == "xlsx":
         content, kind, ext = exports.to_xlsx(spec, claim), exports.XLSX, "xlsx"
@@ -150,20 +142,12 @@ def set_stock_page() -> Response:
             for name, message in exc.fields.items()
             if name == BODY or name in stock.ITEMS
         )
-        return render(
-            "message.html",
-            400,
-            lang=lang_of(bp.current_request),
-            title=N_("库存未更新"),
-            text=text or N_("请检查填写的数量。"),
+        return message(
+            bp.current_request, 400, title=N_("库存未更新"), text=text or N_("请检查填写的数量。")
         )
     except (Forbidden, NotFound):
-        return render(
-            "message.html",
-            403,
-            lang=lang_of(bp.current_request),
-            title=N_("无权设置"),
-            text=N_("此链接只能设置本镇街的库存。"),
+        return message(
+            bp.current_request, 403, title=N_("无权设置"), text=N_("此链接只能设置本镇街的库存。")
         )
     return redirect(f"/dashboard?token={quote(token or '')}#stock")
 

@@ -9,7 +9,7 @@ from chalice import Blueprint, Response
 from chalicelib import verify
 from chalicelib.errors import NotFound
 from chalicelib.i18n import N_
-from chalicelib.web.pages import lang_of, render, wants_json
+from chalicelib.web.pages import lang_of, message, render, wants_json
 from chalicelib.web.responses import json_error, json_response
 
 bp = Blueprint(__name__)
@@ -25,13 +25,12 @@ def verify_page(code: str) -> Response:
     except NotFound as exc:
         if wants_json(request):
             return json_error(exc)
-        return render(
-            "message.html",
+        return message(
+            request,
             404,
-            lang=lang,
-            switch_url=switch,
             title=N_("查无此证"),
             text=N_("没有这个编号的证明，请核对或谨防伪造。"),
+            switch_url=switch,
         )
     if wants_json(request):
         return json_response(result.as_json())

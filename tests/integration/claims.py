@@ -10,22 +10,11 @@ from urllib.parse import urlencode
 
 import requests
 
-from chalicelib.models import Filing
 from chalicelib.settings import get_settings
-from tests.integration.conftest import Stack, enterprise
+from tests.integration.conftest import Stack
 
 CSV = "text/csv"
 PDF = "application/pdf"
-
-
-def approved_enterprise(stack: Stack, serial: int = 7) -> str:
-    filing_id = json.loads(stack.submit(enterprise(serial=serial)).body)["filing_id"]
-    stack.pump()
-    for step in ("town", "district"):
-        assert stack.decide(stack.link(step, filing_id), "approve").status_code == 200
-        stack.pump()
-    assert Filing.get(filing_id).status == "approved"
-    return filing_id
 
 
 def presign(stack: Stack, form: str, field: str, content_type: str) -> Any:

@@ -160,3 +160,19 @@ def enterprise(serial: int = 1, **changes: Any) -> dict[str, Any]:
     }
     body.update(changes)
     return body
+
+
+def approved_enterprise(stack: Stack, serial: int = 7, **changes: Any) -> str:
+    """An enterprise filing taken through both approvals, as its town and district would:
+    the employer, the claimant or the orderer the other forms name."""
+    from chalicelib.models import Filing
+
+    answer = stack.submit(enterprise(serial=serial, **changes))
+    assert answer.status_code == 201, answer.body
+    filing_id = str(json.loads(answer.body)["filing_id"])
+    stack.pump()
+    for step in ("town", "district"):
+        assert stack.decide(stack.link(step, filing_id), "approve").status_code == 200
+        stack.pump()
+    assert Filing.get(filing_id).status == "approved"
+    return filing_id

@@ -10,8 +10,8 @@ from typing import Any
 
 from chalicelib import directory, links
 from chalicelib.models import Filing, Task
-from tests.integration.claims import approved_enterprise, decide, post_page
-from tests.integration.conftest import Stack
+from tests.integration.claims import decide, post_page
+from tests.integration.conftest import Stack, approved_enterprise
 
 REQUESTS = "/api/filings/service-request"
 

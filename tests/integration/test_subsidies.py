@@ -16,7 +16,6 @@ from chalicelib.models import Filing, Task
 from tests.integration.claims import (
     CSV,
     PDF,
-    approved_enterprise,
     bucket,
     decide,
     policy_of,
@@ -24,7 +23,7 @@ from tests.integration.claims import (
     presign,
     upload,
 )
-from tests.integration.conftest import Stack
+from tests.integration.conftest import Stack, approved_enterprise
 
 CHARTERS = "/api/filings/charter-subsidy"
 SUPPORT = "/api/filings/support-subsidy"

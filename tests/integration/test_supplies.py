@@ -10,6 +10,7 @@ from typing import Any
 from chalicelib import directory, links, staff, stats, stock
 from chalicelib.models import Filing
 from chalicelib.settings import get_settings
+from tests.integration import conftest
 from tests.integration.conftest import Stack, enterprise
 
 TOWN = "白龙桥镇"
@@ -17,16 +18,8 @@ FORM = "supplies-order"
 
 
 def approved_enterprise(stack: Stack, serial: int = 1, town: str = TOWN) -> str:
-    """An enterprise filing taken through both approvals, as its town and district would."""
-    answer = stack.submit(enterprise(serial=serial, town=town))
-    assert answer.status_code == 201, answer.body
-    filing_id = str(json.loads(answer.body)["filing_id"])
-    stack.pump()
-    for step in ("town", "district"):
-        assert stack.decide(stack.link(step, filing_id), "approve").status_code == 200
-        stack.pump()
-    assert Filing.get(filing_id).status == "approved"
-    return filing_id
+    """An approved enterprise filing of the stocked town."""
+    return conftest.approved_enterprise(stack, serial, town=town)
 
 
 def order(enterprise_id: str, town: str = TOWN, **quantities: Any) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from stdnum.cn import ric
 from chalicelib import filings, links
 from chalicelib.ids import CHINA
 from chalicelib.models import Document, Filing, Task
-from tests.integration.conftest import Stack, enterprise
+from tests.integration.conftest import Stack, approved_enterprise, enterprise
 
 WORKERS = "/api/filings/worker-return"
 TODAY = datetime.now(CHINA).date()
@@ -51,13 +51,7 @@ def worker(employer_filing_id: str, serial: int = 1, **changes: Any) -> dict[str
 
 
 def approved_employer(stack: Stack, serial: int = 7) -> str:
-    filing_id = json.loads(stack.submit(enterprise(serial=serial)).body)["filing_id"]
-    stack.pump()
-    for step in ("town", "district"):
-        assert stack.decide(stack.link(step, filing_id), "approve").status_code == 200
-        stack.pump()
-    assert Filing.get(filing_id).status == "approved"
-    return filing_id
+    return approved_enterprise(stack, serial)
 
 
 def verify(stack: Stack, code: str) -> dict[str, Any]:
