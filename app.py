@@ -21,7 +21,7 @@ for blueprint in (limits.bp, api.bp, public.bp, approvals.bp, verification.bp, d
 def on_event(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
     """S3 ObjectCreated -> SQS: each record names a filing, a decision or an approval.
     Failed messages alone go back to the queue (a partial batch response)."""
-    from chalicelib import events
+    from chalicelib.filing import events
 
     records = ((r.to_dict()["messageId"], r.body) for r in event)
     return events.batch_response(events.handle_records(records))
@@ -30,8 +30,8 @@ def on_event(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
 @app.schedule(Rate(10, unit=Rate.MINUTES))
 def remind_late_steps(event: CloudWatchEvent) -> None:
     """ "Not overnight": remind approvers of late steps, escalate the very late."""
-    from chalicelib import reminders
-    from chalicelib.ids import utcnow
+    from chalicelib.core.ids import utcnow
+    from chalicelib.filing import reminders
 
     reminders.sweep(utcnow())
 
@@ -40,7 +40,7 @@ def remind_late_steps(event: CloudWatchEvent) -> None:
 def reconcile_records(event: CloudWatchEvent) -> None:
     """A filing that got a slip is never lost: S3 records that never landed are written
     again (chalicelib/reconcile.py)."""
-    from chalicelib import reconcile
-    from chalicelib.ids import utcnow
+    from chalicelib.core.ids import utcnow
+    from chalicelib.filing import reconcile
 
     reconcile.sweep(utcnow())

@@ -127,7 +127,7 @@ def measure(
 
 def events(stack: h.Stack, meter: h.Meter, form: str | None = None) -> list[dict[str, Any]]:
     """Each message on the queue delivered on its own, until none come."""
-    from chalicelib.storage import APPROVED, DECISIONS, parse_event_key
+    from chalicelib.store.s3 import APPROVED, DECISIONS, parse_event_key
 
     rows = []
     while messages := stack.receive():
@@ -307,7 +307,7 @@ def lifecycle(
 
 def views(stack: h.Stack, meter: h.Meter, filing_id: str) -> list[dict[str, Any]]:
     from chalicelib import links
-    from chalicelib.models import Filing
+    from chalicelib.store.models import Filing
 
     rows = []
     code = next(iter(Filing.get(filing_id).document_codes().values()))
@@ -361,7 +361,7 @@ def totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def main() -> dict[str, Any]:
-    from chalicelib import stock
+    from chalicelib.filing import stock
 
     meter = h.Meter()
     with h.stack(meter) as stack:

@@ -425,7 +425,7 @@ class Stack:
         self.client = client
         self.queue_url = queue_url
         self.meter = meter
-        from chalicelib import aws
+        from chalicelib.store import aws
 
         self.sqs = aws.client("sqs")
 
@@ -528,7 +528,7 @@ _moto_patched = False
 
 def spare_moto_its_scans() -> None:
     """Two costs of moto's that AWS does not have, and that would swamp a month's replay
-    (benchmarks only; chalicelib/emulator.py could take the first, the local stack pays it
+    (benchmarks only; devstack/emulator.py could take the first, the local stack pays it
     too): a query of a table's own key sorts the whole table to pick one partition out
     (here it is shown that partition alone, which is all it keeps); and receiving each SQS
     message works out every attribute of the queue, counting its messages, to read one
@@ -568,8 +568,10 @@ def stack(meter: Meter | None = None) -> Iterator[Stack]:
     from chalice.test import Client
     from moto import mock_aws
 
-    from chalicelib import aws, directory, emulator, models, resources
     from chalicelib.settings import get_settings
+    from chalicelib.store import aws, directory, models
+    from devstack import emulator
+    from infra import resources
 
     emulator.make_dynamodb_faithful()
     spare_moto_its_scans()
@@ -599,7 +601,7 @@ TOWNS_FALLBACK = ("白龙桥镇",)
 
 
 def towns() -> tuple[str, ...]:
-    from chalicelib.towns import town_names
+    from chalicelib.core.towns import town_names
 
     return town_names() or TOWNS_FALLBACK
 

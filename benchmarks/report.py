@@ -496,7 +496,7 @@ def _month(res: dict[str, Any]) -> str:
         "before keeping one partition, and receiving a message counts the whole queue; "
         "left in, they make the replay quadratic (the whole month had not finished after "
         "57 minutes), and the local stack of `make run` pays the first as its tables grow: "
-        "`chalicelib/emulator.py` could spare it as it spares moto's table copies. "
+        "`devstack/emulator.py` could spare it as it spares moto's table copies. "
         "`make bench` runs "
         "`BENCH_SCALE` of it (0.1 unless set); `BENCH_SCALE=1` runs the month and keeps "
         "its result in `benchmarks/month-full.json`.",

@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.errors import Forbidden, Gone
+from chalicelib.core.errors import Forbidden, Gone
 from chalicelib.settings import get_settings
 
 _APPROVE = "jiafuwu.approve"

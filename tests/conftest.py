@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from chalicelib import aws, models
 from chalicelib.settings import get_settings
+from chalicelib.store import aws, models
 
 TEST_ENV = {
     "STAGE": "local",

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from chalicelib import links
+from chalicelib.core.ids import CHINA, china_time, utcnow
 from chalicelib.documents.render import DocumentContent
-from chalicelib.ids import CHINA, china_time, utcnow
 
 if TYPE_CHECKING:
     from chalicelib.forms import FormSpec
-    from chalicelib.models import Filing
+    from chalicelib.store.models import Filing
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Issued:
 
 def holder_of(spec: FormSpec, filing: Filing) -> str:
     if spec.holder_is_person:
-        from chalicelib.forms.fields import mask_name
+        from chalicelib.forms.types import mask_name
 
         return mask_name(filing.applicant)
     return filing.applicant
@@ -66,7 +66,7 @@ def _slip(spec: FormSpec, filing: Filing, code: str) -> Issued:
 
 
 def _certificate(spec: FormSpec, filing: Filing, code: str) -> Issued:
-    from chalicelib.models import Task
+    from chalicelib.store.models import Task
 
     data = filing.data
     labels = spec.labels("zh")
@@ -110,7 +110,7 @@ def _certificate(spec: FormSpec, filing: Filing, code: str) -> Issued:
 
 
 def _worker_rows(spec: FormSpec, filing: Filing) -> tuple[tuple[str, str], ...]:
-    from chalicelib.forms.fields import mask_id
+    from chalicelib.forms.types import mask_id
 
     data = filing.data
     origin = "".join(
@@ -127,7 +127,7 @@ def _worker_rows(spec: FormSpec, filing: Filing) -> tuple[tuple[str, str], ...]:
 
 
 def _employer_name(filing_id: str) -> str:
-    from chalicelib.models import Filing
+    from chalicelib.store.models import Filing
 
     try:
         return str(Filing.get(filing_id).applicant)
@@ -193,7 +193,7 @@ def _pass(spec: FormSpec, filing: Filing, code: str) -> Issued:
 def _notice(spec: FormSpec, filing: Filing, code: str) -> Issued:
     """A subsidy's approval notice (核定通知书): the claim, each step's decision and
     what it set, the approved amount as its headline."""
-    from chalicelib.models import Task
+    from chalicelib.store.models import Task
 
     title, title_en = spec.documents["notice"]
     labels = spec.labels("zh")

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.errors import UnknownForm, ValidationFailed
-from chalicelib.workflow import Workflow
+from chalicelib.core.errors import UnknownForm, ValidationFailed
+from chalicelib.core.workflow import Workflow
 
 if TYPE_CHECKING:
     # pydantic (and, through the field types, stdnum and email-validator) loads with the
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import pydantic
     from pydantic.fields import FieldInfo
 
-    from chalicelib.models import Filing
+    from chalicelib.store.models import Filing
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ class FormSpec:
         """The filing's data as the model, or ValidationFailed naming every bad field."""
         import pydantic
 
-        from chalicelib.forms.fields import body_message, messages
+        from chalicelib.forms.types import body_message, messages
 
         if not isinstance(data, dict):
             raise ValidationFailed(body_message(lang))

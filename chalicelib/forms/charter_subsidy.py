@@ -16,6 +16,8 @@ from typing import Annotated, ClassVar, Literal, get_args
 
 from pydantic import ConfigDict, ValidationInfo, field_validator
 
+from chalicelib.core.i18n import N_
+from chalicelib.core.workflow import Stage, Step, Workflow
 from chalicelib.forms import CSV, PDF, XLSX, FormSpec, Upload
 from chalicelib.forms.enterprise_claims import (
     ENTERPRISE_APPROVED,
@@ -24,7 +26,7 @@ from chalicelib.forms.enterprise_claims import (
     EnterpriseClaim,
     claim_figures,
 )
-from chalicelib.forms.fields import (
+from chalicelib.forms.types import (
     IsoDate,
     PositiveCount,
     UploadKey,
@@ -33,8 +35,6 @@ from chalicelib.forms.fields import (
     labelled,
     rule_error,
 )
-from chalicelib.i18n import N_
-from chalicelib.workflow import Stage, Step, Workflow
 
 # Mainland China's provinces, autonomous regions and municipalities: a list a phone
 # user picks from, so that the rule below compares like with like.

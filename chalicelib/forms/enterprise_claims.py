@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 from pydantic import ValidationInfo, field_validator
 
 from chalicelib.forms import Figure, Reference
-from chalicelib.forms.fields import (
+from chalicelib.forms.types import (
     FilingId,
     FormModel,
     MobilePhone,
@@ -27,7 +27,7 @@ from chalicelib.forms.fields import (
 )
 
 if TYPE_CHECKING:
-    from chalicelib.models import Filing
+    from chalicelib.store.models import Filing
 
 ENTERPRISE_APPROVED = Reference(
     form="enterprise-resumption",

@@ -10,8 +10,9 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import ConfigDict, ValidationInfo, field_validator
 
+from chalicelib.core.workflow import Stage, Step, Workflow
 from chalicelib.forms import FormSpec
-from chalicelib.forms.fields import (
+from chalicelib.forms.types import (
     Count,
     FormBool,
     FormModel,
@@ -26,7 +27,6 @@ from chalicelib.forms.fields import (
     labelled,
     rule_error,
 )
-from chalicelib.workflow import Stage, Step, Workflow
 
 # Sections of the national industry classification (GB/T 4754) that a district economy
 # such as Wucheng's has, with 其他 for the rest.

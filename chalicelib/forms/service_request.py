@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 from pydantic import ConfigDict, ValidationInfo, field_validator
 
+from chalicelib.core.i18n import N_
+from chalicelib.core.workflow import Stage, Step, Workflow
 from chalicelib.forms import Figure, FormSpec
 from chalicelib.forms.enterprise_claims import (
     APPROVED,
@@ -20,7 +22,7 @@ from chalicelib.forms.enterprise_claims import (
     ENTERPRISE_PERSONAL,
     EnterpriseClaim,
 )
-from chalicelib.forms.fields import (
+from chalicelib.forms.types import (
     Count,
     FormModel,
     bounded_text,
@@ -29,11 +31,9 @@ from chalicelib.forms.fields import (
     optional_text,
     rule_error,
 )
-from chalicelib.i18n import N_
-from chalicelib.workflow import Stage, Step, Workflow
 
 if TYPE_CHECKING:
-    from chalicelib.models import Filing
+    from chalicelib.store.models import Filing
 
 Category = Literal["用工", "技术", "物资", "资金", "物流", "政策"]
 CATEGORIES: tuple[str, ...] = get_args(Category)

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import ConfigDict, ValidationInfo, field_validator
 
+from chalicelib.core.workflow import Stage, Step, Workflow
 from chalicelib.forms import Figure, FormSpec, Reference
-from chalicelib.forms.fields import (
+from chalicelib.forms.types import (
     Count,
     FilingId,
     FormModel,
@@ -28,10 +29,9 @@ from chalicelib.forms.fields import (
     optional_text,
     rule_error,
 )
-from chalicelib.workflow import Stage, Step, Workflow
 
 if TYPE_CHECKING:
-    from chalicelib.models import Filing
+    from chalicelib.store.models import Filing
 
 # The items, as the stock names them (chalicelib.stock.ITEMS), and the most one order may
 # ask for: more is a typing slip or a warehouse's order, not an enterprise's.

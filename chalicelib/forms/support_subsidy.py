@@ -13,6 +13,8 @@ from typing import Annotated, ClassVar, Literal, get_args
 
 from pydantic import ConfigDict, ValidationInfo, field_validator
 
+from chalicelib.core.i18n import N_
+from chalicelib.core.workflow import Stage, Step, Workflow
 from chalicelib.forms import CSV, PDF, XLSX, FormSpec, Upload
 from chalicelib.forms.enterprise_claims import (
     ENTERPRISE_APPROVED,
@@ -21,9 +23,7 @@ from chalicelib.forms.enterprise_claims import (
     EnterpriseClaim,
     claim_figures,
 )
-from chalicelib.forms.fields import UploadKey, Yuan, labelled, optional_text, rule_error
-from chalicelib.i18n import N_
-from chalicelib.workflow import Stage, Step, Workflow
+from chalicelib.forms.types import UploadKey, Yuan, labelled, optional_text, rule_error
 
 Category = Literal["防疫物资", "房租", "招工"]
 CATEGORIES: tuple[str, ...] = get_args(Category)

@@ -12,8 +12,9 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import ConfigDict, field_validator
 
+from chalicelib.core.workflow import Stage, Step, Workflow
 from chalicelib.forms import FormSpec, Reference
-from chalicelib.forms.fields import (
+from chalicelib.forms.types import (
     FilingId,
     FormBool,
     FormModel,
@@ -27,7 +28,6 @@ from chalicelib.forms.fields import (
     optional_text,
     rule_error,
 )
-from chalicelib.workflow import Stage, Step, Workflow
 
 OriginRisk = Literal["low", "medium", "high"]
 ORIGIN_RISKS: tuple[str, ...] = get_args(OriginRisk)

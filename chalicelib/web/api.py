@@ -8,10 +8,11 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib import filings, ratelimit, rosters
-from chalicelib.errors import DomainError, ValidationFailed
+from chalicelib.core.errors import DomainError, ValidationFailed
+from chalicelib.core.ids import utcnow
+from chalicelib.filing import rosters, submission
 from chalicelib.forms import FormSpec, all_forms, get_form
-from chalicelib.ids import utcnow
+from chalicelib.store import ratelimit
 from chalicelib.web.pages import body, lang_of, query, source_ip
 from chalicelib.web.responses import api_errors, json_error, json_response
 
@@ -45,7 +46,7 @@ def describe(spec: FormSpec) -> dict[str, Any]:
 @bp.route("/api/openapi.json", methods=["GET"])
 def openapi_document() -> Response:
     """The API described (OpenAPI 3.1), generated from the form catalogue."""
-    from chalicelib import openapi
+    from chalicelib.web import openapi
 
     return json_response(openapi.document())
 
@@ -81,11 +82,11 @@ def submit(name: str) -> Response:
     fields = spec.validate(data, lang)
     # Counted in the submission's own transaction: a refused body stores nothing, not
     # even its count.
-    receipt = filings.submit(
+    receipt = submission.submit(
         spec,
         fields,
         idempotency_key=request.headers.get("idempotency-key") or None,
-        digest=filings.body_digest(raw),
+        digest=submission.body_digest(raw),
         source_ip=source_ip(request),
         lang=lang,
         rate_limited=True,
@@ -98,8 +99,8 @@ def submit(name: str) -> Response:
 def filing_status(name: str) -> Response:
     """`name` is the filing's id."""
     token = query(bp.current_request, "token")
-    filing = filings.get_for_applicant(name, token)
-    return json_response(filings.status_view(filing))
+    filing = submission.get_for_applicant(name, token)
+    return json_response(submission.status_view(filing))
 
 
 @bp.route("/api/filings/{name}/withdraw", methods=["POST"], content_types=ANY_BODY)
@@ -108,8 +109,8 @@ def withdraw(name: str) -> Response:
     """The applicant withdraws filing `name` with the status link's token."""
     request = bp.current_request
     token = query(request, "token")
-    filing = filings.withdraw(name, token, source_ip(request))
-    return json_response(filings.status_view(filing))
+    filing = submission.withdraw(name, token, source_ip(request))
+    return json_response(submission.status_view(filing))
 
 
 @bp.route(
@@ -154,13 +155,13 @@ def report_start(name: str) -> Response:
         posted = None
     if not isinstance(posted, dict):
         raise ValidationFailed({"_body": "请求内容应为JSON对象"})
-    filing = filings.report_start(
+    filing = submission.report_start(
         name,
         query(request, "token"),
         str(posted.get("started_on") or china_today()),
         source_ip(request),
     )
-    return json_response(filings.status_view(filing))
+    return json_response(submission.status_view(filing))
 
 
 @bp.route("/api/uploads", methods=["POST"], content_types=ANY_BODY)
@@ -170,7 +171,7 @@ def presign_upload() -> Response:
     -> 201 `{"url", "fields", "key", "max_bytes"}`; POST the file there (multipart, the
     fields first, the file last), then name `key` in the filing. 400 naming a field the
     form does not upload or a content type it does not take."""
-    from chalicelib import uploads
+    from chalicelib.filing import uploads
 
     request = bp.current_request
     lang = lang_of(request)

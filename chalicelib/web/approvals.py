@@ -7,9 +7,10 @@ from urllib.parse import parse_qs
 
 from chalice import Blueprint, Response
 
-from chalicelib import audit, decisions
-from chalicelib.errors import DomainError, Forbidden, Gone, ReasonRequired, ValidationFailed
-from chalicelib.i18n import N_, translate
+from chalicelib.core.errors import DomainError, Forbidden, Gone, ReasonRequired, ValidationFailed
+from chalicelib.core.i18n import N_, translate
+from chalicelib.filing import approve
+from chalicelib.store import audit
 from chalicelib.web.pages import body, lang_of, message, render, source_ip, wants_json
 from chalicelib.web.responses import json_error, json_response
 
@@ -25,7 +26,7 @@ GONE_TEXT = {
 @bp.route("/approve/{token}", methods=["GET"])
 def show(token: str) -> Response:
     try:
-        approval = decisions.open_link(token)
+        approval = approve.open_link(token)
     except DomainError as exc:
         return _refused(exc)
     # Showing changes nothing of the filing; who saw its personal data is recorded.
@@ -58,7 +59,7 @@ def decide(token: str) -> Response:
         posted = {k: v[-1] for k, v in parse_qs(raw).items()}
     lang = lang_of(request)
     try:
-        decided = decisions.decide(
+        decided = approve.decide(
             token,
             posted.get("decision", ""),
             posted.get("comment", ""),
@@ -71,7 +72,7 @@ def decide(token: str) -> Response:
             reason = translate(lang, "驳回时须填写理由")
             return json_response({"error": "reason_required", "fields": {"comment": reason}}, 400)
         return _page(
-            decisions.open_link(token),
+            approve.open_link(token),
             error=translate(lang, "驳回或退回时须填写理由，申请人会看到这条意见。"),
             comment=posted.get("comment", ""),
             status=400,
@@ -81,7 +82,7 @@ def decide(token: str) -> Response:
         if wants_json(request):
             return json_error(exc)
         return _page(
-            decisions.open_link(token),
+            approve.open_link(token),
             comment=posted.get("comment", ""),
             status=400,
             posted=posted,
@@ -95,7 +96,7 @@ def decide(token: str) -> Response:
 
 
 def _page(
-    approval: decisions.Approval,
+    approval: approve.Approval,
     error: str = "",
     comment: str = "",
     status: int = 200,
@@ -136,7 +137,7 @@ def _page(
 
 
 def input_fields(
-    approval: decisions.Approval, posted: dict[str, str], errors: dict[str, str], lang: str
+    approval: approve.Approval, posted: dict[str, str], errors: dict[str, str], lang: str
 ) -> list[dict[str, Any]]:
     """The step's decision inputs as the page's fields, from their declaration: a
     contact choice is a list of the contacts offered, a whole number a number, an

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib import notify
 from chalicelib.settings import get_settings
+from chalicelib.store import notify
 from chalicelib.web.responses import json_response
 
 bp = Blueprint(__name__)

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from chalice import Blueprint, Response
 from chalice.app import Request
 
-from chalicelib import rosters
-from chalicelib.errors import PayloadTooLarge
-from chalicelib.i18n import N_, translate
+from chalicelib.core.errors import PayloadTooLarge
+from chalicelib.core.i18n import N_, translate
+from chalicelib.filing import rosters
 from chalicelib.web.pages import body, header, lang_of, message
 from chalicelib.web.responses import json_error
 

@@ -15,7 +15,7 @@ from chalicelib.web.responses import html_response
 def _env(lang: str) -> Any:
     import jinja2
 
-    from chalicelib.i18n import translations
+    from chalicelib.core.i18n import translations
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("chalicelib", "templates"),
@@ -34,7 +34,7 @@ def _china_time(iso: str) -> str:
     """An ISO timestamp as people in Jinhua read it."""
     from datetime import datetime
 
-    from chalicelib.ids import china_time
+    from chalicelib.core.ids import china_time
 
     return china_time(datetime.fromisoformat(iso))
 

@@ -8,8 +8,8 @@ from urllib.parse import parse_qs
 
 from chalice import Blueprint, Response
 
-from chalicelib import filings, links, slips, storage
-from chalicelib.errors import (
+from chalicelib import links
+from chalicelib.core.errors import (
     DomainError,
     DuplicateOpenFiling,
     Forbidden,
@@ -17,9 +17,11 @@ from chalicelib.errors import (
     RateLimited,
     ValidationFailed,
 )
+from chalicelib.core.i18n import N_, translate
+from chalicelib.core.ids import utcnow
+from chalicelib.filing import slips, submission
 from chalicelib.forms import FormSpec, all_forms, get_form
-from chalicelib.i18n import N_, translate
-from chalicelib.ids import utcnow
+from chalicelib.store import s3
 from chalicelib.web.pages import body, lang_of, message, query, render, source_ip
 from chalicelib.web.responses import redirect
 
@@ -47,7 +49,7 @@ def form_page(form: str) -> Response:
 def _uploaded(spec: FormSpec) -> dict[str, str]:
     """The keys of files already uploaded from this page: S3's redirect names the last
     one (`upload` and the `key` it appends); the others ride along in the query."""
-    from chalicelib import uploads
+    from chalicelib.filing import uploads
 
     request = bp.current_request
     found = {}
@@ -77,12 +79,12 @@ def form_submit(form: str) -> Response:
     lang = lang_of(request)
     try:
         fields = spec.validate(data, lang)
-        receipt = filings.submit(  # counted in its transaction, once valid
+        receipt = submission.submit(  # counted in its transaction, once valid
             spec,
             fields,
             rate_limited=True,
             idempotency_key=idem,
-            digest=filings.body_digest(repr(sorted(data.items())).encode()),
+            digest=submission.body_digest(repr(sorted(data.items())).encode()),
             source_ip=source_ip(request),
             lang=lang,
         )
@@ -155,7 +157,7 @@ def _upload_forms(
     ride along in the address, so that one upload does not forget another."""
     from urllib.parse import urlencode
 
-    from chalicelib import uploads
+    from chalicelib.filing import uploads
 
     found = []
     for field, upload in spec.uploads.items():
@@ -241,7 +243,7 @@ def status_page(filing_id: str) -> Response:
     request = bp.current_request
     token = query(request, "token")
     try:
-        filing = filings.get_for_applicant(filing_id, token)
+        filing = submission.get_for_applicant(filing_id, token)
     except Forbidden:
         return message(
             bp.current_request,
@@ -251,7 +253,7 @@ def status_page(filing_id: str) -> Response:
         )
     except NotFound:
         return message(bp.current_request, 404, N_("没有这件申请"), N_("请核对链接。"))
-    view = filings.status_view(filing)
+    view = submission.status_view(filing)
     spec = get_form(filing.form)
     lang = lang_of(request)
     status_url = links.status_url(filing.filing_id)
@@ -271,7 +273,7 @@ def status_page(filing_id: str) -> Response:
 
 
 def china_today() -> str:
-    from chalicelib.ids import CHINA
+    from chalicelib.core.ids import CHINA
 
     return utcnow().astimezone(CHINA).date().isoformat()
 
@@ -282,7 +284,7 @@ def report_start(filing_id: str) -> Response:
     request = bp.current_request
     posted = {k: v[-1] for k, v in parse_qs(body(request).decode("utf-8", "replace")).items()}
     try:
-        filings.report_start(
+        submission.report_start(
             filing_id,
             query(request, "token"),
             posted.get("started_on") or china_today(),
@@ -311,7 +313,7 @@ def withdraw(filing_id: str) -> Response:
     request = bp.current_request
     token = query(request, "token")
     try:
-        filings.withdraw(filing_id, token, source_ip(request))
+        submission.withdraw(filing_id, token, source_ip(request))
     except Forbidden:
         return message(bp.current_request, 403, N_("链接无效"), N_("进度链接不正确。"))
     except NotFound:
@@ -325,13 +327,13 @@ def withdraw(filing_id: str) -> Response:
 def document(filing_id: str, kind: str) -> Response:
     token = query(bp.current_request, "token")
     try:
-        filing = filings.get_for_applicant(filing_id, token)
-        key = filings.document_key(filing, kind)
+        filing = submission.get_for_applicant(filing_id, token)
+        key = submission.document_key(filing, kind)
     except Forbidden:
         return message(bp.current_request, 403, N_("链接无效"), N_("下载链接不正确。"))
     except NotFound:
         return message(bp.current_request, 404, N_("文件尚未生成"), N_("请稍后刷新进度页再试。"))
-    return redirect(storage.download_url(key, f"{kind}.pdf"), 302)
+    return redirect(s3.download_url(key, f"{kind}.pdf"), 302)
 
 
 @bp.route("/static/app.css", methods=["GET"])

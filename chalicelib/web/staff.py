@@ -8,12 +8,14 @@ from urllib.parse import parse_qs, quote, unquote
 
 from chalice import Blueprint, Response
 
-from chalicelib import audit, dashboard, exports, staff, statistics, stock, storage
-from chalicelib.errors import DomainError, Forbidden, Gone, NotFound, ValidationFailed
+from chalicelib.core.errors import DomainError, Forbidden, Gone, NotFound, ValidationFailed
+from chalicelib.core.i18n import N_
+from chalicelib.core.ids import utcnow
+from chalicelib.core.towns import is_town
+from chalicelib.filing import stock
 from chalicelib.forms import all_forms, get_form
-from chalicelib.i18n import N_
-from chalicelib.ids import utcnow
-from chalicelib.towns import is_town
+from chalicelib.staff import access, dashboard, exports, statistics
+from chalicelib.store import audit, s3
 from chalicelib.web.api import ANY_BODY
 from chalicelib.web.pages import body, header, lang_of, message, query, render, source_ip
 from chalicelib.web.responses import api_errors, json_response, redirect
@@ -21,9 +23,9 @@ from chalicelib.web.responses import api_errors, json_response, redirect
 bp = Blueprint(__name__)
 
 
-def _claim(token: str | None) -> staff.StaffClaim | Response:
+def _claim(token: str | None) -> access.StaffClaim | Response:
     try:
-        return staff.read_staff_token(token)
+        return access.read_staff_token(token)
     except Gone:
         return message(
             bp.current_request,
@@ -80,21 +82,21 @@ def export(name: str) -> Response:
     # Through S3, not in the answer: API Gateway and Lambda cap an answer at 10 and 6 MB,
     # and a binary one needs API Gateway's binary media types. The file stays a day (the
     # bucket's `exports` rule); the address is good for a minute.
-    key = storage.export_key(spec.id, ext)
-    storage.put_export(key, content, kind)
-    url = storage.download_url(
+    key = s3.export_key(spec.id, ext)
+    s3.put_export(key, content, kind)
+    url = s3.download_url(
         key, f"{spec.id}.{ext}", seconds=60, content_type=kind, disposition="attachment"
     )
     return redirect(url, 303)
 
 
-def _api_claim() -> staff.StaffClaim:
+def _api_claim() -> access.StaffClaim:
     """The staff link of a JSON call: `?token=` as the pages take it, or
     `Authorization: Bearer <token>`; Forbidden or Gone (answered 403 or 410)."""
     request = bp.current_request
     bearer = header(request, "authorization")
     token = bearer[7:].strip() if bearer.lower().startswith("bearer ") else None
-    return staff.read_staff_token(token or query(request, "token"))
+    return access.read_staff_token(token or query(request, "token"))
 
 
 @bp.route("/api/stats", methods=["GET"])
@@ -135,7 +137,7 @@ def set_stock_page() -> Response:
         filled = {k: v for k, v in posted.items() if k in stock.ITEMS and v.strip()}
         stock.set_levels(town, stock.parse_levels(filled), _staff_name(claim))
     except ValidationFailed as exc:
-        from chalicelib.forms.fields import BODY  # pydantic: only when a level is refused
+        from chalicelib.forms.types import BODY  # pydantic: only when a level is refused
 
         text = "；".join(
             ("" if name == BODY else f"{stock.ITEMS[name].name}：") + message
@@ -152,7 +154,7 @@ def set_stock_page() -> Response:
     return redirect(f"/dashboard?token={quote(token or '')}#stock")
 
 
-def _stock_town(claim: staff.StaffClaim, town: str) -> str:
+def _stock_town(claim: access.StaffClaim, town: str) -> str:
     if not is_town(town):
         raise NotFound(town)
     if not claim.covers(town):
@@ -160,11 +162,11 @@ def _stock_town(claim: staff.StaffClaim, town: str) -> str:
     return town
 
 
-def _staff_name(claim: staff.StaffClaim) -> str:
+def _staff_name(claim: access.StaffClaim) -> str:
     return f"{claim.role}:{claim.scope}"
 
 
-def _seen(claim: staff.StaffClaim, action: str, detail: str) -> None:
+def _seen(claim: access.StaffClaim, action: str, detail: str) -> None:
     """Who opened the dashboard or took an export, when and from where."""
     audit.record(
         audit.staff_subject(claim.role, claim.scope),

@@ -6,9 +6,9 @@ from urllib.parse import quote
 
 from chalice import Blueprint, Response
 
-from chalicelib import verify
-from chalicelib.errors import NotFound
-from chalicelib.i18n import N_
+from chalicelib.core.errors import NotFound
+from chalicelib.core.i18n import N_
+from chalicelib.documents import verify
 from chalicelib.web.pages import lang_of, message, render, wants_json
 from chalicelib.web.responses import json_error, json_response
 

@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib import resources
-from chalicelib.models import DEPLOYED_MODELS
+from chalicelib.store.models import DEPLOYED_MODELS
+from infra import resources
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent

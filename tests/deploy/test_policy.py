@@ -24,11 +24,15 @@ from urllib.parse import quote
 import pytest
 from moto import mock_aws
 
-from chalicelib import filings, links, reconcile, reminders, resources, staff, stats
-from chalicelib.ids import utcnow
-from chalicelib.models import Filing, Task
+from chalicelib import links
+from chalicelib.core.ids import utcnow
+from chalicelib.filing import reconcile, reminders, submission
 from chalicelib.settings import EVENTS_QUEUE, get_settings
-from chalicelib.storage import DOCUMENTS, EVENT_PREFIXES, EXPORTS, UPLOADS
+from chalicelib.staff import access
+from chalicelib.store import counters
+from chalicelib.store.models import Filing, Task
+from chalicelib.store.s3 import DOCUMENTS, EVENT_PREFIXES, EXPORTS, UPLOADS
+from infra import resources
 from tests.deploy.aws_calls import Recorder, Request, is_local_only, recording
 from tests.deploy.iam import ACCOUNT, allows, arn_matches, load_policy, statements, to_prod_arn
 from tests.integration.conftest import Stack, enterprise
@@ -96,7 +100,7 @@ def a_filings_whole_life(stack: Stack) -> None:
     code = Filing.get(first).document_codes()["certificate"]
     verified = stack.client.http.get(f"/verify/{code}", headers={"Accept": "application/json"})
     assert json.loads(verified.body)["status"] == "valid"
-    stats.read([stats.filings_counter("enterprise-resumption", "白龙桥镇", "approved")])
+    counters.read([counters.filings_counter("enterprise-resumption", "白龙桥镇", "approved")])
     # the enterprise reports its start of work through its status link
     started = stack.client.http.post(
         f"/api/filings/{first}/started?token={token_of(first)}",
@@ -105,13 +109,13 @@ def a_filings_whole_life(stack: Stack) -> None:
     )
     assert started.status_code == 200
     # the district's staff dashboard (the counters, the pending queues) and an export
-    dashboard = f"/dashboard?token={staff.staff_token('district_office', '婺城区')}"
+    dashboard = f"/dashboard?token={access.staff_token('district_office', '婺城区')}"
     assert stack.client.http.get(dashboard).status_code == 200
     export = dashboard.replace("/dashboard?", "/dashboard/exports/enterprise-resumption?")
     assert stack.client.http.get(f"{export}&format=csv").status_code == 303
     # the town's office sets its stock; the enterprise orders supplies, the town approves
     # (the stock drawn in the approving transaction); an order beyond the stock is refused
-    town_staff = staff.staff_token("town_office", "白龙桥镇")
+    town_staff = access.staff_token("town_office", "白龙桥镇")
     stocked = stack.client.http.put(
         f"/api/stock/{quote('白龙桥镇')}?token={town_staff}",
         headers={"Content-Type": "application/json"},
@@ -130,7 +134,7 @@ def a_filings_whole_life(stack: Stack) -> None:
     # staff read the statistics: counters and stock levels
     assert stack.client.http.get(f"/api/stats?token={town_staff}").status_code == 200
     # staff revoke the approval: the certificate no longer verifies
-    filings.revoke(first, "复工条件不再具备", "district")
+    submission.revoke(first, "复工条件不再具备", "district")
     stack.pump()
     revoked = stack.client.http.get(f"/verify/{code}", headers={"Accept": "application/json"})
     assert json.loads(revoked.body)["status"] == "revoked"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from chalicelib.local import Spawned
+from devstack.local import Spawned
 
 
 @dataclass

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from chalicelib import openapi
+from chalicelib.web import openapi
 from tests.e2e.conftest import RunningStack
 
 MAX_EXAMPLES = 30

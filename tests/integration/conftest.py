@@ -15,14 +15,16 @@ from chalice.test import Client
 from moto import mock_aws
 from stdnum.cn import uscc
 
-from chalicelib import aws, directory, emulator, resources
 from chalicelib.settings import EVENTS_QUEUE, get_settings
+from chalicelib.store import aws, directory
+from devstack import emulator
+from infra import resources
 
 
 @pytest.fixture(autouse=True, scope="session")
 def faithful_dynamodb() -> None:
     """moto's writes made atomic and its transactions cheap, as DynamoDB's are (see
-    chalicelib/emulator.py): concurrency tests then test our conditions, not moto's."""
+    devstack/emulator.py): concurrency tests then test our conditions, not moto's."""
     emulator.make_dynamodb_faithful()
 
 
@@ -106,7 +108,7 @@ class Stack:
 
     def item_count(self) -> int:
         """Items in every table and objects in the bucket: what a refusal must not change."""
-        from chalicelib.models import LOCAL_MODELS, OutboxMessage
+        from chalicelib.store.models import LOCAL_MODELS, OutboxMessage
 
         tables = sum(m.count() for m in LOCAL_MODELS if m is not OutboxMessage)
         listed = self.s3.list_objects_v2(Bucket=get_settings().bucket)
@@ -165,7 +167,7 @@ def enterprise(serial: int = 1, **changes: Any) -> dict[str, Any]:
 def approved_enterprise(stack: Stack, serial: int = 7, **changes: Any) -> str:
     """An enterprise filing taken through both approvals, as its town and district would:
     the employer, the claimant or the orderer the other forms name."""
-    from chalicelib.models import Filing
+    from chalicelib.store.models import Filing
 
     answer = stack.submit(enterprise(serial=serial, **changes))
     assert answer.status_code == 201, answer.body

@@ -34,10 +34,11 @@ import botocore.endpoint
 from botocore.awsrequest import AWSResponse
 from moto.core.models import botocore_stubber
 
-from chalicelib import aws, models, reconcile
-from chalicelib.ids import utcnow
-from chalicelib.local import Poller
-from chalicelib.models import Counter, Document, Filing, Task
+from chalicelib.core.ids import utcnow
+from chalicelib.filing import reconcile
+from chalicelib.store import aws, models
+from chalicelib.store.models import Counter, Document, Filing, Task
+from devstack.local import Poller
 from tests.integration.conftest import Stack
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]

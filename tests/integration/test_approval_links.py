@@ -8,9 +8,9 @@ import threading
 
 from itsdangerous.timed import TimestampSigner
 
-from chalicelib import decisions
-from chalicelib.errors import Gone
-from chalicelib.models import Audit, Filing, Task
+from chalicelib.core.errors import Gone
+from chalicelib.filing import approve
+from chalicelib.store.models import Audit, Filing, Task
 from tests.integration.conftest import Stack, enterprise
 
 
@@ -98,7 +98,7 @@ def test_two_concurrent_posts_of_one_link_record_one_decision(stack: Stack) -> N
     def post(decision: str, comment: str) -> None:
         start.wait()
         try:
-            decisions.decide(token, decision, comment, "127.0.0.1")
+            approve.decide(token, decision, comment, "127.0.0.1")
             outcomes.append("decided")
         except Gone as gone:
             outcomes.append(gone.reason)
@@ -120,7 +120,7 @@ def test_two_concurrent_posts_of_one_link_record_one_decision(stack: Stack) -> N
 def test_a_reissued_link_works_and_every_earlier_one_is_gone(stack: Stack) -> None:
     from click.testing import CliRunner
 
-    from chalicelib import cli
+    from ops import cli
 
     filing_id, old = open_filing(stack)
     # WHEN the district office reissues the town's link (the old one expired, say)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from chalicelib import staff
+from chalicelib.staff import access
 from tests.integration.conftest import Stack, enterprise
 from tests.integration.test_exports import export
 
@@ -32,6 +32,6 @@ def test_the_approver_alone_sees_the_phone_in_full(stack: Stack) -> None:
     assert '<tr><th scope="row">企业名称</th>' in html  # not personal: no mark
 
     # AND the town's exports show it masked
-    token = staff.staff_token("town_office", "白龙桥镇")
+    token = access.staff_token("town_office", "白龙桥镇")
     exported = export(stack, token, "csv").body.decode()
     assert "13905791234" not in exported and "139****1234" in exported

@@ -9,9 +9,10 @@ from datetime import datetime
 import pytest
 from chalice.local import LambdaEventConverter
 
-from chalicelib import audit, staff
-from chalicelib.models import Audit, Task
 from chalicelib.settings import get_settings
+from chalicelib.staff import access
+from chalicelib.store import audit
+from chalicelib.store.models import Audit, Task
 from tests.integration.conftest import Stack, enterprise
 
 APPROVER_ADDRESS = "198.51.100.23"
@@ -60,7 +61,7 @@ def test_staff_dashboard_views_and_exports_are_recorded(
 ) -> None:
     # GIVEN a town's staff link used from a known address
     monkeypatch.setattr(LambdaEventConverter, "LOCAL_SOURCE_IP", STAFF_ADDRESS)
-    token = staff.staff_token("town_office", "罗埠镇")
+    token = access.staff_token("town_office", "罗埠镇")
     # WHEN the dashboard is opened and the worker form exported twice
     assert stack.client.http.get(f"/dashboard?token={token}").status_code == 200
     export = f"/dashboard/exports/worker-return?token={token}"

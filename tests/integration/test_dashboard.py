@@ -9,8 +9,10 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from chalicelib import cli, staff, stats
 from chalicelib.settings import get_settings
+from chalicelib.staff import access
+from chalicelib.store import counters
+from ops import cli
 from tests.integration.conftest import Stack, enterprise
 
 
@@ -39,7 +41,7 @@ def file_three(stack: Stack) -> list[str]:
 def test_the_district_sees_every_town_counted_and_the_queue_oldest_first(stack: Stack) -> None:
     # GIVEN three filings in two towns, in review, and the district's staff link
     ids = file_three(stack)
-    token = staff.staff_token("district_office", get_settings().district_scope)
+    token = access.staff_token("district_office", get_settings().district_scope)
 
     # WHEN the dashboard is opened
     status, html, headers = dashboard(stack, token)
@@ -54,7 +56,7 @@ def test_the_district_sees_every_town_counted_and_the_queue_oldest_first(stack: 
     )
     # AND the queue lists the three, oldest first, with their age in hours
     slips = re.findall(r'<tr class=""><td class="code">([^<]+)</td>', html)
-    from chalicelib.models import Filing
+    from chalicelib.store.models import Filing
 
     assert slips == [Filing.get(i).slip_no for i in ids]
     assert "0 小时" in html
@@ -72,7 +74,7 @@ def test_the_district_sees_every_town_counted_and_the_queue_oldest_first(stack: 
 def test_a_town_link_sees_its_own_town_only(stack: Stack) -> None:
     # GIVEN filings in two towns and 罗埠镇's staff link
     file_three(stack)
-    token = staff.staff_token("town_office", "罗埠镇")
+    token = access.staff_token("town_office", "罗埠镇")
 
     # WHEN its dashboard is opened
     status, html, _ = dashboard(stack, token)
@@ -87,7 +89,7 @@ def test_a_town_link_sees_its_own_town_only(stack: Stack) -> None:
 def test_a_missing_tampered_or_expired_link_is_refused(
     stack: Stack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    token = staff.staff_token("district_office", get_settings().district_scope)
+    token = access.staff_token("district_office", get_settings().district_scope)
     # WHEN no token, or a changed one, is used THEN 403 and nothing of the figures
     assert stack.client.http.get("/dashboard").status_code == 403
     status, html, _ = dashboard(stack, token[:-2] + ("AA" if token[-2:] != "AA" else "BB"))
@@ -97,7 +99,7 @@ def test_a_missing_tampered_or_expired_link_is_refused(
 
     assert dashboard(stack, links.approval_token("f", "town", 1))[0] == 403
     # WHEN the link is past its lifetime THEN 410
-    monkeypatch.setattr(staff, "STAFF_LINK_DAYS", -1)
+    monkeypatch.setattr(access, "STAFF_LINK_DAYS", -1)
     assert dashboard(stack, token)[0] == 410
 
 
@@ -122,15 +124,15 @@ def test_the_line_over_days_counts_each_days_submissions_in_the_links_scope(
 ) -> None:
     from datetime import timedelta
 
-    from chalicelib.ids import CHINA, utcnow
-    from chalicelib.models import Counter
+    from chalicelib.core.ids import CHINA, utcnow
+    from chalicelib.store.models import Counter
 
     # GIVEN three filings today in two towns, and five in 罗埠镇 three days ago
     file_three(stack)
     today = utcnow().astimezone(CHINA).date()
     earlier = today - timedelta(days=3)
-    for scope in ("罗埠镇", stats.WHOLE_DISTRICT):
-        name = stats.submissions_counter("enterprise-resumption", scope, earlier)
+    for scope in ("罗埠镇", counters.WHOLE_DISTRICT):
+        name = counters.submissions_counter("enterprise-resumption", scope, earlier)
         Counter(key=f"{name}#0", value=5).save()
 
     def points(token: str) -> dict[str, int]:
@@ -139,12 +141,12 @@ def test_the_line_over_days_counts_each_days_submissions_in_the_links_scope(
         return {day: int(n) for day, n in found}
 
     # WHEN the district's dashboard is opened THEN 14 days, today's three and the five
-    district = points(staff.staff_token("district_office", get_settings().district_scope))
+    district = points(access.staff_token("district_office", get_settings().district_scope))
     assert len(district) == 14 and max(district) == today.isoformat()
     assert district[today.isoformat()] == 3 and district[earlier.isoformat()] == 5
     assert sum(district.values()) == 8
 
     # WHEN 罗埠镇's is opened THEN only its own: one today, five before
-    town = points(staff.staff_token("town_office", "罗埠镇"))
+    town = points(access.staff_token("town_office", "罗埠镇"))
     assert town[today.isoformat()] == 1 and town[earlier.isoformat()] == 5
     assert sum(town.values()) == 6

@@ -7,8 +7,8 @@ import json
 from typing import Any
 from urllib.parse import unquote_plus
 
-from chalicelib import stats
-from chalicelib.models import Document, Filing, Task
+from chalicelib.store import counters
+from chalicelib.store.models import Document, Filing, Task
 from tests.integration.conftest import Stack, enterprise
 
 
@@ -24,15 +24,15 @@ def deliver_twice(stack: Stack, seen: list[str]) -> None:
 
 def state(stack: Stack, filing_id: str) -> dict[str, Any]:
     filing = Filing.get(filing_id)
-    counters = stats.read(
-        stats.filings_counter("enterprise-resumption", "白龙桥镇", s)
+    totals = counters.read(
+        counters.filings_counter("enterprise-resumption", "白龙桥镇", s)
         for s in ("submitted", "in_review", "approved", "rejected")
     )
     return {
         "filing": (filing.status, filing.version, filing.steps.as_dict(), filing.document_codes()),
         "tasks": sorted((t.step, t.status, t.decision) for t in Task.query(filing_id)),
         "documents": sorted(d.code for d in Document.scan()),
-        "counters": counters,
+        "counters": totals,
         "outbox": stack.outbox(),
     }
 
@@ -59,7 +59,7 @@ def test_duplicated_and_replayed_events_change_nothing_and_send_nothing_twice(
     # town: email + sms; district: email + sms; applicant: 2 decisions + certificate, x2 channels
     assert len(after["outbox"]) == 2 + 2 + 3 * 2
     assert (
-        after["counters"][stats.filings_counter("enterprise-resumption", "白龙桥镇", "approved")]
+        after["counters"][counters.filings_counter("enterprise-resumption", "白龙桥镇", "approved")]
         == 1
     )
 

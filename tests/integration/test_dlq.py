@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from chalicelib import cli, notify, resources
-from chalicelib.local import Poller
-from chalicelib.models import Filing
+from chalicelib.store import notify
+from chalicelib.store.models import Filing
+from devstack.local import Poller
+from infra import resources
+from ops import cli
 from tests.integration.conftest import Stack, enterprise
 
 

@@ -73,8 +73,8 @@ def test_a_missing_form_and_an_unknown_document_answer_in_english(stack: Stack) 
 def test_the_approver_page_and_the_dashboard_in_english(stack: Stack) -> None:
     import json
 
-    from chalicelib import staff
     from chalicelib.settings import get_settings
+    from chalicelib.staff import access
 
     filing_id = json.loads(stack.submit(enterprise(serial=81)).body)["filing_id"]
     stack.pump()
@@ -93,7 +93,7 @@ def test_the_approver_page_and_the_dashboard_in_english(stack: Stack) -> None:
     assert rejected.status_code == 400
     assert "Rejecting or sending back needs a reason" in rejected.body.decode()
 
-    token = staff.staff_token("district_office", get_settings().district_scope)
+    token = access.staff_token("district_office", get_settings().district_scope)
     board = stack.client.http.get(f"/dashboard?token={token}&lang=en").body.decode()
     for english in ("Work-resumption dashboard", "Applications by town", "By town", "Exports"):
         assert english in board, english

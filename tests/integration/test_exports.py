@@ -11,8 +11,8 @@ from typing import Any
 import requests
 from openpyxl import load_workbook
 
-from chalicelib import staff
 from chalicelib.settings import get_settings
+from chalicelib.staff import access
 from tests.integration.conftest import Stack, enterprise
 
 EVIL = '=HYPERLINK("http://evil.example","点我")'
@@ -65,7 +65,7 @@ def test_the_district_exports_every_town_phones_masked_and_no_cell_is_a_formula(
 ) -> None:
     # GIVEN two filings, one named like a formula, and the district's staff link
     filed(stack)
-    token = staff.staff_token("district_office", get_settings().district_scope)
+    token = access.staff_token("district_office", get_settings().district_scope)
 
     # WHEN the enterprise form is exported as CSV
     answer = export(stack, token, "csv")
@@ -98,7 +98,7 @@ def test_an_export_is_kept_a_day_and_never_starts_the_workflow(stack: Stack) -> 
     """Exports hold personal data: the bucket's rule deletes them after a day, and their
     prefix is none of those whose objects the events queue hears of."""
     filed(stack)
-    token = staff.staff_token("district_office", get_settings().district_scope)
+    token = access.staff_token("district_office", get_settings().district_scope)
     assert export(stack, token, "csv").status_code == 200
     bucket = get_settings().bucket
     listed = stack.s3.list_objects_v2(Bucket=bucket, Prefix="exports/")["Contents"]
@@ -112,7 +112,7 @@ def test_an_export_is_kept_a_day_and_never_starts_the_workflow(stack: Stack) -> 
 def test_a_town_exports_its_own_filings_with_personal_fields_masked(stack: Stack) -> None:
     # GIVEN filings in two towns and 白龙桥镇's staff link
     filed(stack)
-    token = staff.staff_token("town_office", "白龙桥镇")
+    token = access.staff_token("town_office", "白龙桥镇")
 
     # WHEN it exports the enterprise form
     rows = csv_rows(export(stack, token, "csv"))
@@ -132,7 +132,7 @@ def test_an_export_needs_a_good_staff_link(stack: Stack) -> None:
     assert stack.client.http.get("/dashboard/exports/enterprise-resumption").status_code == 403
     assert export(stack, links.status_token("x"), "csv").status_code == 403
     # AND an unknown form is not found
-    token = staff.staff_token("district_office", get_settings().district_scope)
+    token = access.staff_token("district_office", get_settings().district_scope)
     assert export(stack, token, "csv", form="nope").status_code == 404
     # THEN the dashboard offers both formats of each form
     html = stack.client.http.get(f"/dashboard?token={token}").body.decode()

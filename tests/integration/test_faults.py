@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib import reconcile
-from chalicelib.models import Filing
+from chalicelib.filing import reconcile
+from chalicelib.store.models import Filing
 from tests.conftest import TEST_ENV
 from tests.integration.conftest import Stack, enterprise, in_process_stack
 from tests.integration.faults import Call, Faults, Lifecycle, Plan, end_state, no_backoff

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 
-from chalicelib import links, stats
-from chalicelib.models import Document, Filing, Task
+from chalicelib import links
 from chalicelib.settings import get_settings
+from chalicelib.store import counters
+from chalicelib.store.models import Document, Filing, Task
 from tests.integration.conftest import Stack, enterprise
 
 
@@ -83,10 +84,10 @@ def test_a_filing_goes_from_submission_to_a_verified_certificate(stack: Stack) -
     assert any("复工备案证明已签发" in m["subject"] for m in stack.outbox())
     # AND the counters moved the filing to approved and nowhere else
     names = [
-        stats.filings_counter("enterprise-resumption", "白龙桥镇", s)
+        counters.filings_counter("enterprise-resumption", "白龙桥镇", s)
         for s in ("submitted", "in_review", "approved")
     ]
-    assert stats.read(names) == dict(zip(names, [0, 0, 1], strict=True))
+    assert counters.read(names) == dict(zip(names, [0, 0, 1], strict=True))
 
 
 def test_a_document_downloads_through_the_applicants_link_only(stack: Stack) -> None:

@@ -93,7 +93,7 @@ def test_real_answers_conform_to_the_document(
 
 def test_a_filings_status_and_a_verification_conform(stack: Stack) -> None:
     from chalicelib import links
-    from chalicelib.models import Filing
+    from chalicelib.store.models import Filing
 
     doc = document(stack)
     filing_id = json.loads(stack.submit(enterprise()).body)["filing_id"]

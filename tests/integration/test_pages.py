@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from chalicelib.models import Filing
+from chalicelib.store.models import Filing
 from tests.integration.conftest import Stack, enterprise
 
 FORM = "/forms/enterprise-resumption"

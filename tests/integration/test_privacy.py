@@ -12,11 +12,14 @@ from typing import Any
 
 import pytest
 
-from chalicelib import dashboard, links, resources, staff, stats
-from chalicelib.ids import utcnow
-from chalicelib.models import DEPLOYED_MODELS, Audit, Filing, Unique
+from chalicelib import links
+from chalicelib.core.ids import utcnow
 from chalicelib.settings import get_settings
-from chalicelib.storage import EVENT_PREFIXES
+from chalicelib.staff import access, dashboard
+from chalicelib.store import counters
+from chalicelib.store.models import DEPLOYED_MODELS, Audit, Filing, Unique
+from chalicelib.store.s3 import EVENT_PREFIXES
+from infra import resources
 from tests.integration.conftest import Stack, enterprise
 from tests.integration.test_exports import export_download
 from tests.integration.test_worker_lifecycle import WORKERS, make_id, worker
@@ -69,8 +72,8 @@ def both_lifecycles(stack: Stack) -> Lives:
         stack.pump()
     certificate = Filing.get(employer).document_codes()["certificate"]
     worker_pass = Filing.get(person).document_codes()["pass"]
-    district = staff.staff_token("district_office", get_settings().district_scope)
-    town = staff.staff_token("town_office", "罗埠镇")
+    district = access.staff_token("district_office", get_settings().district_scope)
+    town = access.staff_token("town_office", "罗埠镇")
     pages: dict[str, str] = {}
     for filing_id in (employer, person):
         token = links.status_token(filing_id)
@@ -142,14 +145,14 @@ def test_personal_data_expires_after_the_retention_and_the_statistics_remain(
 ) -> None:
     # GIVEN both forms' lives lived, and the drive's figures as the dashboard shows them
     lives = both_lifecycles(stack)
-    claim = staff.claim("district_office", get_settings().district_scope)
+    claim = access.claim("district_office", get_settings().district_scope)
     before = dashboard.build(claim, utcnow())
-    counters = [
-        stats.filings_counter("enterprise-resumption", "白龙桥镇", "approved"),
-        stats.filings_counter("worker-return", "罗埠镇", "approved"),
+    names = [
+        counters.filings_counter("enterprise-resumption", "白龙桥镇", "approved"),
+        counters.filings_counter("worker-return", "罗埠镇", "approved"),
     ]
-    figures = stats.read(counters)
-    assert all(figures[c] == 1 for c in counters), figures
+    figures = counters.read(names)
+    assert all(figures[c] == 1 for c in names), figures
     # THEN every filing, claim and audit entry expires RETENTION_DAYS (180) after it was given
     retention = timedelta(days=get_settings().retention_days)
     assert retention == timedelta(days=180)
@@ -173,7 +176,7 @@ def test_personal_data_expires_after_the_retention_and_the_statistics_remain(
         Unique.get(f"open#worker-return#{WORKER_ID}")
     assert not list(Audit.query(lives.worker))
     # AND the figures are as they were: the counters are other items
-    assert stats.read(counters) == figures
+    assert counters.read(names) == figures
     after = dashboard.build(claim, utcnow())
     assert after.towns == before.towns and after.days == before.days
     # AND the issued documents still verify, their holder masked as ever

@@ -12,9 +12,10 @@ from urllib.parse import urlencode
 import pytest
 from chalice.local import LambdaEventConverter
 
-from chalicelib import filings, ratelimit
-from chalicelib.models import RateWindow
+from chalicelib.filing import submission
 from chalicelib.settings import get_settings
+from chalicelib.store import ratelimit
+from chalicelib.store.models import RateWindow
 from tests.integration.conftest import Stack, enterprise
 
 LIMIT = 3
@@ -28,7 +29,7 @@ def limited(monkeypatch: pytest.MonkeyPatch) -> None:
     """The limit set low, the clock held still, the requests from one address."""
     settings = dataclasses.replace(get_settings(), submissions_per_minute=LIMIT)
     monkeypatch.setattr(ratelimit, "get_settings", lambda: settings)
-    monkeypatch.setattr(filings, "utcnow", lambda: NOW)  # the submission's clock
+    monkeypatch.setattr(submission, "utcnow", lambda: NOW)  # the submission's clock
     monkeypatch.setattr(LambdaEventConverter, "LOCAL_SOURCE_IP", CLIENT)
     return None
 
@@ -77,7 +78,7 @@ def test_other_clients_and_the_next_minute_are_not_held_back(
     assert stack.submit(enterprise(serial=11)).status_code == 201
     # WHEN the first client comes back in the next minute THEN it is accepted
     monkeypatch.setattr(LambdaEventConverter, "LOCAL_SOURCE_IP", CLIENT)
-    monkeypatch.setattr(filings, "utcnow", lambda: NOW + timedelta(seconds=40))
+    monkeypatch.setattr(submission, "utcnow", lambda: NOW + timedelta(seconds=40))
     assert stack.submit(enterprise(serial=12)).status_code == 201
 
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from chalicelib.models import Task
+from chalicelib.store.models import Task
 from tests.integration.conftest import Stack, enterprise, in_process_stack
 from tests.integration.faults import end_state
 from tests.integration.test_worker_lifecycle import approved_employer, worker

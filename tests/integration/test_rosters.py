@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from chalicelib import links
-from chalicelib.models import Filing
+from chalicelib.store.models import Filing
 from tests.integration.conftest import Stack, enterprise
 from tests.integration.test_worker_lifecycle import TODAY, approved_employer, make_id
 

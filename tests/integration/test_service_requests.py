@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from chalicelib import directory, links
-from chalicelib.models import Filing, Task
+from chalicelib import links
+from chalicelib.store import directory
+from chalicelib.store.models import Filing, Task
 from tests.integration.claims import decide, post_page
 from tests.integration.conftest import Stack, approved_enterprise
 

@@ -7,8 +7,8 @@ import json
 import re
 
 from chalicelib import links
-from chalicelib.ids import china_time
-from chalicelib.models import Task
+from chalicelib.core.ids import china_time
+from chalicelib.store.models import Task
 from tests.integration.conftest import Stack, enterprise
 
 

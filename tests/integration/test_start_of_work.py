@@ -7,8 +7,11 @@ from __future__ import annotations
 import json
 import re
 
-from chalicelib import filings, links, staff, stats
-from chalicelib.models import Filing
+from chalicelib import links
+from chalicelib.filing import submission
+from chalicelib.staff import access
+from chalicelib.store import counters
+from chalicelib.store.models import Filing
 from tests.integration.conftest import Stack, enterprise
 from tests.integration.test_worker_lifecycle import approved_employer, approved_worker
 
@@ -16,9 +19,9 @@ TOWN = "白龙桥镇"  # enterprise()'s town
 
 
 def drive(town: str = TOWN) -> dict[str, int]:
-    names = {f: stats.drive_counter(town, f) for f in stats.DRIVE_FIGURES}
-    names |= {k: stats.documents_counter(k, town) for k in ("docking_slip", "pass")}
-    counted = stats.read(names.values())
+    names = {f: counters.drive_counter(town, f) for f in counters.DRIVE_FIGURES}
+    names |= {k: counters.documents_counter(k, town) for k in ("docking_slip", "pass")}
+    counted = counters.read(names.values())
     return {f: counted[n] for f, n in names.items()}
 
 
@@ -59,7 +62,7 @@ def test_an_approved_enterprise_reports_its_start_once(stack: Stack) -> None:
     assert drive()["started"] == 1
     # AND the dashboard shows the town's start rate and return-to-work rate
     html = stack.client.http.get(
-        f"/dashboard?token={staff.staff_token('district_office', '婺城区')}"
+        f"/dashboard?token={access.staff_token('district_office', '婺城区')}"
     ).body.decode()
     row = re.search(rf'<tr data-drive-town="{TOWN}"><th scope="row">{TOWN}</th>(.*?)</tr>', html)
     assert row is not None
@@ -88,6 +91,6 @@ def test_a_revoked_enterprise_leaves_the_figures_and_documents_are_counted(stack
     approved_worker(stack, employer, 70)  # lodging in 罗埠镇
     assert (drive("罗埠镇")["docking_slip"], drive("罗埠镇")["pass"]) == (1, 1)
     # WHEN the district revokes the started enterprise THEN it counts as neither
-    filings.revoke(employer, "停产整顿", "婺城区三服务办")
+    submission.revoke(employer, "停产整顿", "婺城区三服务办")
     figures = drive()
     assert (figures["approved"], figures["started"], figures["employees"]) == (0, 0, 0)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from chalicelib import links, staff, stock
+from chalicelib import links
+from chalicelib.core.towns import town_names
+from chalicelib.filing import stock
 from chalicelib.forms import all_forms
 from chalicelib.settings import get_settings
-from chalicelib.towns import town_names
+from chalicelib.staff import access
 from tests.integration.conftest import Stack, enterprise
 from tests.integration.test_supplies import TOWN, approved_enterprise, order, place
 
@@ -43,7 +45,7 @@ def a_lifecycle(stack: Stack) -> None:
 def test_the_district_sees_every_towns_statistics_after_a_lifecycle(stack: Stack) -> None:
     # GIVEN a lifecycle in two towns and the district's staff link
     a_lifecycle(stack)
-    token = staff.staff_token("district_office", get_settings().district_scope)
+    token = access.staff_token("district_office", get_settings().district_scope)
 
     # WHEN the statistics are read
     status, body = get_stats(stack, token)
@@ -95,7 +97,7 @@ def test_the_district_sees_every_towns_statistics_after_a_lifecycle(stack: Stack
 def test_a_town_link_sees_its_own_town_only(stack: Stack) -> None:
     # GIVEN the same lifecycle and 罗埠镇's staff link, sent as a bearer token
     a_lifecycle(stack)
-    token = staff.staff_token("town_office", "罗埠镇")
+    token = access.staff_token("town_office", "罗埠镇")
 
     # WHEN it reads the statistics
     status, body = get_stats(stack, None, Authorization=f"Bearer {token}")
@@ -111,7 +113,7 @@ def test_a_town_link_sees_its_own_town_only(stack: Stack) -> None:
 
 
 def test_without_a_valid_staff_link_nothing_is_shown(stack: Stack) -> None:
-    token = staff.staff_token("district_office", get_settings().district_scope)
+    token = access.staff_token("district_office", get_settings().district_scope)
     # WHEN no link, a tampered one, or an approval link is used THEN 403 without figures
     for bad in (None, token[:-2] + ("AA" if token[-2:] != "AA" else "BB")):
         status, body = get_stats(stack, bad)

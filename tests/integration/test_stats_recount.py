@@ -23,25 +23,16 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 
-from chalicelib import (
-    aws,
-    decisions,
-    directory,
-    filings,
-    lifecycle,
-    links,
-    notify,
-    resources,
-    stats,
-    stock,
-    uploads,
-)
-from chalicelib.dashboard import STATUSES
-from chalicelib.errors import Conflict, DuplicateOpenFiling, InvalidTransition
+from chalicelib import links
+from chalicelib.core.errors import Conflict, DuplicateOpenFiling, InvalidTransition
+from chalicelib.core.ids import CHINA, utcnow
+from chalicelib.filing import advance, stock, submission, uploads
 from chalicelib.forms import all_forms, get_form
-from chalicelib.ids import CHINA, utcnow
-from chalicelib.models import Document, Filing, Task
 from chalicelib.settings import get_settings
+from chalicelib.staff.dashboard import STATUSES
+from chalicelib.store import aws, counters, directory, notify
+from chalicelib.store.models import Document, Filing, Task
+from infra import resources
 from tests.integration.conftest import enterprise
 from tests.integration.test_service_requests import request
 from tests.integration.test_subsidies import charter, support
@@ -84,7 +75,7 @@ class Run:
         kind, pick, amount = action
         if kind in ("submit", "order"):
             # enterprises weigh more: every other form needs one approved
-            forms = [*sorted(self.bodies), stats.ENTERPRISE, stats.ENTERPRISE]
+            forms = [*sorted(self.bodies), counters.ENTERPRISE, counters.ENTERPRISE]
             forms = forms if kind == "submit" else ["supplies-order"]
             self.submit(forms[pick % len(forms)], amount)
         elif self.ids:
@@ -99,12 +90,12 @@ class Run:
             return  # nothing to refer to yet (no approved enterprise)
         spec = get_form(form)
         try:
-            filing_id = filings.submit(spec, spec.validate(body)).filing_id
+            filing_id = submission.submit(spec, spec.validate(body)).filing_id
         except DuplicateOpenFiling:
             return  # the same charter trip claimed twice: refused, nothing stored
-        lifecycle.on_filed(filing_id)  # the snapshot's event: the first stage opens
+        advance.on_filed(filing_id)  # the snapshot's event: the first stage opens
         self.ids.append(filing_id)
-        if form == stats.ENTERPRISE:
+        if form == counters.ENTERPRISE:
             self.enterprises.append(filing_id)
 
     def enterprise(self, amount: int) -> dict[str, Any]:
@@ -202,15 +193,15 @@ class Run:
             inputs = INPUTS[(spec.id, step.id)](filing, amount)  # a new step's: add it
         token = links.approval_token(filing_id, task.step, int(task.link_gen))
         # what POST /approve/{token} does, then the decision's event
-        decisions.decide(token, decision, "随机测试", None, inputs=inputs)
-        lifecycle.on_decided(filing_id, task.step)
+        approve.decide(token, decision, "随机测试", None, inputs=inputs)
+        advance.on_decided(filing_id, task.step)
         filing = Filing.get(filing_id, consistent_read=True)
         for index, stage in enumerate(spec.workflow.stages):  # the approved/ events
             if index <= int(filing.stage) and all(
                 filing.step_status(s.id) == "approved" for s in stage.steps
             ):
                 for kind in stage.documents:
-                    lifecycle.on_approved(filing_id, kind)
+                    advance.on_approved(filing_id, kind)
 
     def approve(self, filing_id: str, amount: int) -> None:
         self.decision(filing_id, True, amount)
@@ -220,17 +211,17 @@ class Run:
 
     def withdraw(self, filing_id: str, amount: int) -> None:
         with contextlib.suppress(InvalidTransition):  # ended already
-            filings.withdraw(filing_id, links.status_token(filing_id), None)
+            submission.withdraw(filing_id, links.status_token(filing_id), None)
 
     def revoke(self, filing_id: str, amount: int) -> None:
         with contextlib.suppress(InvalidTransition):  # not approved
-            filings.revoke(filing_id, "随机测试撤销", "test")
+            submission.revoke(filing_id, "随机测试撤销", "test")
 
     def start(self, filing_id: str, amount: int) -> None:
         day = utcnow().astimezone(CHINA).date().isoformat()
         # not an approved enterprise, or reported already
         with contextlib.suppress(InvalidTransition, Conflict):
-            filings.report_start(filing_id, links.status_token(filing_id), day, None)
+            submission.report_start(filing_id, links.status_token(filing_id), day, None)
 
 
 # What a decider fills in (Step.inputs), by form and step: amounts at most the claim.
@@ -254,7 +245,7 @@ INPUTS: dict[tuple[str, str], Callable[[Filing, int], dict[str, str]]] = {
 
 
 def counted(names: dict[Any, str]) -> dict[Any, int]:
-    read = stats.read(names.values())
+    read = counters.read(names.values())
     return {key: read[name] for key, name in names.items()}
 
 
@@ -271,32 +262,33 @@ def recount_differences() -> dict[str, tuple[int, int]]:
     for spec in forms:
         for town in TOWNS:
             for status in STATUSES:
-                add(stats.filings_counter(spec.id, town, status), 0)
+                add(counters.filings_counter(spec.id, town, status), 0)
             for figure in spec.figures:
-                add(stats.figure_counter(spec.id, town, figure.name), 0)
+                add(counters.figure_counter(spec.id, town, figure.name), 0)
         for town in TOWNS:
-            for figure_name in stats.DRIVE_FIGURES:
-                add(stats.drive_counter(town, figure_name), 0)
+            for figure_name in counters.DRIVE_FIGURES:
+                add(counters.drive_counter(town, figure_name), 0)
     for f in stored:
         spec = get_form(f.form)
-        add(stats.filings_counter(f.form, f.town, f.status), 1)
+        add(counters.filings_counter(f.form, f.town, f.status), 1)
         for figure in spec.figures:
             if f.status in figure.statuses:
-                add(stats.figure_counter(f.form, f.town, figure.name), figure.value(f))
-        if f.form == stats.ENTERPRISE and f.status == "approved":
+                add(counters.figure_counter(f.form, f.town, figure.name), figure.value(f))
+        if f.form == counters.ENTERPRISE and f.status == "approved":
             above = bool(f.data.get("above_scale"))
-            add(stats.drive_counter(f.town, "approved"), 1)
-            add(stats.drive_counter(f.town, "approved_above_scale"), int(above))
-            add(stats.drive_counter(f.town, "employees"), int(f.data["employees_total"]))
+            add(counters.drive_counter(f.town, "approved"), 1)
+            add(counters.drive_counter(f.town, "approved_above_scale"), int(above))
+            add(counters.drive_counter(f.town, "employees"), int(f.data["employees_total"]))
             add(
-                stats.drive_counter(f.town, "employees_returned"), int(f.data["employees_returned"])
+                counters.drive_counter(f.town, "employees_returned"),
+                int(f.data["employees_returned"]),
             )
             started = bool(f.started_on)
-            add(stats.drive_counter(f.town, "started"), int(started))
-            add(stats.drive_counter(f.town, "started_above_scale"), int(started and above))
+            add(counters.drive_counter(f.town, "started"), int(started))
+            add(counters.drive_counter(f.town, "started_above_scale"), int(started and above))
     towns_of = {f.filing_id: f.town for f in stored}
     for (kind, town), n in Tally((d.kind, towns_of[d.filing_id]) for d in documents).items():
-        add(stats.documents_counter(kind, town), n)
+        add(counters.documents_counter(kind, town), n)
     # Submissions by day: every filing was submitted today or, past midnight, yesterday.
     today = utcnow().astimezone(CHINA).date()
     per_form_town = Tally((f.form, f.town) for f in stored)
@@ -304,9 +296,9 @@ def recount_differences() -> dict[str, tuple[int, int]]:
     days = (today, today - timedelta(days=1))
     read_days = counted(
         {
-            (form, scope, day): stats.submissions_counter(form, scope, day)
+            (form, scope, day): counters.submissions_counter(form, scope, day)
             for form in {f.form for f in stored}
-            for scope in (*TOWNS, stats.WHOLE_DISTRICT)
+            for scope in (*TOWNS, counters.WHOLE_DISTRICT)
             for day in days
         }
     )
@@ -316,10 +308,10 @@ def recount_differences() -> dict[str, tuple[int, int]]:
         if on_days != n:
             differences[f"submitted_on#{form}#{town}"] = (on_days, n)
     for form, n in per_form.items():
-        on_days = sum(read_days[(form, stats.WHOLE_DISTRICT, day)] for day in days)
+        on_days = sum(read_days[(form, counters.WHOLE_DISTRICT, day)] for day in days)
         if on_days != n:
             differences[f"submitted_on#{form}#*"] = (on_days, n)
-    read = stats.read(expected)
+    read = counters.read(expected)
     differences.update(
         {name: (read[name], want) for name, want in expected.items() if read[name] != want}
     )

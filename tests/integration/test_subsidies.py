@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from chalicelib import links
-from chalicelib.models import Filing, Task
+from chalicelib.store.models import Filing, Task
 from tests.integration.claims import (
     CSV,
     PDF,

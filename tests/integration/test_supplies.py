@@ -7,9 +7,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from chalicelib import directory, links, staff, stats, stock
-from chalicelib.models import Filing
+from chalicelib import links
+from chalicelib.filing import stock
 from chalicelib.settings import get_settings
+from chalicelib.staff import access
+from chalicelib.store import counters, directory
+from chalicelib.store.models import Filing
 from tests.integration import conftest
 from tests.integration.conftest import Stack, enterprise
 
@@ -47,8 +50,8 @@ def place(stack: Stack, body: dict[str, Any]) -> str:
 
 
 def figure(name: str, town: str = TOWN) -> int:
-    counter = stats.figure_counter(FORM, town, name)
-    return stats.read([counter])[counter]
+    counter = counters.figure_counter(FORM, town, name)
+    return counters.read([counter])[counter]
 
 
 def left(town: str = TOWN) -> dict[str, int]:
@@ -166,8 +169,8 @@ def put_stock(stack: Stack, town: str, token: str | None, body: Any) -> Any:
 
 
 def test_staff_set_the_stock_of_the_towns_their_link_covers(stack: Stack) -> None:
-    town_link = staff.staff_token("town_office", TOWN)
-    district_link = staff.staff_token("district_office", get_settings().district_scope)
+    town_link = access.staff_token("town_office", TOWN)
+    district_link = access.staff_token("district_office", get_settings().district_scope)
 
     # WHEN the town's office sets its own levels THEN they are set, the others left as they are
     answer = put_stock(stack, TOWN, town_link, {"masks": 3000, "disinfectant": 1000})
@@ -197,7 +200,7 @@ def test_the_dashboard_shows_the_stock_and_its_form_sets_it(stack: Stack) -> Non
 
     # GIVEN the demo stock and the town's dashboard link
     stock.seed_demo()
-    token = staff.staff_token("town_office", TOWN)
+    token = access.staff_token("town_office", TOWN)
     page = stack.client.http.get(f"/dashboard?token={token}").body.decode()
     assert f'<tr data-stock-town="{TOWN}">' in page
     assert '<td data-item="disinfectant">1000</td>' in page

@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 import threading
 
-from chalicelib import decisions, lifecycle, links, stock
-from chalicelib.errors import Conflict
-from chalicelib.models import Filing
+from chalicelib import links
+from chalicelib.core.errors import Conflict
+from chalicelib.filing import advance, stock
+from chalicelib.store.models import Filing
 from tests.integration.conftest import Stack
 from tests.integration.test_supplies import FORM, TOWN, approved_enterprise, figure, left, order
 
@@ -43,10 +44,10 @@ def test_fifty_concurrent_approvals_against_a_stock_of_ten_allocate_exactly_ten(
         try:
             token = links.approval_token(filing_id, "town", 1)
             start.wait()
-            decisions.decide(token, "approve", "", "127.0.0.1")
+            approve.decide(token, "approve", "", "127.0.0.1")
             for _ in range(REDELIVERIES):
                 try:
-                    lifecycle.on_decided(filing_id, "town")
+                    advance.on_decided(filing_id, "town")
                     return
                 except Conflict:
                     continue

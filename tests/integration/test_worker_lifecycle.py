@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 from stdnum.cn import ric
 
-from chalicelib import filings, links
-from chalicelib.ids import CHINA
-from chalicelib.models import Document, Filing, Task
+from chalicelib import links
+from chalicelib.core.ids import CHINA
+from chalicelib.filing import submission
+from chalicelib.store.models import Document, Filing, Task
 from tests.integration.conftest import Stack, approved_enterprise, enterprise
 
 WORKERS = "/api/filings/worker-return"
@@ -190,7 +191,7 @@ def test_every_pass_of_an_employer_is_revoked_when_its_filing_is_revoked(stack: 
     certificate = Filing.get(employer).document_codes()["certificate"]
     assert {verify(stack, c)["status"] for c in [*passes, certificate]} == {"valid"}
     # WHEN the district revokes the employer's filing
-    filings.revoke(employer, "虚假承诺", "婺城区三服务办")
+    submission.revoke(employer, "虚假承诺", "婺城区三服务办")
     # THEN its certificate and every pass of its workers verify as revoked at once
     assert {verify(stack, c)["status"] for c in [*passes, certificate]} == {"revoked"}
     # AND no new worker can name it
@@ -215,7 +216,7 @@ def test_a_pass_expires_after_its_days(stack: Stack) -> None:
 def test_staff_revoke_from_the_command_line(stack: Stack) -> None:
     from click.testing import CliRunner
 
-    from chalicelib import cli
+    from ops import cli
 
     employer = approved_employer(stack)
     certificate = Filing.get(employer).document_codes()["certificate"]

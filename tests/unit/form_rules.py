@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from chalicelib.errors import ValidationFailed
+from chalicelib.core.errors import ValidationFailed
 from chalicelib.forms import FormSpec, get_form
 
 MISSING = object()  # a change that removes the field

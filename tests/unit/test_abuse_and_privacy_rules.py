@@ -10,11 +10,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from itsdangerous.timed import TimestampSigner
 
-from chalicelib import exports, links, ratelimit, retention, staff
-from chalicelib.errors import Gone
+from chalicelib import links
+from chalicelib.core import privacy
+from chalicelib.core.errors import Gone
+from chalicelib.core.ids import new_filing_id
 from chalicelib.forms import get_form
-from chalicelib.ids import new_filing_id
 from chalicelib.settings import get_settings
+from chalicelib.staff import access, exports
+from chalicelib.store import ratelimit
 
 
 def _signature_bytes(token: str) -> int:
@@ -26,7 +29,7 @@ def test_every_link_carries_a_256_bit_signature_and_filing_ids_128_random_bits()
     # An HMAC-SHA256 tag: 32 bytes, far above the 128 bits a guess would have to find.
     assert _signature_bytes(links.approval_token("a" * 32, "town", 1)) == 32
     assert _signature_bytes(links.status_token("a" * 32)) == 32
-    assert _signature_bytes(staff.staff_token("town_office", "罗埠镇")) == 32
+    assert _signature_bytes(access.staff_token("town_office", "罗埠镇")) == 32
     ids = {new_filing_id() for _ in range(1000)}
     assert len(ids) == 1000 and all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
 
@@ -36,7 +39,7 @@ def test_an_old_keys_link_works_after_rotation_until_it_expires(
 ) -> None:
     # GIVEN an approval link and a staff link signed with the key in use
     approval = links.approval_token("f" * 32, "town", 1)
-    staff_link = staff.staff_token("district_office", get_settings().district_scope)
+    staff_link = access.staff_token("district_office", get_settings().district_scope)
     issued = TimestampSigner.get_timestamp
     # WHEN a new key is put first, the old one kept second
     monkeypatch.setenv("SIGNING_KEYS", "rotated-in-key,test-signing-key-newest")
@@ -44,7 +47,7 @@ def test_an_old_keys_link_works_after_rotation_until_it_expires(
     # THEN 71 hours on the approval link still works, and so does the staff link
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: issued(self) + 71 * 3600)
     assert links.read_approval_token(approval).step == "town"
-    assert staff.read_staff_token(staff_link).role == "district_office"
+    assert access.read_staff_token(staff_link).role == "district_office"
     # AND past its 72 hours it is gone as expired, old key or not
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: issued(self) + 73 * 3600)
     with pytest.raises(Gone) as gone:
@@ -64,17 +67,17 @@ def test_personal_data_is_kept_retention_days_180_by_default(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     given = datetime(2020, 2, 10, tzinfo=UTC)
-    assert retention.expiry(given) == given + timedelta(days=180)
+    assert privacy.expiry(given) == given + timedelta(days=180)
     monkeypatch.setenv("RETENTION_DAYS", "30")
     get_settings.cache_clear()
-    assert retention.expiry(given) == given + timedelta(days=30)
+    assert privacy.expiry(given) == given + timedelta(days=30)
 
 
 def test_exports_mask_ids_and_phones_for_every_staff_link() -> None:
     worker = get_form("worker-return")
     enterprise = get_form("enterprise-resumption")
-    district = staff.claim("district_office", get_settings().district_scope)
-    town = staff.claim("town_office", "罗埠镇")
+    district = access.claim("district_office", get_settings().district_scope)
+    town = access.claim("town_office", "罗埠镇")
     # THEN the district sees names and addresses, never an ID number or a phone whole
     assert exports.masked_fields(worker, district) == {"id_number", "phone"}
     assert exports.masked_fields(enterprise, district) == {"contact_phone"}

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from chalicelib.forms.charter_subsidy import JINHUA, PROVINCES, in_jinhua
-from chalicelib.forms.fields import fen
+from chalicelib.forms.types import fen
 from tests.unit.form_rules import MISSING, REQUIRED, UPLOAD, FormRules
 
 CHARTER = FormRules(
@@ -188,7 +188,7 @@ def test_one_claim_per_trip_is_keyed_by_enterprise_date_and_origin() -> None:
 
 
 def test_the_charter_figures_count_claims_and_whole_yuan_from_the_stored_filing() -> None:
-    from chalicelib.models import Filing
+    from chalicelib.store.models import Filing
 
     # GIVEN a claim of 48000.50 yuan, approved at 45000.49
     data = CHARTER.accepted().model_dump(mode="json")

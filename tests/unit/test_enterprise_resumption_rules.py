@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 from stdnum.cn import uscc as stdnum_uscc
 
-from chalicelib.errors import ValidationFailed
+from chalicelib.core.errors import ValidationFailed
+from chalicelib.core.towns import town_names
 from chalicelib.forms import get_form
 from chalicelib.forms.enterprise_resumption import INDUSTRIES
-from chalicelib.towns import town_names
 
 FORM = get_form("enterprise-resumption")
 

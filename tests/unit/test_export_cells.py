@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.exports import HIDDEN, mask, neutral
+from chalicelib.staff.exports import HIDDEN, mask, neutral
 
 
 @pytest.mark.parametrize(

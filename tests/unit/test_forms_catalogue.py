@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.errors import UnknownForm
+from chalicelib.core.errors import UnknownForm
+from chalicelib.core.towns import is_town, town_names
+from chalicelib.core.workflow import FlowState, IssueDocuments, OpenStep, decide, start
 from chalicelib.forms import FormSpec, all_forms, get_form
-from chalicelib.towns import is_town, town_names
-from chalicelib.workflow import FlowState, IssueDocuments, OpenStep, decide, start
 
 FORM_ID = "enterprise-resumption"
-CSV_PATH = Path(__file__).parents[2] / "chalicelib" / "data" / "wucheng_towns.csv"
+CSV_PATH = Path(__file__).parents[2] / "chalicelib" / "core" / "data" / "wucheng_towns.csv"
 
 CONTRACT_FIELDS = {
     "enterprise_name",

@@ -16,7 +16,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from chalicelib import i18n
+from chalicelib.core import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "chalicelib/locale/en/LC_MESSAGES/messages.po"

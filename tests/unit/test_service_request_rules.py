@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from chalicelib.forms.fields import messages
 from chalicelib.forms.service_request import CATEGORIES, URGENCIES, Assignment, Resolution
+from chalicelib.forms.types import messages
 from tests.unit.form_rules import MISSING, REQUIRED, FormRules
 
 REQUEST = FormRules(
@@ -104,7 +104,7 @@ def test_an_assignment_takes_only_an_offered_instructor() -> None:
 
 
 def test_the_service_figures_come_from_the_instructors_resolution() -> None:
-    from chalicelib.models import Filing
+    from chalicelib.store.models import Filing
 
     spec = REQUEST.spec
     outputs = {"resolve": {"workers_delivered": 80, "loss_avoided": 2000000}}

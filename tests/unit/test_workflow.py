@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel
 
-from chalicelib.errors import FilingClosed, InvalidTransition, ReasonRequired, StepNotOpen
-from chalicelib.workflow import (
+from chalicelib.core.errors import FilingClosed, InvalidTransition, ReasonRequired, StepNotOpen
+from chalicelib.core.workflow import (
     CloseStep,
     FlowState,
     IssueDocuments,
@@ -336,8 +336,8 @@ def test_stage_of_names_the_stage_of_a_step() -> None:
 
 
 def test_a_step_routed_by_an_earlier_input_goes_to_the_contact_chosen() -> None:
-    from chalicelib.lifecycle import route_scope
-    from chalicelib.models import Filing
+    from chalicelib.filing.advance import route_scope
+    from chalicelib.store.models import Filing
 
     # GIVEN a filing whose assignment chose 白龙桥镇's second instructor
     filing = Filing(data={"town": "白龙桥镇"})
@@ -354,8 +354,8 @@ def test_a_step_routed_by_an_earlier_input_goes_to_the_contact_chosen() -> None:
 def test_a_decision_is_recorded_on_the_filing_as_its_transition_took_it() -> None:
     from datetime import UTC, datetime
 
-    from chalicelib.lifecycle import decision_record
-    from chalicelib.models import Filing, Task
+    from chalicelib.filing.advance import decision_record
+    from chalicelib.store.models import Filing, Task
 
     # GIVEN a filing with one decision kept, and the finance step's approval with its input
     filing = Filing(history=[{"step": "commerce", "decision": "approve"}], outputs={})

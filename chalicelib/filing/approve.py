@@ -1,0 +1,206 @@
+"""An approver's link: showing the filing (changes nothing) and deciding (once)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
+
+from chalicelib import links
+from chalicelib.core.errors import (
+    Forbidden,
+    Gone,
+    InvalidTransition,
+    ReasonRequired,
+    ValidationFailed,
+)
+from chalicelib.core.ids import utcnow
+from chalicelib.core.workflow import TERMINAL, Step
+from chalicelib.filing import reconcile
+from chalicelib.forms import FormSpec, field_labels, get_form
+from chalicelib.store import audit, directory, s3
+from chalicelib.store.models import Contact, Filing, Task, bind_models, connection
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Approval:
+    """What an approver's page shows: one filing, one step, the decisions so far."""
+
+    token: str
+    spec: FormSpec
+    step: Step
+    filing: Filing
+    task: Task
+    contact: Contact
+    tasks: tuple[Task, ...]
+    # input field -> the (value, text) options it offers (a town's instructors)
+    choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+
+def open_link(token: str, history: bool = True) -> Approval:
+    """Read-only: mail scanners open links, so this never writes. `history` (the
+    decisions so far) is for the page: deciding does without that query."""
+    claim = links.read_approval_token(token)
+    bind_models()
+    try:
+        task = Task.get(claim.filing_id, claim.step, consistent_read=True)
+        filing = Filing.get(claim.filing_id, consistent_read=True)
+    except (Task.DoesNotExist, Filing.DoesNotExist):
+        raise Forbidden("link names no task") from None
+    _check_current(task, filing, claim.link_gen)
+    spec = get_form(filing.form)
+    step = spec.workflow.step(task.step)
+    return Approval(
+        token=token,
+        spec=spec,
+        step=step,
+        filing=filing,
+        task=task,
+        contact=directory.find(task.role, task.scope),
+        tasks=tuple(Task.query(filing.filing_id)) if history else (),
+        choices=input_choices(step, filing),
+    )
+
+
+def input_choices(step: Step, filing: Filing) -> dict[str, list[tuple[str, str]]]:
+    """The options of a step's inputs that name a directory contact: the contacts of the
+    field's role in the filing's scope (`contact_choice`), as (scope, name)."""
+    if step.inputs is None:
+        return {}
+    found: dict[str, list[tuple[str, str]]] = {}
+    for name, prop in step.inputs.model_json_schema().get("properties", {}).items():
+        role = prop.get("x-contact-role")
+        if role:
+            scope = str(filing.data.get(prop["x-scope-field"], ""))
+            found[name] = directory.choices(role, f"{scope}#")
+    return found
+
+
+def validate_inputs(
+    approval: Approval, posted: Mapping[str, str], lang: str = "zh"
+) -> tuple[dict[str, Any], list[list[str]]]:
+    """The step's decision inputs as validated (with the filing's data and the offered
+    choices as context), and as [label, text] rows; ValidationFailed naming each bad one."""
+    import pydantic
+
+    from chalicelib.forms.types import messages
+
+    model = approval.step.inputs
+    if model is None:
+        return {}, []
+    raw = {name: posted[name] for name in model.model_fields if posted.get(name, "") != ""}
+    context = {"data": approval.filing.data, "choices": approval.choices}
+    try:
+        values = model.model_validate(raw, context=context).model_dump(mode="json")
+    except pydantic.ValidationError as exc:
+        raise ValidationFailed(messages(exc, lang)) from None
+    labels = field_labels(model, lang)
+    shown = [
+        [labels[name], str(dict(approval.choices.get(name, ())).get(value, value))]
+        for name, value in values.items()
+        if value is not None
+    ]
+    return values, shown
+
+
+def _check_current(task: Task, filing: Filing, link_gen: int) -> None:
+    if task.status == "decided":
+        raise Gone("used")
+    if task.status != "open" or task.link_gen != link_gen or filing.status in TERMINAL:
+        raise Gone("superseded")
+
+
+@dataclass(frozen=True)
+class Decided:
+    filing_id: str
+    step: str
+    decision: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"filing_id": self.filing_id, "step": self.step, "decision": self.decision}
+
+
+def decide(
+    token: str,
+    decision: str,
+    comment: str,
+    source_ip: str | None,
+    inputs: Mapping[str, str] | None = None,
+    lang: str = "zh",
+) -> Decided:
+    """Consume the link with a conditional write: of two concurrent POSTs one wins,
+    the other finds it used. The S3 record then moves the workflow on. An approval
+    carries the step's inputs (Step.inputs), validated first: ValidationFailed names
+    each bad one and nothing is written."""
+    approval = open_link(token, history=False)
+    comment = comment.strip()[:500]
+    if decision not in approval.step.decisions:
+        raise InvalidTransition(f"unknown decision {decision!r}")
+    if decision != "approve" and not comment:
+        raise ReasonRequired(approval.step.id)
+    values, shown = (
+        validate_inputs(approval, inputs or {}, lang) if decision == "approve" else ({}, [])
+    )
+    task, now = approval.task, utcnow()
+    actions: list[Action] = [
+        Task.status.set("decided"),
+        Task.decision.set(decision),
+        Task.comment.set(comment),
+        Task.decided_by.set(approval.contact.name),
+        Task.decided_at.set(now),
+        Task.alert_shard.remove(),  # out of the reminders' index
+        Task.alert_at.remove(),
+    ]
+    if values:
+        actions += [Task.inputs.set(values), Task.shown.set(shown)]
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            tx.update(
+                task,
+                actions=actions,
+                condition=(Task.status == "open") & (Task.link_gen == task.link_gen),
+            )
+            tx.save(
+                audit.entry(
+                    task.filing_id, f"{decision}:{task.step}", approval.contact.name, source_ip
+                )
+            )
+            # Its record may not land: the reconciler will look (chalicelib/reconcile.py).
+            tx.update(Filing(filing_id=task.filing_id), actions=reconcile.mark_actions(now))
+    except TransactWriteError as exc:
+        if any(r is not None for r in exc.cancellation_reasons):
+            task.refresh(consistent_read=True)
+            _check_current(task, approval.filing, int(task.link_gen))
+        raise
+    task.status, task.decision, task.comment = "decided", decision, comment
+    task.decided_by, task.decided_at = approval.contact.name, now
+    task.inputs = values or None
+    try:
+        s3.put_json(s3.decision_key(task.filing_id, task.step, int(task.link_gen)), record(task))
+    except (BotoCoreError, ClientError):
+        # The decision is stored and the link used: the filing carries the reconciler's
+        # mark, and the reconciler writes this record again (chalicelib/reconcile.py).
+        log.exception("decision record of %s/%s not written", task.filing_id, task.step)
+    return Decided(task.filing_id, task.step, decision)
+
+
+def record(task: Task) -> dict[str, Any]:
+    """The S3 record of a decided step, as stored on its task (the inputs an approval
+    carried included)."""
+    return {
+        "filing_id": task.filing_id,
+        "step": task.step,
+        "decision": task.decision,
+        "comment": task.comment,
+        "inputs": dict(task.inputs or {}),
+        "decided_by": task.decided_by,
+        "decided_at": task.decided_at.isoformat() if task.decided_at else None,
+    }

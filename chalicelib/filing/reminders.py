@@ -1,0 +1,105 @@
+""" "Not overnight": steps pending past their due time are reminded once, and escalated
+to the district office once at twice their due time.
+
+The sweep reads only late steps, through the tasks' sparse alert index (an open step
+carries a shard and the time of its next alert; deciding it removes both). Each alert
+moves the step's next alert on with a conditional write, so two sweeps at once, or a
+sweep retried, never alert twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.update import Action
+
+from chalicelib import links
+from chalicelib.core.ids import china_time
+from chalicelib.forms import get_form
+from chalicelib.settings import get_settings
+from chalicelib.store import directory, notify
+from chalicelib.store.models import Filing, Task, bind_models
+
+log = logging.getLogger(__name__)
+# The alert index's key spreads over this many shards, each under a partition's 1,000
+# writes a second at 1,000 filings a second; a sweep queries each.
+SHARDS = 16
+
+
+@dataclass(frozen=True)
+class Swept:
+    reminded: int
+    escalated: int
+
+
+def sweep(now: datetime) -> Swept:
+    bind_models()
+    reminded = escalated = 0
+    for shard in range(SHARDS):
+        for task in Task.alert_index.query(str(shard), Task.alert_at <= now):
+            if task.status != "open":
+                _clear(task)
+            elif task.alerts == 0 and _advance(task, now):
+                _alert(task, escalate=False)
+                reminded += 1
+            elif task.alerts == 1 and _advance(task, now):
+                _alert(task, escalate=True)
+                escalated += 1
+    if reminded or escalated:
+        log.info("reminded %d step(s), escalated %d", reminded, escalated)
+    return Swept(reminded, escalated)
+
+
+def _advance(task: Task, now: datetime) -> bool:
+    """Claim this alert: a reminder sets the escalation's time, an escalation ends them."""
+    step = get_form(task.form).workflow.step(task.step)
+    alerts = task.alerts
+    actions: list[Action] = [Task.alerts.set(alerts + 1)]
+    if alerts == 0:
+        actions.append(Task.alert_at.set(task.due_at + timedelta(hours=step.due_hours)))
+    else:
+        actions += [Task.alert_shard.remove(), Task.alert_at.remove()]
+    try:
+        task.update(actions=actions, condition=(Task.alerts == alerts) & (Task.status == "open"))
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False  # decided meanwhile, or another sweep took it
+        raise
+    task.alerts = alerts  # the message below is about the alert just claimed
+    return True
+
+
+def _clear(task: Task) -> None:
+    task.update(actions=[Task.alert_shard.remove(), Task.alert_at.remove()])
+
+
+def _alert(task: Task, *, escalate: bool) -> None:
+    filing = Filing.get(task.filing_id)
+    spec = get_form(filing.form)
+    step = spec.workflow.step(task.step)
+    url = links.approve_url(task.filing_id, task.step, int(task.link_gen))
+    if escalate:
+        contact = directory.find(directory.DISTRICT_OFFICE, get_settings().district_scope)
+        owner = directory.find(task.role, task.scope).name
+        subject = f"【婺城家服务】超时督办：{spec.title} {filing.slip_no}"
+        text = (
+            f"{contact.name}：\n{owner}的「{step.title}」自 {china_time(task.opened_at)} 起"
+            f"未办理，已超过时限的两倍。请督办或直接审核：\n{url}\n\n"
+            f"Escalated: {spec.title_en} {filing.slip_no}, {step.title_en}, overdue: {url}"
+        )
+        purpose = f"escalation:{task.step}:{task.link_gen}"
+    else:
+        contact = directory.find(task.role, task.scope)
+        subject = f"【婺城家服务】催办：{spec.title} {filing.slip_no}待您{step.title}"
+        text = (
+            f"{contact.name}：\n{filing.town}的{spec.title}（{filing.applicant}）"
+            f"应于 {china_time(task.due_at)} 前办理，目前仍未处理。请尽快审核：\n{url}\n\n"
+            f"Reminder: {spec.title_en} {filing.slip_no} awaits {step.title_en}: {url}"
+        )
+        purpose = f"reminder:{task.step}:{task.link_gen}"
+    sms = f"{subject}，请尽快处理：{url}"
+    messages = notify.to_contact(contact, subject, text, sms, url, filing.filing_id, task.step)
+    notify.send_once(purpose, messages)
