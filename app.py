@@ -5,6 +5,8 @@ from __future__ import annotations
 from chalice import Chalice, Rate
 from chalice.app import CloudWatchEvent, SQSEvent
 
+from chalicelib.core.clock import utcnow
+from chalicelib.filing import events, reconcile, reminders
 from chalicelib.logs import keep_personal_data_out
 from chalicelib.settings import EVENTS_QUEUE
 from chalicelib.web import api, approvals, dev, limits, public, staff, verification
@@ -21,7 +23,6 @@ for blueprint in (limits.bp, api.bp, public.bp, approvals.bp, verification.bp, d
 def on_event(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
     """S3 ObjectCreated -> SQS: each record names a filing, a decision or an approval.
     Failed messages alone go back to the queue (a partial batch response)."""
-    from chalicelib.filing import events
 
     records = ((r.to_dict()["messageId"], r.body) for r in event)
     return events.batch_response(events.handle_records(records))
@@ -30,8 +31,6 @@ def on_event(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
 @app.schedule(Rate(10, unit=Rate.MINUTES))
 def remind_late_steps(event: CloudWatchEvent) -> None:
     """ "Not overnight": remind approvers of late steps, escalate the very late."""
-    from chalicelib.core.ids import utcnow
-    from chalicelib.filing import reminders
 
     reminders.sweep(utcnow())
 
@@ -40,7 +39,5 @@ def remind_late_steps(event: CloudWatchEvent) -> None:
 def reconcile_records(event: CloudWatchEvent) -> None:
     """A filing that got a slip is never lost: S3 records that never landed are written
     again (chalicelib/reconcile.py)."""
-    from chalicelib.core.ids import utcnow
-    from chalicelib.filing import reconcile
 
     reconcile.sweep(utcnow())

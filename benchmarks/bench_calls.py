@@ -127,7 +127,7 @@ def measure(
 
 def events(stack: h.Stack, meter: h.Meter, form: str | None = None) -> list[dict[str, Any]]:
     """Each message on the queue delivered on its own, until none come."""
-    from chalicelib.store.s3 import APPROVED, DECISIONS, parse_event_key
+    from chalicelib.store.records import APPROVED, DECISIONS, parse_event_key
 
     rows = []
     while messages := stack.receive():
@@ -361,12 +361,12 @@ def totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def main() -> dict[str, Any]:
-    from chalicelib.filing import stock
+    from devstack import demo
 
     meter = h.Meter()
     with h.stack(meter) as stack:
         with meter.paused():
-            stock.seed_demo()  # the demo town's stock, which the supplies orders draw on
+            demo.seed_stock()  # the demo town's stock, which the supplies orders draw on
         # A first lifecycle of each, unmeasured: the first request of a process imports and
         # builds what later ones reuse (the cold start is measured on its own).
         _, warm_id = lifecycle(stack, h.Meter(), CYCLES[0], "", 90)  # a meter not installed

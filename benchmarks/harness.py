@@ -569,9 +569,8 @@ def stack(meter: Meter | None = None) -> Iterator[Stack]:
     from moto import mock_aws
 
     from chalicelib.settings import get_settings
-    from chalicelib.store import aws, directory, models
-    from devstack import emulator
-    from infra import resources
+    from chalicelib.store import aws, models
+    from devstack import demo, emulator, provision
 
     emulator.make_dynamodb_faithful()
     spare_moto_its_scans()
@@ -583,8 +582,8 @@ def stack(meter: Meter | None = None) -> Iterator[Stack]:
             aws.reset_clients()
             models._bound = None
             models._connection.cache_clear()
-            queue_url = resources.create_all(get_settings())
-            directory.seed_demo()
+            queue_url = provision.create_all(get_settings())
+            demo.seed_directory()
             from app import app
 
             with Client(app, stage_name="local") as client:

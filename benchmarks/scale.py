@@ -8,10 +8,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from chalicelib.filing.reconcile import SHARDS as EMIT_SHARDS
-from chalicelib.filing.reminders import SHARDS as ALERT_SHARDS
 from chalicelib.store.counters import SHARDS as COUNTER_SHARDS
-from chalicelib.store.models import QUEUE_SHARDS
+from chalicelib.store.models import ALERT_SHARDS, EMIT_SHARDS, QUEUE_SHARDS
 
 RATE = 1000  # filings a second, every step of each keeping pace (a steady state)
 TOWNS = 27

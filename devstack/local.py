@@ -17,6 +17,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from chalicelib.core.clock import utcnow
+from chalicelib.core.roles import DISTRICT_OFFICE
+from chalicelib.settings import get_settings
+from chalicelib.staff import access
+from chalicelib.store import aws
+from devstack import demo, provision
+from devstack.emulator import make_dynamodb_faithful
+
 log = logging.getLogger("jiafuwu.local")
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 REGION = "us-east-1"
@@ -54,7 +62,6 @@ class Poller(threading.Thread):
         retry_seconds: int = 5,
     ) -> None:
         super().__init__(name="sqs-poller", daemon=True)
-        from chalicelib.store import aws
 
         self.handler = handler
         self.queue_url = queue_url
@@ -137,8 +144,6 @@ class Scheduler(threading.Thread):
 
 
 def scheduled_event() -> dict[str, Any]:
-    from chalicelib.core.ids import utcnow
-
     return {
         "version": "0",
         "id": "local",
@@ -174,23 +179,17 @@ class LocalStack:
                 "PUBLIC_BASE_URL": self.base_url,
             }
         )
-        from devstack.emulator import make_dynamodb_faithful
 
         make_dynamodb_faithful()  # the server runs requests in threads: writes must be atomic
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.aws_port, verbose=False)
         self._moto.start()
         app_module, config = self._load_app()
-        from chalicelib.settings import get_settings
-        from chalicelib.store import aws, directory
-        from infra import resources
 
         get_settings.cache_clear()
         aws.reset_clients()
-        queue_url = resources.create_all(get_settings())
-        directory.seed_demo()
-        from chalicelib.filing import stock
-
-        stock.seed_demo()  # the demo town's masks, disinfectant and thermometers
+        queue_url = provision.create_all(get_settings())
+        demo.seed_directory()
+        demo.seed_stock()  # the demo town's masks, disinfectant and thermometers
         self._poller = Poller(app_module.on_event, queue_url)
         self._poller.start()
         interval = float(os.environ.get("SCHEDULE_SECONDS", "60"))
@@ -226,10 +225,6 @@ class LocalStack:
             self._moto.stop()
 
     def _district_dashboard(self) -> str:
-        from chalicelib.settings import get_settings
-        from chalicelib.staff import access
-        from chalicelib.store.directory import DISTRICT_OFFICE
-
         return access.dashboard_url(DISTRICT_OFFICE, get_settings().district_scope)
 
     def banner(self) -> str:

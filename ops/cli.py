@@ -13,7 +13,11 @@ from __future__ import annotations
 import click
 
 from chalicelib.core.errors import DomainError
-from chalicelib.filing import submission
+from chalicelib.filing import transitions
+from chalicelib.filing.approve import reissue_link
+from chalicelib.settings import get_settings
+from chalicelib.staff import access
+from ops import dlq as dead_letters
 
 
 @click.group()
@@ -31,7 +35,7 @@ def revoke(filing_id: str, reason: str, actor: str) -> None:
     """Revoke an approved filing: its documents, and the passes of its workers, stop
     verifying at once."""
     try:
-        filing = submission.revoke(filing_id, reason, actor)
+        filing = transitions.revoke(filing_id, reason, actor)
     except DomainError as exc:
         raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
     click.echo(f"{filing.filing_id} {filing.slip_no}: {filing.status}")
@@ -43,8 +47,6 @@ def revoke(filing_id: str, reason: str, actor: str) -> None:
 @click.option("--by", "actor", required=True, help="Who reissues, for the audit trail.")
 def reissue(filing_id: str, step: str, actor: str) -> None:
     """Send a step's approvers a new link; every earlier link of the step stops working."""
-    from chalicelib.filing.advance import reissue_link
-
     try:
         generation = reissue_link(filing_id, step, actor)
     except DomainError as exc:
@@ -63,8 +65,6 @@ def reissue(filing_id: str, step: str, actor: str) -> None:
 @click.option("--scope", help="The town (town_office); the district by default.")
 def staff_link(role: str, scope: str | None) -> None:
     """Print a signed dashboard link for a role and scope, valid for 7 days."""
-    from chalicelib.settings import get_settings
-    from chalicelib.staff import access
 
     try:
         click.echo(access.dashboard_url(role, scope or get_settings().district_scope))
@@ -80,7 +80,6 @@ def dlq() -> None:
 @dlq.command("list")
 def dlq_list() -> None:
     """Each message in the dead-letter queue: its id, deliveries, the objects it names."""
-    from ops import dlq as dead_letters
 
     letters = dead_letters.list_dead_letters()
     for letter in letters:
@@ -94,7 +93,6 @@ def dlq_list() -> None:
 @click.option("--all", "every", is_flag=True, help="Every message in the dead-letter queue.")
 def dlq_redrive(message_id: str | None, every: bool) -> None:
     """Send MESSAGE_ID, or --all, back to the events queue (the handlers are idempotent)."""
-    from ops import dlq as dead_letters
 
     if every == bool(message_id):
         raise click.UsageError("give a MESSAGE_ID or --all")

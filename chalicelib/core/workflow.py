@@ -25,7 +25,32 @@ FilingStatus = Literal["submitted", "in_review", "approved", "rejected", "withdr
 # the flow reaches it.
 StepStatus = Literal["open", "approved", "rejected", "superseded", "reopened"]
 
+# The filing statuses' named sets: every place that asks "is it still open?" asks here.
+STATUSES: tuple[str, ...] = (
+    "submitted",
+    "in_review",
+    "approved",
+    "rejected",
+    "withdrawn",
+    "revoked",
+)  # in the order pages, counters and exports list them
+ACTIVE: frozenset[str] = frozenset({"submitted", "in_review"})  # awaiting an event or a decision
+APPROVED: frozenset[str] = frozenset({"approved"})
+OPEN_OR_APPROVED: frozenset[str] = ACTIVE | APPROVED  # holds its claim; may be withdrawn
 TERMINAL: frozenset[str] = frozenset({"approved", "rejected", "withdrawn", "revoked"})
+ENDED_UNAPPROVED: frozenset[str] = frozenset({"rejected", "withdrawn", "revoked"})  # may file again
+TAKEN_BACK: frozenset[str] = frozenset({"withdrawn", "revoked"})  # its documents stop verifying
+
+# The documents a filing yields, by kind, with their titles (shown through the catalogue).
+DocumentKind = Literal["slip", "certificate", "docking_slip", "pass", "notice"]
+DOCUMENT_TITLES: dict[str, str] = {
+    "slip": N_("回执"),
+    "certificate": N_("复工备案证明"),
+    "docking_slip": N_("电子返婺对接单"),
+    "pass": N_("一体通行证"),
+    "notice": N_("补助核定通知书"),
+}
+WORKER_DOCUMENTS = ("docking_slip", "pass")  # counted per town for the drive's figures
 
 
 @dataclass(frozen=True)
@@ -229,7 +254,7 @@ def _reopen(workflow: Workflow, state: FlowState, step: Step, comment: str) -> T
 def withdraw(state: FlowState) -> Transition:
     """The applicant takes the filing back: undecided, or approved (its documents then
     stop being valid)."""
-    if state.status not in ("submitted", "in_review", "approved"):
+    if state.status not in OPEN_OR_APPROVED:
         raise _closed_or_invalid(state, "withdraw")
     return _end(state, "withdrawn", {}, "", ())
 

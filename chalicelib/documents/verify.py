@@ -4,18 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from chalicelib.core.clock import china_today
 from chalicelib.core.errors import NotFound
-from chalicelib.core.i18n import N_
-from chalicelib.core.ids import CHINA, utcnow
+from chalicelib.core.workflow import DOCUMENT_TITLES, TAKEN_BACK
 from chalicelib.store.models import Document, Filing, bind_models
-
-KIND_TITLES = {
-    "slip": N_("回执"),
-    "certificate": N_("复工备案证明"),
-    "docking_slip": N_("电子返婺对接单"),
-    "pass": N_("一体通行证"),
-    "notice": N_("补助核定通知书"),
-}
 
 
 @dataclass(frozen=True)
@@ -29,7 +21,7 @@ class Verification:
 
     @property
     def kind_title(self) -> str:
-        return KIND_TITLES.get(self.kind, self.kind)
+        return DOCUMENT_TITLES.get(self.kind, self.kind)
 
     def as_json(self) -> dict[str, str | None]:
         return {
@@ -42,9 +34,6 @@ class Verification:
         }
 
 
-ENDED = frozenset({"withdrawn", "revoked"})
-
-
 def check(code: str) -> Verification:
     """Read at the moment of the scan: a document whose filing (or employer's filing)
     was withdrawn or revoked is revoked at once, with nothing to propagate."""
@@ -53,7 +42,7 @@ def check(code: str) -> Verification:
         doc = Document.get(code.strip().upper())
     except Document.DoesNotExist:
         raise NotFound(code) from None
-    today = utcnow().astimezone(CHINA).date().isoformat()
+    today = china_today().isoformat()
     if doc.revoked or _ended(doc):
         status = "revoked"
     elif doc.valid_to and doc.valid_to < today:
@@ -65,4 +54,4 @@ def check(code: str) -> Verification:
 
 def _ended(doc: Document) -> bool:
     ids = [doc.filing_id] + ([doc.depends_on] if doc.depends_on else [])
-    return any(f.status in ENDED for f in Filing.batch_get(ids, attributes_to_get=["status"]))
+    return any(f.status in TAKEN_BACK for f in Filing.batch_get(ids, attributes_to_get=["status"]))

@@ -7,25 +7,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-from pynamodb.exceptions import TransactWriteError
-from pynamodb.expressions.update import Action
-from pynamodb.transactions import TransactWrite
-
 from chalicelib import links
+from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import (
+    Conflict,
     Forbidden,
     Gone,
     InvalidTransition,
+    NotFound,
     ReasonRequired,
+    StepNotOpen,
     ValidationFailed,
 )
-from chalicelib.core.ids import utcnow
 from chalicelib.core.workflow import TERMINAL, Step
-from chalicelib.filing import reconcile
+from chalicelib.filing import notices
+from chalicelib.filing.transitions import load
 from chalicelib.forms import FormSpec, field_labels, get_form
-from chalicelib.store import audit, directory, s3
-from chalicelib.store.models import Contact, Filing, Task, bind_models, connection
+from chalicelib.store import audit, directory, records
+from chalicelib.store.models import Contact, Filing, Task, bind_models
+from chalicelib.store.s3 import NotWritten
+from chalicelib.store.tx import Action, transaction, update_if
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ def validate_inputs(
     choices as context), and as [label, text] rows; ValidationFailed naming each bad one."""
     import pydantic
 
-    from chalicelib.forms.types import messages
+    from chalicelib.forms.messages import messages
 
     model = approval.step.inputs
     if model is None:
@@ -162,7 +163,7 @@ def decide(
     if values:
         actions += [Task.inputs.set(values), Task.shown.set(shown)]
     try:
-        with TransactWrite(connection=connection()) as tx:
+        with transaction() as tx:
             tx.update(
                 task,
                 actions=actions,
@@ -173,34 +174,37 @@ def decide(
                     task.filing_id, f"{decision}:{task.step}", approval.contact.name, source_ip
                 )
             )
-            # Its record may not land: the reconciler will look (chalicelib/reconcile.py).
-            tx.update(Filing(filing_id=task.filing_id), actions=reconcile.mark_actions(now))
-    except TransactWriteError as exc:
-        if any(r is not None for r in exc.cancellation_reasons):
-            task.refresh(consistent_read=True)
-            _check_current(task, approval.filing, int(task.link_gen))
+            # Its record may not land: the reconciler will look (chalicelib/filing/reconcile.py).
+            tx.update(Filing(filing_id=task.filing_id), actions=records.mark_actions(now))
+    except Conflict:
+        task.refresh(consistent_read=True)
+        _check_current(task, approval.filing, int(task.link_gen))  # Gone: used or superseded
         raise
     task.status, task.decision, task.comment = "decided", decision, comment
     task.decided_by, task.decided_at = approval.contact.name, now
     task.inputs = values or None
     try:
-        s3.put_json(s3.decision_key(task.filing_id, task.step, int(task.link_gen)), record(task))
-    except (BotoCoreError, ClientError):
+        records.put_decision(task)
+    except NotWritten:
         # The decision is stored and the link used: the filing carries the reconciler's
-        # mark, and the reconciler writes this record again (chalicelib/reconcile.py).
+        # mark, and the reconciler writes this record again (chalicelib/filing/reconcile.py).
         log.exception("decision record of %s/%s not written", task.filing_id, task.step)
     return Decided(task.filing_id, task.step, decision)
 
 
-def record(task: Task) -> dict[str, Any]:
-    """The S3 record of a decided step, as stored on its task (the inputs an approval
-    carried included)."""
-    return {
-        "filing_id": task.filing_id,
-        "step": task.step,
-        "decision": task.decision,
-        "comment": task.comment,
-        "inputs": dict(task.inputs or {}),
-        "decided_by": task.decided_by,
-        "decided_at": task.decided_at.isoformat() if task.decided_at else None,
-    }
+def reissue_link(filing_id: str, step: str, actor: str) -> int:
+    """A new link for an open step (the old one expired, or went to the wrong person):
+    the step's link generation moves on, so every earlier link answers 410, and the
+    step's approvers are sent the new one. Returns the new generation."""
+    filing = load(filing_id)
+    if filing is None:
+        raise NotFound(filing_id)
+    try:
+        task = Task.get(filing_id, step, consistent_read=True)
+    except Task.DoesNotExist:
+        raise StepNotOpen(f"{filing_id}/{step}") from None
+    if not update_if(task, [Task.link_gen.add(1)], Task.status == "open"):
+        raise StepNotOpen(f"{filing_id}/{step}")
+    audit.entry(filing_id, f"reissue:{step}", actor, None).save()
+    notices.notify_open_tasks(get_form(filing.form), filing)
+    return int(task.link_gen)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from chalicelib.filing import advance
-from chalicelib.store import s3
+from chalicelib.store import records
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +49,12 @@ def object_keys(notification: dict[str, Any]) -> list[str]:
 
 
 def dispatch(raw_key: str) -> None:
-    prefix, parts = s3.parse_event_key(raw_key)
-    if prefix == s3.FILINGS and len(parts) == 2:
+    prefix, parts = records.parse_event_key(raw_key)
+    if prefix == records.FILINGS and len(parts) == 2:
         advance.on_filed(parts[1])
-    elif prefix == s3.DECISIONS and len(parts) == 2:
+    elif prefix == records.DECISIONS and len(parts) == 2:
         advance.on_decided(parts[0], parts[1].partition("@")[0])  # "<step>@<link gen>"
-    elif prefix == s3.APPROVED and len(parts) == 2:
+    elif prefix == records.APPROVED and len(parts) == 2:
         advance.on_approved(parts[0], parts[1])
     else:
         log.warning("no handler for object %s", raw_key)

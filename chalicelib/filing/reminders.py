@@ -13,20 +13,16 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import UpdateError
-from pynamodb.expressions.update import Action
-
 from chalicelib import links
-from chalicelib.core.ids import china_time
+from chalicelib.core.clock import china_time
+from chalicelib.core.roles import DISTRICT_OFFICE
 from chalicelib.forms import get_form
 from chalicelib.settings import get_settings
 from chalicelib.store import directory, notify
-from chalicelib.store.models import Filing, Task, bind_models
+from chalicelib.store.models import ALERT_SHARDS, Filing, Task, bind_models
+from chalicelib.store.tx import Action, update_if
 
 log = logging.getLogger(__name__)
-# The alert index's key spreads over this many shards, each under a partition's 1,000
-# writes a second at 1,000 filings a second; a sweep queries each.
-SHARDS = 16
 
 
 @dataclass(frozen=True)
@@ -38,7 +34,7 @@ class Swept:
 def sweep(now: datetime) -> Swept:
     bind_models()
     reminded = escalated = 0
-    for shard in range(SHARDS):
+    for shard in range(ALERT_SHARDS):
         for task in Task.alert_index.query(str(shard), Task.alert_at <= now):
             if task.status != "open":
                 _clear(task)
@@ -62,12 +58,8 @@ def _advance(task: Task, now: datetime) -> bool:
         actions.append(Task.alert_at.set(task.due_at + timedelta(hours=step.due_hours)))
     else:
         actions += [Task.alert_shard.remove(), Task.alert_at.remove()]
-    try:
-        task.update(actions=actions, condition=(Task.alerts == alerts) & (Task.status == "open"))
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False  # decided meanwhile, or another sweep took it
-        raise
+    if not update_if(task, actions, (Task.alerts == alerts) & (Task.status == "open")):
+        return False  # decided meanwhile, or another sweep took it
     task.alerts = alerts  # the message below is about the alert just claimed
     return True
 
@@ -82,7 +74,7 @@ def _alert(task: Task, *, escalate: bool) -> None:
     step = spec.workflow.step(task.step)
     url = links.approve_url(task.filing_id, task.step, int(task.link_gen))
     if escalate:
-        contact = directory.find(directory.DISTRICT_OFFICE, get_settings().district_scope)
+        contact = directory.find(DISTRICT_OFFICE, get_settings().district_scope)
         owner = directory.find(task.role, task.scope).name
         subject = f"【婺城家服务】超时督办：{spec.title} {filing.slip_no}"
         text = (

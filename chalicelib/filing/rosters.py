@@ -21,6 +21,7 @@ from chalicelib import links
 from chalicelib.core.errors import DomainError, ValidationFailed
 from chalicelib.filing import submission
 from chalicelib.forms import FormSpec, get_form
+from chalicelib.store import claims
 from chalicelib.store.models import Filing, Unique, bind_models
 
 FORM = "worker-return"
@@ -189,11 +190,11 @@ def _check_ids(
             errors[number] = {"id_number": _msg(lang, f"与第{first}行重复", f"Same as row {first}")}
         else:
             seen[model.id_number] = number
-            numbers[f"open#{FORM}#{model.id_number}"] = number
+            numbers[claims.open_key(FORM, model.id_number)] = number
     taken = {numbers[claim.key]: claim.filing_id for claim in Unique.batch_get(list(numbers))}
     ours = {
         claim.filing_id
-        for claim in Unique.batch_get([submission.idem_key(FORM, key_of_row(n)) for n in taken])
+        for claim in Unique.batch_get([claims.idem_key(FORM, key_of_row(n)) for n in taken])
     }
     for number, filing_id in taken.items():
         if filing_id not in ours:

@@ -11,17 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from pynamodb.transactions import TransactWrite
-
+from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import ValidationFailed
-from chalicelib.core.ids import utcnow
-from chalicelib.store.models import Stock, bind_models, connection
-
-if TYPE_CHECKING:
-    from chalicelib.forms import FormSpec
-    from chalicelib.store.models import Filing
+from chalicelib.forms import FormSpec
+from chalicelib.store.models import Filing, Stock, bind_models
+from chalicelib.store.tx import Transaction, transaction
 
 
 @dataclass(frozen=True)
@@ -42,9 +38,6 @@ ITEMS: dict[str, Item] = {
     )
 }
 MAX_LEVEL = 10_000_000  # a level above this is a typing slip, not a warehouse
-# The demo's town bought these in February (the local stack seeds them).
-DEMO_TOWN = "白龙桥镇"
-DEMO_LEVELS = {"masks": 3000, "disinfectant": 1000, "thermometers": 100}
 
 
 def levels(towns: Iterable[str]) -> dict[str, dict[str, int]]:
@@ -61,7 +54,7 @@ def levels(towns: Iterable[str]) -> dict[str, dict[str, int]]:
 def parse_levels(body: object, lang: str = "zh") -> dict[str, int]:
     """A request's levels, `{"masks": 3000, ...}` (a subset of the items), or
     ValidationFailed naming every bad field."""
-    from chalicelib.forms.types import BODY, message
+    from chalicelib.forms.messages import BODY, message
 
     if not isinstance(body, Mapping) or not body:
         return _refuse({BODY: _text("请填写至少一种物资的库存", "Give at least one level", lang)})
@@ -100,7 +93,7 @@ def set_levels(town: str, new_levels: Mapping[str, int], by: str) -> dict[str, i
     """Set a town's levels (one transaction: all or none); its whole stock after."""
     bind_models()
     now = utcnow()
-    with TransactWrite(connection=connection()) as tx:
+    with transaction() as tx:
         for item, level in new_levels.items():
             tx.update(
                 Stock(town=town, item=item),
@@ -120,7 +113,7 @@ def draws(spec: FormSpec, filing: Filing) -> dict[str, int]:
     return {item: int(n) for item, n in spec.draws(filing.data).items() if int(n) > 0}
 
 
-def move(tx: TransactWrite, spec: FormSpec, filing: Filing, old: str, new: str) -> None:
+def move(tx: Transaction, spec: FormSpec, filing: Filing, old: str, new: str) -> None:
     """Into `approved`: take the quantities, each only if enough is left (else the whole
     transaction fails); out of `approved`: give them back."""
     if (old == "approved") == (new == "approved"):
@@ -150,11 +143,6 @@ def shortfall(spec: FormSpec, filing: Filing) -> str | None:
         if left[item] < n
     ]
     return "库存不足：" + "；".join(short) if short else None
-
-
-def seed_demo() -> None:
-    """The demo town's February purchase (the local stack's starting stock)."""
-    set_levels(DEMO_TOWN, DEMO_LEVELS, "seed")
 
 
 def as_json(found: Mapping[str, Mapping[str, int]]) -> dict[str, Any]:

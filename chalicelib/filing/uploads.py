@@ -12,15 +12,13 @@ elsewhere in the bucket or invented).
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.i18n import N_
 from chalicelib.forms import FormSpec, Upload
-from chalicelib.settings import get_settings
-from chalicelib.store import aws, s3
+from chalicelib.store import s3
 
 EXPIRES_SECONDS = 900  # a phone on a slow network has a quarter of an hour to send it
 EXTENSIONS = {
@@ -61,7 +59,7 @@ class PresignedPost:
 
 
 def prefix(form: str, field: str) -> str:
-    return f"{s3.UPLOADS}{form}/{field}/"
+    return s3.upload_prefix(form, field)
 
 
 def _upload(spec: FormSpec, field: str, lang: str) -> Upload:
@@ -79,18 +77,14 @@ def presign(spec: FormSpec, field: str, content_type: str, lang: str = "zh") -> 
     if content_type not in upload.types:
         types = ", ".join(EXTENSIONS.get(t, t) for t in upload.types)
         raise ValidationFailed({"content_type": _message("type", lang, types=types)})
-    key = f"{prefix(spec.id, field)}{secrets.token_hex(16)}.{EXTENSIONS[content_type]}"
-    answer = aws.client("s3").generate_presigned_post(
-        Bucket=get_settings().bucket,
-        Key=key,
-        Fields={"Content-Type": content_type},
-        Conditions=[
-            {"Content-Type": content_type},
-            ["content-length-range", 1, upload.max_bytes],
-        ],
-        ExpiresIn=EXPIRES_SECONDS,
+    key = s3.new_upload_key(spec.id, field, EXTENSIONS[content_type])
+    url, fields = s3.presigned_post(
+        key,
+        {"Content-Type": content_type},
+        [{"Content-Type": content_type}, ["content-length-range", 1, upload.max_bytes]],
+        EXPIRES_SECONDS,
     )
-    return PresignedPost(str(answer["url"]), dict(answer["fields"]), key, upload.max_bytes)
+    return PresignedPost(url, fields, key, upload.max_bytes)
 
 
 def presign_for_page(spec: FormSpec, field: str, redirect: str) -> PresignedPost:
@@ -100,19 +94,18 @@ def presign_for_page(spec: FormSpec, field: str, redirect: str) -> PresignedPost
     object's Content-Type); a POST policy cannot list several types, so the type is
     checked with the size at submission (`check`)."""
     upload = _upload(spec, field, "zh")
-    key = f"{prefix(spec.id, field)}{secrets.token_hex(16)}.file"
-    answer = aws.client("s3").generate_presigned_post(
-        Bucket=get_settings().bucket,
-        Key=key,
-        Fields={"success_action_redirect": redirect},
-        Conditions=[
+    key = s3.new_upload_key(spec.id, field, "file")
+    url, fields = s3.presigned_post(
+        key,
+        {"success_action_redirect": redirect},
+        [
             {"success_action_redirect": redirect},
             ["starts-with", "$Content-Type", ""],
             ["content-length-range", 1, upload.max_bytes],
         ],
-        ExpiresIn=EXPIRES_SECONDS,
+        EXPIRES_SECONDS,
     )
-    return PresignedPost(str(answer["url"]), dict(answer["fields"]), key, upload.max_bytes)
+    return PresignedPost(url, fields, key, upload.max_bytes)
 
 
 def names_upload(spec: FormSpec, field: str, key: str | None) -> bool:
@@ -142,7 +135,7 @@ def check(spec: FormSpec, data: dict[str, Any], lang: str = "zh") -> None:
         if not str(key).startswith(prefix(spec.id, field)):
             bad[field] = _message("missing", lang)
             continue
-        head = _head(str(key))
+        head = s3.head(str(key))
         if head is None:
             bad[field] = _message("missing", lang)
         elif int(head["ContentLength"]) > upload.max_bytes:
@@ -152,15 +145,3 @@ def check(spec: FormSpec, data: dict[str, Any], lang: str = "zh") -> None:
             bad[field] = _message("type", lang, types=types)
     if bad:
         raise ValidationFailed(bad)
-
-
-def _head(key: str) -> dict[str, Any] | None:
-    from botocore.exceptions import ClientError
-
-    try:
-        return dict(aws.client("s3").head_object(Bucket=get_settings().bucket, Key=key))
-    except ClientError as exc:
-        # HEAD has no body: a missing key is "404", or "403" without s3:ListBucket.
-        if exc.response.get("Error", {}).get("Code") in ("404", "403", "NoSuchKey"):
-            return None
-        raise

@@ -11,12 +11,14 @@ again within it (see chalicelib/stock.py and lifecycle.refuse_beyond_stock).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from pydantic import ConfigDict, ValidationInfo, field_validator
 
-from chalicelib.core.workflow import Stage, Step, Workflow
-from chalicelib.forms import Figure, FormSpec, Reference
+from chalicelib.core.roles import TOWN_OFFICE
+from chalicelib.core.workflow import ACTIVE, APPROVED, Stage, Step, Workflow
+from chalicelib.forms.messages import rule_error
+from chalicelib.forms.spec import Figure, FilingView, FormSpec, Reference
 from chalicelib.forms.types import (
     Count,
     FilingId,
@@ -27,11 +29,7 @@ from chalicelib.forms.types import (
     bounded_text,
     labelled,
     optional_text,
-    rule_error,
 )
-
-if TYPE_CHECKING:
-    from chalicelib.store.models import Filing
 
 # The items, as the stock names them (chalicelib.stock.ITEMS), and the most one order may
 # ask for: more is a typing slip or a warehouse's order, not an enterprise's.
@@ -122,20 +120,18 @@ def draws(data: Mapping[str, Any]) -> dict[str, int]:
     return {item: int(data.get(item) or 0) for item in ITEMS}
 
 
-def _quantity(item: str) -> Callable[[Filing], int]:
-    def value(filing: Filing) -> int:
+def _quantity(item: str) -> Callable[[FilingView], int]:
+    def value(filing: FilingView) -> int:
         return int(filing.data.get(item) or 0)
 
     return value
 
 
-APPROVED = frozenset({"approved"})
-PENDING = frozenset({"submitted", "in_review"})
 # Quantities handed out (orders standing approved) and asked for (orders waiting).
 FIGURES = tuple(
     Figure(f"{item}_{kind}", statuses, _quantity(item))
     for item in ITEMS
-    for kind, statuses in (("approved", APPROVED), ("requested", PENDING))
+    for kind, statuses in (("approved", APPROVED), ("requested", ACTIVE))
 )
 
 WORKFLOW = Workflow(
@@ -146,7 +142,7 @@ WORKFLOW = Workflow(
                     id="town",
                     title="镇街专班审核发放",
                     title_en="Town task force review",
-                    role="town_office",
+                    role=TOWN_OFFICE,
                     route_field="town",
                     due_hours=24,
                 ),

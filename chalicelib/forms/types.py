@@ -1,17 +1,16 @@
-"""Field types shared by the forms, and the translation of their errors into messages.
+"""Field types shared by the forms (their errors' wording: chalicelib/forms/messages.py).
 
 Each type accepts what a browser or a JSON client actually sends (HTML forms send every
 value as a string, Chinese input methods may type full-width digits) and stores one
-normalised form. Errors carry a pydantic error `type`; `messages()` turns those types
-into one short message per field, in Chinese or English. Never the message text: that
-is pydantic's, in English, and changes between versions.
+normalised form. Errors carry a pydantic error `type`, which the error catalogue turns
+into one short message per field.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -40,98 +39,6 @@ from stdnum.cn import ric as stdnum_ric
 from stdnum.cn import uscc as stdnum_uscc
 
 from chalicelib.core.towns import is_town, town_names
-
-BODY = "_body"  # the key naming the request body itself rather than one field
-
-# --- messages ---------------------------------------------------------------------------
-
-# error type -> (Chinese, English); templates are filled from the error's ctx.
-_MESSAGES: dict[str, tuple[str, str]] = {
-    "required": ("请填写此项", "This field is required"),
-    "text": ("请输入文字", "Enter text"),
-    "text_length": ("长度应为{min}至{max}个字符", "Must be {min} to {max} characters long"),
-    "uscc_length": ("统一社会信用代码应为18位", "The unified social credit code has 18 characters"),
-    "uscc_format": (
-        "统一社会信用代码含有无效字符",
-        "The unified social credit code contains invalid characters",
-    ),
-    "uscc_checksum": (
-        "统一社会信用代码校验位不正确",
-        "The check digit of the unified social credit code is wrong",
-    ),
-    "town": (
-        "请选择婺城区的镇（乡、街道）",
-        "Choose a town, township or subdistrict of Wucheng district",
-    ),
-    "choice": ("请从列表中选择", "Choose one of the listed options"),
-    "mobile_phone": ("请输入11位手机号码", "Enter an 11-digit mainland mobile number"),
-    "email": ("请输入有效的电子邮箱", "Enter a valid email address"),
-    "integer": ("请输入整数", "Enter a whole number"),
-    "non_negative": ("不能为负数", "Must not be negative"),
-    "at_least": ("不能小于{ge}", "Must be at least {ge}"),
-    "date_format": ("日期格式应为YYYY-MM-DD", "Enter the date as YYYY-MM-DD"),
-    "date_invalid": ("日期不存在", "This date does not exist"),
-    "boolean": ("请选择是或否", "Choose yes or no"),
-    "must_accept": ("须勾选承诺书", "You must tick the commitment"),
-    "extra_forbidden": ("不接受此字段", "Unknown field"),
-    "body": ("请求内容应为JSON对象", "The request body must be a JSON object"),
-    "invalid": ("输入无效", "Invalid value"),
-}
-
-# pydantic's own error types that mean the same thing as one of ours.
-_ALIASES: dict[str, str] = {
-    "missing": "required",
-    "string_type": "text",
-    "int_type": "integer",
-    "int_parsing": "integer",
-    "int_from_float": "integer",
-    "bool_type": "boolean",
-    "bool_parsing": "boolean",
-    "literal_error": "choice",
-    "enum": "choice",
-    "date_type": "date_format",
-    "date_parsing": "date_format",
-    "model_type": "body",
-    "model_attributes_type": "body",
-    "dict_type": "body",
-}
-
-
-def rule_error(error_type: str, zh: str, en: str) -> PydanticCustomError:
-    """An error for a form's own rule (a cross-field check, say), carrying its messages.
-
-    Lets a form module state its rule's wording next to the rule, without adding it to
-    this shared table.
-    """
-    return PydanticCustomError(error_type, en, {"message_zh": zh, "message_en": en})
-
-
-def message(error_type: str, ctx: Mapping[str, Any] | None, lang: str = "zh") -> str:
-    """One message for one pydantic error, Chinese unless lang is "en"."""
-    ctx = ctx or {}
-    english = lang == "en"
-    if "message_zh" in ctx:  # a rule_error()
-        return str(ctx["message_en"] if english else ctx["message_zh"])
-    key = _ALIASES.get(error_type, error_type)
-    if key == "greater_than_equal":
-        key = "non_negative" if ctx.get("ge") == 0 else "at_least"
-    zh, en = _MESSAGES.get(key, _MESSAGES["invalid"])
-    return (en if english else zh).format_map(ctx)
-
-
-def messages(error: ValidationError, lang: str = "zh") -> dict[str, str]:
-    """Field name -> its first message; every field that failed is named."""
-    found: dict[str, str] = {}
-    for err in error.errors(include_url=False):
-        # loc[0] is the field (or an unknown key); deeper parts are pydantic's internals.
-        field = str(err["loc"][0]) if err["loc"] else BODY
-        found.setdefault(field, message(err["type"], err.get("ctx"), lang))
-    return found
-
-
-def body_message(lang: str = "zh") -> dict[str, str]:
-    return {BODY: message("body", None, lang)}
-
 
 # --- labels -------------------------------------------------------------------------------
 
@@ -380,32 +287,8 @@ Ticked = Annotated[
 validate_default=True, so that a missing box is told the commitment message."""
 
 
-# --- people: identity numbers, filing ids, optional text, masking ------------------------
+# --- people: identity numbers, filing ids, optional text ------------------------
 
-# Appended rather than written into _MESSAGES above, so that forms added side by side
-# each add their own lines.
-_MESSAGES.update(
-    {
-        "id_length": ("居民身份证号码应为18位", "The resident identity number has 18 characters"),
-        "id_format": (
-            "居民身份证号码应为17位数字加1位数字或X",
-            "The resident identity number is 17 digits and a digit or X",
-        ),
-        "id_birth_date": (
-            "居民身份证号码中的出生日期不正确",
-            "The birth date in the resident identity number is wrong",
-        ),
-        "id_checksum": (
-            "居民身份证号码校验位不正确",
-            "The check digit of the resident identity number is wrong",
-        ),
-        "filing_id": (
-            "请填写企业复工备案的编号",
-            "Enter the id of the enterprise's work-resumption filing",
-        ),
-        "text_too_long": ("长度不能超过{max}个字符", "Must be at most {max} characters long"),
-    }
-)
 
 _RIC = re.compile(r"[0-9]{17}[0-9X]", re.ASCII)
 _EARLIEST_BIRTH = date(1900, 1, 1)
@@ -488,51 +371,8 @@ class optional_text:  # lower case: used like bounded_text, Annotated[str | None
         return text or None
 
 
-def mask_name(name: str) -> str:
-    """A person's name as others may see it: first and last character kept, one * for
-    each other ("冉德开" -> "冉*开"); a two-character name keeps its first ("冉开" -> "冉*")."""
-    text = name.strip()
-    if len(text) <= 1:
-        return text
-    if len(text) == 2:
-        return text[0] + "*"
-    return text[0] + "*" * (len(text) - 2) + text[-1]
-
-
-def _mask_middle(text: str, head: int, tail: int) -> str:
-    text = text.strip()
-    if len(text) <= head + tail:
-        return "*" * len(text)  # too short to show anything of it safely
-    return text[:head] + "*" * (len(text) - head - tail) + text[-tail:]
-
-
-def mask_id(id_number: str) -> str:
-    """An identity number with only its first and last 4 shown: "3307**********1234"."""
-    return _mask_middle(id_number, 4, 4)
-
-
-def mask_phone(phone: str) -> str:
-    """A mobile number with only its first 3 and last 4 digits shown: "139****1234"."""
-    return _mask_middle(phone, 3, 4)
-
-
 # --- money, uploads, choices made at decision time ---------------------------------------
 
-_MESSAGES.update(
-    {
-        "yuan": (
-            "请输入金额（元），最多两位小数",
-            "Enter an amount in yuan with at most two decimals",
-        ),
-        "yuan_positive": ("金额应大于0", "The amount must be more than 0"),
-        "yuan_too_large": ("金额过大", "The amount is too large"),
-        "upload_key": (
-            "请先上传文件，再提交",
-            "Upload the file first, then submit",
-        ),
-        "not_offered": ("请从列出的选项中选择", "Choose one of the options offered"),
-    }
-)
 
 _YUAN = re.compile(r"[0-9]{1,10}(?:\.[0-9]{1,2})?", re.ASCII)
 MAX_YUAN = Decimal("1000000000")  # a billion yuan: more is a typo, not a subsidy

@@ -8,13 +8,16 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from chalicelib.core.clock import china_day
+from chalicelib.core.privacy import mask_name
+from chalicelib.core.roles import TOWN_OFFICE
+from chalicelib.core.workflow import ACTIVE, STATUSES, WORKER_DOCUMENTS
+from chalicelib.filing import stock
 from chalicelib.forms import all_forms
 from chalicelib.staff.access import StaffClaim
 from chalicelib.store import counters
 from chalicelib.store.models import Filing, bind_models, queue_keys
 
-STATUSES = ("submitted", "in_review", "approved", "rejected", "withdrawn", "revoked")
-QUEUED = ("submitted", "in_review")  # waiting for the first event, or for a decision
 DAYS = 14  # the line over days: the last two weeks, today included
 QUEUE_LIMIT = 100  # per form and town: a queue longer than this is a phone call, not a page
 
@@ -44,9 +47,6 @@ class TownRow:
 
 def _rate(part: int, whole: int) -> float | None:
     return part / whole if whole > 0 else None
-
-
-DOCUMENT_KINDS = ("docking_slip", "pass")
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def by_town(claim: StaffClaim) -> list[TownRow]:
     } | {
         (town, kind): counters.documents_counter(kind, town)
         for town in claim.towns
-        for kind in DOCUMENT_KINDS
+        for kind in WORKER_DOCUMENTS
     }
     counted = counters.read([*names.values(), *figures.values()])
     rows = []
@@ -126,7 +126,7 @@ def waiting(claim: StaffClaim, now: datetime) -> list[Waiting]:
     found = []
     for spec in all_forms():
         for town in claim.towns:
-            for status in QUEUED:
+            for status in ACTIVE:
                 queue = heapq.merge(
                     *(
                         Filing.queue_index.query(key, limit=QUEUE_LIMIT)
@@ -137,8 +137,6 @@ def waiting(claim: StaffClaim, now: datetime) -> list[Waiting]:
                 for filing in itertools.islice(queue, QUEUE_LIMIT):
                     applicant = filing.applicant
                     if spec.holder_is_person and not claim.sees_personal_data:
-                        from chalicelib.forms.types import mask_name  # pydantic: deferred
-
                         applicant = mask_name(applicant)
                     found.append(
                         Waiting(
@@ -158,7 +156,7 @@ def waiting(claim: StaffClaim, now: datetime) -> list[Waiting]:
 
 def by_day(claim: StaffClaim, today: date, days: int = DAYS) -> list[tuple[date, int]]:
     """Submissions of every form per day in the link's scope (a town, or the district)."""
-    scope = claim.scope if claim.role == "town_office" else counters.WHOLE_DISTRICT
+    scope = claim.scope if claim.role == TOWN_OFFICE else counters.WHOLE_DISTRICT
     forms = [spec.id for spec in all_forms()]
     span = [today - timedelta(days=n) for n in range(days - 1, -1, -1)]
     names = {(d, f): counters.submissions_counter(f, scope, d) for d in span for f in forms}
@@ -167,10 +165,7 @@ def by_day(claim: StaffClaim, today: date, days: int = DAYS) -> list[tuple[date,
 
 
 def build(claim: StaffClaim, now: datetime) -> Dashboard:
-    from chalicelib.core.ids import CHINA
-
-    today = now.astimezone(CHINA).date()
-    from chalicelib.filing import stock
+    today = china_day(now)
 
     return Dashboard(
         claim, by_town(claim), waiting(claim, now), by_day(claim, today), stock.levels(claim.towns)

@@ -16,15 +16,15 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from chalicelib.core.ids import china_time
+from chalicelib.core.clock import china_time
+from chalicelib.core.privacy import always_masked, mask
+from chalicelib.core.workflow import STATUSES
 from chalicelib.forms import FormSpec
 from chalicelib.staff.access import StaffClaim
 from chalicelib.store.models import Filing, bind_models, queue_keys
 
-STATUSES = ("submitted", "in_review", "approved", "rejected", "withdrawn", "revoked")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HIDDEN = "***"
 
 
 def neutral(value: Any) -> Any:
@@ -34,29 +34,10 @@ def neutral(value: Any) -> Any:
     return value
 
 
-def mask(field: str, value: Any) -> Any:
-    if value is None or value == "":
-        return value
-    from chalicelib.forms.types import mask_id, mask_name, mask_phone  # pydantic: deferred
-
-    text = str(value)
-    if "phone" in field:
-        return mask_phone(text)
-    if field == "id_number":
-        return mask_id(text)
-    if field == "name" or field.endswith("_name"):
-        return mask_name(text)
-    return HIDDEN
-
-
 def header(spec: FormSpec) -> list[str]:
     labels = spec.labels("zh")
     fields = list(spec.json_schema()["properties"])
     return ["回执编号", "状态", "镇街", "提交时间", *(labels.get(f, f) for f in fields)]
-
-
-def always_masked(field: str) -> bool:
-    return field == "id_number" or "phone" in field
 
 
 def masked_fields(spec: FormSpec, claim: StaffClaim) -> set[str]:

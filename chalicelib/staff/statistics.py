@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.core.workflow import STATUSES, WORKER_DOCUMENTS
 from chalicelib.filing import stock
+from chalicelib.filing.figures import ENTERPRISE
 from chalicelib.forms import all_forms
 from chalicelib.staff.access import StaffClaim
-from chalicelib.staff.dashboard import DOCUMENT_KINDS, STATUSES
 from chalicelib.store import counters
 
 
@@ -40,7 +41,7 @@ def summary(claim: StaffClaim) -> dict[str, Any]:
                 )
         for name in counters.DRIVE_FIGURES:
             names[(town, "drive", name)] = counters.drive_counter(town, name)
-        for kind in DOCUMENT_KINDS:
+        for kind in WORKER_DOCUMENTS:
             names[(town, "documents", kind)] = counters.documents_counter(kind, town)
     counted = counters.read(names.values())
     values = {key: counted[name] for key, name in names.items()}
@@ -68,14 +69,14 @@ def _block(town: str, values: dict[tuple[str, ...], int], levels: dict[str, int]
             if spec.figures
         },
         "enterprises": {
-            "filed": sum(filings.get(counters.ENTERPRISE, {}).values()),
+            "filed": sum(filings.get(ENTERPRISE, {}).values()),
             "approved": drive["approved"],
             "started": drive["started"],
             "approved_above_scale": drive["approved_above_scale"],
             "started_above_scale": drive["started_above_scale"],
         },
         "workers": {"employees": drive["employees"], "returned": drive["employees_returned"]},
-        "documents": {kind: values[(town, "documents", kind)] for kind in DOCUMENT_KINDS},
+        "documents": {kind: values[(town, "documents", kind)] for kind in WORKER_DOCUMENTS},
         "stock": dict(levels),
     }
     return _with_rates(block)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 
 from chalicelib.core import privacy
-from chalicelib.core.ids import utcnow
+from chalicelib.core.clock import utcnow
 from chalicelib.store.models import Audit, bind_models
 
 

@@ -32,7 +32,11 @@ from pynamodb.models import Model
 
 from chalicelib.settings import Settings, get_settings
 
+# Each index key spreads over shards, each under a partition's 1,000 writes a second at
+# 1,000 filings a second (benchmarks/REPORT.md, "The scale on paper"); a reader queries each.
 QUEUE_SHARDS = 8  # a busy town's filings of one status spread over this many index keys
+EMIT_SHARDS = 16  # the reconciler's sparse index of filings that may owe a record
+ALERT_SHARDS = 16  # the reminders' sparse index of open steps
 
 
 def queue_key(form: str, town: str, status: str, filing_id: str) -> str:

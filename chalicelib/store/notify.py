@@ -15,9 +15,9 @@ from typing import Literal
 
 from pynamodb.exceptions import PutError
 
-from chalicelib.core.ids import utcnow
+from chalicelib.core.clock import utcnow
 from chalicelib.settings import get_settings
-from chalicelib.store import aws
+from chalicelib.store import aws, claims
 from chalicelib.store.models import Contact, OutboxMessage, Unique, bind_models
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ def send_once(purpose: str, messages: list[Message]) -> int:
     sent = 0
     for message in messages:
         claim = Unique(
-            key=f"sent#{message.filing_id}#{purpose}#{message.channel}#{message.to}",
+            key=claims.sent_key(message.filing_id, purpose, message.channel, message.to),
             filing_id=message.filing_id,
             created_at=utcnow(),
         )

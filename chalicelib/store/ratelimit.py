@@ -5,7 +5,7 @@ Each client address has one item per minute window (`RateWindow`): a submission 
 one to it with an atomic ADD whose condition is that the count is still under the
 limit, so concurrent submissions cannot overshoot it. The item expires through TTL an
 hour after its window. A filing's submission counts inside its own transaction (`count`,
-from chalicelib/filings.py: no call of its own, and nothing counted for a submission that
+from chalicelib/filing/submission.py: no call of its own, and nothing counted for a submission that
 is not stored); a roster upload counts once, before its rows (`admit`).
 """
 
@@ -15,11 +15,11 @@ from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import UpdateError
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.core.errors import RateLimited
 from chalicelib.settings import get_settings
 from chalicelib.store.models import RateWindow, bind_models
+from chalicelib.store.tx import Transaction
 
 WINDOW_SECONDS = 60
 KEEP_SECONDS = 3600  # a window's item lingers this long, then TTL removes it
@@ -50,7 +50,7 @@ def counted(client: str | None) -> bool:
     return bool(client) and get_settings().submissions_per_minute > 0
 
 
-def count(tx: TransactWrite, client: str, now: datetime) -> None:
+def count(tx: Transaction, client: str, now: datetime) -> None:
     """The same count as one item of a transaction: its condition failing cancels the
     transaction (the caller then raises `refusal(now)`)."""
     window, actions, condition = _window(client, now)

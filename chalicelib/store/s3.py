@@ -1,39 +1,24 @@
-"""The S3 key layout and the documents bucket.
+"""The documents bucket: its key layout beside the event records (chalicelib/store/
+records.py), its writes, presigned uploads and short-lived download addresses.
 
-Objects under the event prefixes are immutable records that also drive the
-workflow: the bucket notifies the events queue for each of them.
+A write that fails raises `NotWritten` (after the client's own retries): a request that
+owes the object says so in its log and the reconciler writes it again; an event handler
+fails and SQS delivers its message again.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 from typing import Any
-from urllib.parse import unquote_plus
 
+from chalicelib.core.clock import utcnow
 from chalicelib.settings import get_settings
 from chalicelib.store import aws
 
-FILINGS = "filings/"  # filings/<form>/<filing_id>.json: the snapshot a slip answers for
-DECISIONS = "decisions/"  # decisions/<filing_id>/<step>.json: one step decided
-APPROVED = "approved/"  # approved/<filing_id>/<kind>.json: a stage approved, a document due
 DOCUMENTS = "documents/"  # documents/<filing_id>/<kind>-<code>.pdf: no event
 EXPORTS = "exports/"  # exports/<form>/<time>-<random>.<csv|xlsx>: a staff download, kept a day
 UPLOADS = "uploads/"  # uploads/<form>/<field>/<random>.<ext>: an applicant's file, no event
-EVENT_PREFIXES = (FILINGS, DECISIONS, APPROVED)
-
-
-def filing_key(form: str, filing_id: str) -> str:
-    return f"{FILINGS}{form}/{filing_id}.json"
-
-
-def decision_key(filing_id: str, step: str, link_gen: int = 1) -> str:
-    """A step decided again (reopened, with a new link) gets a record of its own."""
-    again = f"@{link_gen}" if link_gen > 1 else ""
-    return f"{DECISIONS}{filing_id}/{step}{again}.json"
-
-
-def approved_key(filing_id: str, kind: str) -> str:
-    return f"{APPROVED}{filing_id}/{kind}.json"
 
 
 def document_key(filing_id: str, kind: str, code: str) -> str:
@@ -41,40 +26,32 @@ def document_key(filing_id: str, kind: str, code: str) -> str:
 
 
 def export_key(form: str, ext: str) -> str:
-    import secrets
-
-    from chalicelib.core.ids import utcnow
-
     return f"{EXPORTS}{form}/{utcnow():%Y%m%dT%H%M%S}-{secrets.token_hex(8)}.{ext}"
 
 
-def parse_event_key(raw_key: str) -> tuple[str, list[str]]:
-    """An S3 event's key (URL-encoded, '+' for spaces) -> (prefix, its parts)."""
-    key = unquote_plus(raw_key)
-    for prefix in EVENT_PREFIXES:
-        if key.startswith(prefix):
-            parts = key[len(prefix) :].removesuffix(".json").split("/")
-            return prefix, parts
-    return "", [key]
+class NotWritten(Exception):
+    """An object the bucket did not take (the endpoint failing, throttling past the
+    retries): the caller's work is stored in DynamoDB or will be delivered again."""
+
+
+def put(key: str, body: bytes, content_type: str) -> None:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        aws.client("s3").put_object(
+            Bucket=get_settings().bucket, Key=key, Body=body, ContentType=content_type
+        )
+    except (BotoCoreError, ClientError) as exc:
+        raise NotWritten(key) from exc
 
 
 def put_json(key: str, body: dict[str, Any]) -> None:
     data = json.dumps(body, ensure_ascii=False, sort_keys=True, default=str).encode()
-    aws.client("s3").put_object(
-        Bucket=get_settings().bucket, Key=key, Body=data, ContentType="application/json"
-    )
+    put(key, data, "application/json")
 
 
 def put_pdf(key: str, pdf: bytes) -> None:
-    aws.client("s3").put_object(
-        Bucket=get_settings().bucket, Key=key, Body=pdf, ContentType="application/pdf"
-    )
-
-
-def put_export(key: str, body: bytes, content_type: str) -> None:
-    aws.client("s3").put_object(
-        Bucket=get_settings().bucket, Key=key, Body=body, ContentType=content_type
-    )
+    put(key, pdf, "application/pdf")
 
 
 def download_url(
@@ -97,3 +74,39 @@ def download_url(
             ExpiresIn=seconds,
         )
     )
+
+
+def upload_prefix(form: str, field: str) -> str:
+    return f"{UPLOADS}{form}/{field}/"
+
+
+def new_upload_key(form: str, field: str, ext: str) -> str:
+    return f"{upload_prefix(form, field)}{secrets.token_hex(16)}.{ext}"
+
+
+def presigned_post(
+    key: str, fields: dict[str, str], conditions: list[Any], seconds: int
+) -> tuple[str, dict[str, str]]:
+    """A browser's direct upload of one object: the address and the form fields, S3
+    enforcing `conditions` (the POST policy)."""
+    answer = aws.client("s3").generate_presigned_post(
+        Bucket=get_settings().bucket,
+        Key=key,
+        Fields=fields,
+        Conditions=conditions,
+        ExpiresIn=seconds,
+    )
+    return str(answer["url"]), dict(answer["fields"])
+
+
+def head(key: str) -> dict[str, Any] | None:
+    """The object's metadata (ContentLength, ContentType), None when there is none."""
+    from botocore.exceptions import ClientError
+
+    try:
+        return dict(aws.client("s3").head_object(Bucket=get_settings().bucket, Key=key))
+    except ClientError as exc:
+        # HEAD has no body: a missing key is "404", or "403" without s3:ListBucket.
+        if exc.response.get("Error", {}).get("Code") in ("404", "403", "NoSuchKey"):
+            return None
+        raise

@@ -8,11 +8,12 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
+from chalicelib.core.clock import china_today, utcnow
 from chalicelib.core.errors import DomainError, ValidationFailed
-from chalicelib.core.ids import utcnow
-from chalicelib.filing import rosters, submission
+from chalicelib.filing import applicant, rosters, submission, uploads
 from chalicelib.forms import FormSpec, all_forms, get_form
 from chalicelib.store import ratelimit
+from chalicelib.web import openapi
 from chalicelib.web.pages import body, lang_of, query, source_ip
 from chalicelib.web.responses import api_errors, json_error, json_response
 
@@ -46,7 +47,6 @@ def describe(spec: FormSpec) -> dict[str, Any]:
 @bp.route("/api/openapi.json", methods=["GET"])
 def openapi_document() -> Response:
     """The API described (OpenAPI 3.1), generated from the form catalogue."""
-    from chalicelib.web import openapi
 
     return json_response(openapi.document())
 
@@ -99,8 +99,8 @@ def submit(name: str) -> Response:
 def filing_status(name: str) -> Response:
     """`name` is the filing's id."""
     token = query(bp.current_request, "token")
-    filing = submission.get_for_applicant(name, token)
-    return json_response(submission.status_view(filing))
+    filing = applicant.get_for_applicant(name, token)
+    return json_response(applicant.status_view(filing))
 
 
 @bp.route("/api/filings/{name}/withdraw", methods=["POST"], content_types=ANY_BODY)
@@ -109,8 +109,8 @@ def withdraw(name: str) -> Response:
     """The applicant withdraws filing `name` with the status link's token."""
     request = bp.current_request
     token = query(request, "token")
-    filing = submission.withdraw(name, token, source_ip(request))
-    return json_response(submission.status_view(filing))
+    filing = applicant.withdraw(name, token, source_ip(request))
+    return json_response(applicant.status_view(filing))
 
 
 @bp.route(
@@ -146,8 +146,6 @@ def roster(name: str) -> Response:
 def report_start(name: str) -> Response:
     """Approved enterprise filing `name` reports its start of work (开工):
     `{"started_on": "YYYY-MM-DD"}`, today in China when absent; 409 when reported already."""
-    from chalicelib.web.public import china_today
-
     request = bp.current_request
     try:
         posted = json.loads(body(request) or b"{}")
@@ -155,13 +153,13 @@ def report_start(name: str) -> Response:
         posted = None
     if not isinstance(posted, dict):
         raise ValidationFailed({"_body": "请求内容应为JSON对象"})
-    filing = submission.report_start(
+    filing = applicant.report_start(
         name,
         query(request, "token"),
-        str(posted.get("started_on") or china_today()),
+        str(posted.get("started_on") or china_today().isoformat()),
         source_ip(request),
     )
-    return json_response(submission.status_view(filing))
+    return json_response(applicant.status_view(filing))
 
 
 @bp.route("/api/uploads", methods=["POST"], content_types=ANY_BODY)
@@ -171,7 +169,6 @@ def presign_upload() -> Response:
     -> 201 `{"url", "fields", "key", "max_bytes"}`; POST the file there (multipart, the
     fields first, the file last), then name `key` in the filing. 400 naming a field the
     form does not upload or a content type it does not take."""
-    from chalicelib.filing import uploads
 
     request = bp.current_request
     lang = lang_of(request)

@@ -10,8 +10,10 @@ from chalice import Blueprint, Response
 from chalicelib.core.errors import DomainError, Forbidden, Gone, ReasonRequired, ValidationFailed
 from chalicelib.core.i18n import N_, translate
 from chalicelib.filing import approve
+from chalicelib.forms import field_labels
 from chalicelib.store import audit
 from chalicelib.web.pages import body, lang_of, message, render, source_ip, wants_json
+from chalicelib.web.public import field_view
 from chalicelib.web.responses import json_error, json_response
 
 bp = Blueprint(__name__)
@@ -142,8 +144,6 @@ def input_fields(
     """The step's decision inputs as the page's fields, from their declaration: a
     contact choice is a list of the contacts offered, a whole number a number, an
     amount a decimal text box, a long text a text area."""
-    from chalicelib.forms import field_labels
-    from chalicelib.web.public import field_view
 
     model = approval.step.inputs
     if model is None:

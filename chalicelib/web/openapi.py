@@ -12,13 +12,13 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from chalicelib.core.workflow import STATUSES
 from chalicelib.forms import FormSpec, all_forms
 
 JSON = "application/json"
 HTML = "text/html"
 FORM = "application/x-www-form-urlencoded"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-STATUSES = ["submitted", "in_review", "approved", "rejected", "withdrawn", "revoked"]
 KINDS = ["slip", "certificate", "docking_slip", "pass"]
 
 
@@ -83,7 +83,7 @@ def schemas() -> dict[str, Any]:
                 "filing_id": _string(),
                 "form": _string(),
                 "slip_no": _string(),
-                "status": _string(enum=STATUSES),
+                "status": _string(enum=list(STATUSES)),
                 "reason": _nullable(_string()),
                 "submitted_at": _string(),
                 "started_on": _nullable(_string()),

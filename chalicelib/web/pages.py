@@ -8,14 +8,14 @@ from typing import Any
 
 from chalice.app import Request
 
+from chalicelib.core.clock import china_time
+from chalicelib.core.i18n import translations
 from chalicelib.web.responses import html_response
 
 
 @functools.cache
 def _env(lang: str) -> Any:
     import jinja2
-
-    from chalicelib.core.i18n import translations
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("chalicelib", "templates"),
@@ -33,8 +33,6 @@ def _env(lang: str) -> Any:
 def _china_time(iso: str) -> str:
     """An ISO timestamp as people in Jinhua read it."""
     from datetime import datetime
-
-    from chalicelib.core.ids import china_time
 
     return china_time(datetime.fromisoformat(iso))
 

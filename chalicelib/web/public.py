@@ -9,6 +9,7 @@ from urllib.parse import parse_qs
 from chalice import Blueprint, Response
 
 from chalicelib import links
+from chalicelib.core.clock import china_today
 from chalicelib.core.errors import (
     DomainError,
     DuplicateOpenFiling,
@@ -18,12 +19,13 @@ from chalicelib.core.errors import (
     ValidationFailed,
 )
 from chalicelib.core.i18n import N_, translate
-from chalicelib.core.ids import utcnow
-from chalicelib.filing import slips, submission
+from chalicelib.core.workflow import OPEN_OR_APPROVED
+from chalicelib.documents.render import qr_svg
+from chalicelib.filing import applicant, submission, uploads
 from chalicelib.forms import FormSpec, all_forms, get_form
 from chalicelib.store import s3
 from chalicelib.web.pages import body, lang_of, message, query, render, source_ip
-from chalicelib.web.responses import redirect
+from chalicelib.web.responses import CSP, redirect
 
 bp = Blueprint(__name__)
 FORM_BODY = ["application/x-www-form-urlencoded"]
@@ -49,7 +51,6 @@ def form_page(form: str) -> Response:
 def _uploaded(spec: FormSpec) -> dict[str, str]:
     """The keys of files already uploaded from this page: S3's redirect names the last
     one (`upload` and the `key` it appends); the others ride along in the query."""
-    from chalicelib.filing import uploads
 
     request = bp.current_request
     found = {}
@@ -139,8 +140,6 @@ def _form(
         # besides its own.
         from urllib.parse import urlsplit
 
-        from chalicelib.web.responses import CSP
-
         target = urlsplit(upload_forms[0]["post"].url)
         origin = f"{target.scheme}://{target.netloc}"
         response.headers["Content-Security-Policy"] = CSP.replace(
@@ -156,8 +155,6 @@ def _upload_forms(
     POST), which brings the browser back here with the key; the keys already uploaded
     ride along in the address, so that one upload does not forget another."""
     from urllib.parse import urlencode
-
-    from chalicelib.filing import uploads
 
     found = []
     for field, upload in spec.uploads.items():
@@ -243,7 +240,7 @@ def status_page(filing_id: str) -> Response:
     request = bp.current_request
     token = query(request, "token")
     try:
-        filing = submission.get_for_applicant(filing_id, token)
+        filing = applicant.get_for_applicant(filing_id, token)
     except Forbidden:
         return message(
             bp.current_request,
@@ -253,7 +250,7 @@ def status_page(filing_id: str) -> Response:
         )
     except NotFound:
         return message(bp.current_request, 404, N_("没有这件申请"), N_("请核对链接。"))
-    view = submission.status_view(filing)
+    view = applicant.status_view(filing)
     spec = get_form(filing.form)
     lang = lang_of(request)
     status_url = links.status_url(filing.filing_id)
@@ -266,16 +263,11 @@ def status_page(filing_id: str) -> Response:
         lang=lang,
         status_url=status_url,
         switch_url=f"/filings/{filing.filing_id}?token={token}{'' if lang == 'en' else '&lang=en'}",
-        qr=slips.qr_svg(status_url, translate(lang, "本页链接的二维码")),
-        upcoming=slips.next_steps(spec, filing.filing_id, filing.status, steps),
-        today=china_today(),
+        qr=qr_svg(status_url, translate(lang, "本页链接的二维码")),
+        upcoming=applicant.next_steps(spec, filing.filing_id, filing.status, steps),
+        today=china_today().isoformat(),
+        can_withdraw=filing.status in OPEN_OR_APPROVED,
     )
-
-
-def china_today() -> str:
-    from chalicelib.core.ids import CHINA
-
-    return utcnow().astimezone(CHINA).date().isoformat()
 
 
 @bp.route("/filings/{filing_id}/started", methods=["POST"], content_types=FORM_BODY)
@@ -284,10 +276,10 @@ def report_start(filing_id: str) -> Response:
     request = bp.current_request
     posted = {k: v[-1] for k, v in parse_qs(body(request).decode("utf-8", "replace")).items()}
     try:
-        submission.report_start(
+        applicant.report_start(
             filing_id,
             query(request, "token"),
-            posted.get("started_on") or china_today(),
+            posted.get("started_on") or china_today().isoformat(),
             source_ip(request),
         )
     except Forbidden:
@@ -313,7 +305,7 @@ def withdraw(filing_id: str) -> Response:
     request = bp.current_request
     token = query(request, "token")
     try:
-        submission.withdraw(filing_id, token, source_ip(request))
+        applicant.withdraw(filing_id, token, source_ip(request))
     except Forbidden:
         return message(bp.current_request, 403, N_("链接无效"), N_("进度链接不正确。"))
     except NotFound:
@@ -327,8 +319,8 @@ def withdraw(filing_id: str) -> Response:
 def document(filing_id: str, kind: str) -> Response:
     token = query(bp.current_request, "token")
     try:
-        filing = submission.get_for_applicant(filing_id, token)
-        key = submission.document_key(filing, kind)
+        filing = applicant.get_for_applicant(filing_id, token)
+        key = applicant.document_key(filing, kind)
     except Forbidden:
         return message(bp.current_request, 403, N_("链接无效"), N_("下载链接不正确。"))
     except NotFound:

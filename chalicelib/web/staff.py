@@ -8,9 +8,9 @@ from urllib.parse import parse_qs, quote, unquote
 
 from chalice import Blueprint, Response
 
+from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import DomainError, Forbidden, Gone, NotFound, ValidationFailed
 from chalicelib.core.i18n import N_
-from chalicelib.core.ids import utcnow
 from chalicelib.core.towns import is_town
 from chalicelib.filing import stock
 from chalicelib.forms import all_forms, get_form
@@ -83,7 +83,7 @@ def export(name: str) -> Response:
     # and a binary one needs API Gateway's binary media types. The file stays a day (the
     # bucket's `exports` rule); the address is good for a minute.
     key = s3.export_key(spec.id, ext)
-    s3.put_export(key, content, kind)
+    s3.put(key, content, kind)
     url = s3.download_url(
         key, f"{spec.id}.{ext}", seconds=60, content_type=kind, disposition="attachment"
     )
@@ -137,7 +137,7 @@ def set_stock_page() -> Response:
         filled = {k: v for k, v in posted.items() if k in stock.ITEMS and v.strip()}
         stock.set_levels(town, stock.parse_levels(filled), _staff_name(claim))
     except ValidationFailed as exc:
-        from chalicelib.forms.types import BODY  # pydantic: only when a level is refused
+        from chalicelib.forms.messages import BODY  # pydantic: only when a level is refused
 
         text = "；".join(
             ("" if name == BODY else f"{stock.ITEMS[name].name}：") + message

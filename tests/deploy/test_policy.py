@@ -25,13 +25,14 @@ import pytest
 from moto import mock_aws
 
 from chalicelib import links
-from chalicelib.core.ids import utcnow
-from chalicelib.filing import reconcile, reminders, submission
+from chalicelib.core.clock import utcnow
+from chalicelib.filing import reconcile, reminders, transitions
 from chalicelib.settings import EVENTS_QUEUE, get_settings
 from chalicelib.staff import access
-from chalicelib.store import counters
+from chalicelib.store import counters, records
 from chalicelib.store.models import Filing, Task
-from chalicelib.store.s3 import DOCUMENTS, EVENT_PREFIXES, EXPORTS, UPLOADS
+from chalicelib.store.records import EVENT_PREFIXES
+from chalicelib.store.s3 import DOCUMENTS, EXPORTS, UPLOADS
 from infra import resources
 from tests.deploy.aws_calls import Recorder, Request, is_local_only, recording
 from tests.deploy.iam import ACCOUNT, allows, arn_matches, load_policy, statements, to_prod_arn
@@ -134,7 +135,7 @@ def a_filings_whole_life(stack: Stack) -> None:
     # staff read the statistics: counters and stock levels
     assert stack.client.http.get(f"/api/stats?token={town_staff}").status_code == 200
     # staff revoke the approval: the certificate no longer verifies
-    submission.revoke(first, "复工条件不再具备", "district")
+    transitions.revoke(first, "复工条件不再具备", "district")
     stack.pump()
     revoked = stack.client.http.get(f"/verify/{code}", headers={"Accept": "application/json"})
     assert json.loads(revoked.body)["status"] == "revoked"
@@ -156,7 +157,7 @@ def a_filings_whole_life(stack: Stack) -> None:
     stack.pump()
     assert {Filing.get(f).status for f in (second, third)} == {"rejected", "withdrawn"}
     # the reconciler's sweep: every filing's records landed, so it unmarks them
-    later = utcnow() + reconcile.GRACE + timedelta(minutes=1)
+    later = utcnow() + records.GRACE + timedelta(minutes=1)
     swept = reconcile.sweep(later)
     assert swept.reemitted == () and swept.cleared == swept.looked_at >= 3
 

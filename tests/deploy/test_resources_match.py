@@ -15,6 +15,7 @@ from moto import mock_aws
 from chalicelib.settings import EVENTS_QUEUE, Settings, get_settings
 from chalicelib.store import aws
 from chalicelib.store.models import _TABLE_NAMES, DEPLOYED_MODELS, OutboxMessage
+from devstack import provision
 from infra import resources
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -36,7 +37,7 @@ def local_stack() -> Iterator[Settings]:
         get_settings.cache_clear()
         aws.reset_clients()
         settings = get_settings()
-        resources.create_all(settings)
+        provision.create_all(settings)
         yield settings
 
 

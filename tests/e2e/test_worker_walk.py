@@ -11,7 +11,7 @@ import pytest
 import requests
 from stdnum.cn import ric, uscc
 
-from chalicelib.core.ids import CHINA
+from chalicelib.core.clock import CHINA
 from tests.e2e.conftest import RunningStack
 from tests.e2e.test_enterprise_walk import approval_link, eventually, qr_payload
 

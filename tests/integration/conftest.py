@@ -16,9 +16,8 @@ from moto import mock_aws
 from stdnum.cn import uscc
 
 from chalicelib.settings import EVENTS_QUEUE, get_settings
-from chalicelib.store import aws, directory
-from devstack import emulator
-from infra import resources
+from chalicelib.store import aws
+from devstack import demo, emulator, provision
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -120,8 +119,8 @@ def in_process_stack() -> Iterator[Stack]:
     with mock_aws():
         get_settings.cache_clear()
         aws.reset_clients()
-        queue_url = resources.create_all(get_settings())
-        directory.seed_demo()
+        queue_url = provision.create_all(get_settings())
+        demo.seed_directory()
         from app import app
 
         with Client(app, stage_name="local") as client:

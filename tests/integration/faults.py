@@ -34,9 +34,9 @@ import botocore.endpoint
 from botocore.awsrequest import AWSResponse
 from moto.core.models import botocore_stubber
 
-from chalicelib.core.ids import utcnow
+from chalicelib.core.clock import utcnow
 from chalicelib.filing import reconcile
-from chalicelib.store import aws, models
+from chalicelib.store import aws, models, records
 from chalicelib.store.models import Counter, Document, Filing, Task
 from devstack.local import Poller
 from tests.integration.conftest import Stack
@@ -264,7 +264,7 @@ class Lifecycle:
         (a clock of its own), then the events it caused."""
         for _ in range(2):
             self.sweeps += 1
-            self.clock = (self.clock or utcnow()) + 2 * reconcile.GRACE
+            self.clock = (self.clock or utcnow()) + 2 * records.GRACE
             with self.faults.in_phase(f"reconcile-{self.sweeps}"):
                 try:
                     reconcile.sweep(self.clock)

@@ -124,7 +124,7 @@ def test_the_line_over_days_counts_each_days_submissions_in_the_links_scope(
 ) -> None:
     from datetime import timedelta
 
-    from chalicelib.core.ids import CHINA, utcnow
+    from chalicelib.core.clock import CHINA, utcnow
     from chalicelib.store.models import Counter
 
     # GIVEN three filings today in two towns, and five in 罗埠镇 three days ago

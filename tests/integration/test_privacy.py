@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 
 from chalicelib import links
-from chalicelib.core.ids import utcnow
+from chalicelib.core.clock import utcnow
 from chalicelib.settings import get_settings
 from chalicelib.staff import access, dashboard
 from chalicelib.store import counters
 from chalicelib.store.models import DEPLOYED_MODELS, Audit, Filing, Unique
-from chalicelib.store.s3 import EVENT_PREFIXES
+from chalicelib.store.records import EVENT_PREFIXES
 from infra import resources
 from tests.integration.conftest import Stack, enterprise
 from tests.integration.test_exports import export_download

@@ -7,7 +7,7 @@ import json
 import threading
 from datetime import timedelta
 
-from chalicelib.core.ids import utcnow
+from chalicelib.core.clock import utcnow
 from chalicelib.filing import reminders
 from chalicelib.store.models import Task
 from tests.integration.conftest import Stack, enterprise
@@ -81,7 +81,7 @@ def test_two_sweeps_at_once_remind_once(stack: Stack) -> None:
 def test_a_check_in_is_late_only_two_hours_into_the_arrival_day(stack: Stack) -> None:
     from datetime import datetime, time
 
-    from chalicelib.core.ids import CHINA
+    from chalicelib.core.clock import CHINA
     from tests.integration.test_worker_lifecycle import TODAY, WORKERS, approved_employer, worker
 
     employer = approved_employer(stack)

@@ -11,6 +11,7 @@ from typing import Any
 from chalicelib import links
 from chalicelib.store import directory
 from chalicelib.store.models import Filing, Task
+from devstack import demo
 from tests.integration.claims import decide, post_page
 from tests.integration.conftest import Stack, approved_enterprise
 
@@ -62,7 +63,7 @@ def test_the_assignment_page_offers_the_towns_instructors_only(stack: Stack) -> 
     page = stack.client.http.get(stack.link("assign", filing_id)).body.decode()
     # THEN it offers each of that town's instructors by name, and no other town's
     offered = directory.choices("instructor", "白龙桥镇#")
-    assert len(offered) == directory.INSTRUCTORS_PER_TOWN
+    assert len(offered) == demo.INSTRUCTORS_PER_TOWN
     for scope, name in offered:
         assert f'<option value="{scope}"' in page and name in page
     assert "罗店镇#1" not in page

@@ -7,7 +7,7 @@ import json
 import re
 
 from chalicelib import links
-from chalicelib.core.ids import china_time
+from chalicelib.core.clock import china_time
 from chalicelib.store.models import Task
 from tests.integration.conftest import Stack, enterprise
 

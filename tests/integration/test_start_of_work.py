@@ -8,7 +8,7 @@ import json
 import re
 
 from chalicelib import links
-from chalicelib.filing import submission
+from chalicelib.filing import transitions
 from chalicelib.staff import access
 from chalicelib.store import counters
 from chalicelib.store.models import Filing
@@ -91,6 +91,6 @@ def test_a_revoked_enterprise_leaves_the_figures_and_documents_are_counted(stack
     approved_worker(stack, employer, 70)  # lodging in 罗埠镇
     assert (drive("罗埠镇")["docking_slip"], drive("罗埠镇")["pass"]) == (1, 1)
     # WHEN the district revokes the started enterprise THEN it counts as neither
-    submission.revoke(employer, "停产整顿", "婺城区三服务办")
+    transitions.revoke(employer, "停产整顿", "婺城区三服务办")
     figures = drive()
     assert (figures["approved"], figures["started"], figures["employees"]) == (0, 0, 0)

@@ -8,10 +8,10 @@ from typing import Any
 
 from chalicelib import links
 from chalicelib.core.towns import town_names
-from chalicelib.filing import stock
 from chalicelib.forms import all_forms
 from chalicelib.settings import get_settings
 from chalicelib.staff import access
+from devstack import demo
 from tests.integration.conftest import Stack, enterprise
 from tests.integration.test_supplies import TOWN, approved_enterprise, order, place
 
@@ -27,7 +27,7 @@ def get_stats(stack: Stack, token: str | None, **headers: str) -> tuple[int, Any
 def a_lifecycle(stack: Stack) -> None:
     """In 白龙桥镇: an enterprise (above scale, 80 of 120 back) approved and started, an
     order of 100 masks approved; in 罗埠镇: an enterprise in review."""
-    stock.seed_demo()
+    demo.seed_stock()
     employer = approved_enterprise(stack)
     started = stack.client.http.post(
         f"/api/filings/{employer}/started?token={links.status_token(employer)}",

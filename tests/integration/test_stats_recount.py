@@ -24,15 +24,24 @@ from hypothesis import strategies as st
 from moto import mock_aws
 
 from chalicelib import links
+from chalicelib.core.clock import china_today
 from chalicelib.core.errors import Conflict, DuplicateOpenFiling, InvalidTransition
-from chalicelib.core.ids import CHINA, utcnow
-from chalicelib.filing import advance, stock, submission, uploads
+from chalicelib.core.workflow import STATUSES
+from chalicelib.filing import (
+    advance,
+    applicant,
+    approve,
+    figures,
+    stock,
+    submission,
+    transitions,
+    uploads,
+)
 from chalicelib.forms import all_forms, get_form
 from chalicelib.settings import get_settings
-from chalicelib.staff.dashboard import STATUSES
 from chalicelib.store import aws, counters, directory, notify
 from chalicelib.store.models import Document, Filing, Task
-from infra import resources
+from devstack import demo, provision
 from tests.integration.conftest import enterprise
 from tests.integration.test_service_requests import request
 from tests.integration.test_subsidies import charter, support
@@ -75,7 +84,7 @@ class Run:
         kind, pick, amount = action
         if kind in ("submit", "order"):
             # enterprises weigh more: every other form needs one approved
-            forms = [*sorted(self.bodies), counters.ENTERPRISE, counters.ENTERPRISE]
+            forms = [*sorted(self.bodies), figures.ENTERPRISE, figures.ENTERPRISE]
             forms = forms if kind == "submit" else ["supplies-order"]
             self.submit(forms[pick % len(forms)], amount)
         elif self.ids:
@@ -95,7 +104,7 @@ class Run:
             return  # the same charter trip claimed twice: refused, nothing stored
         advance.on_filed(filing_id)  # the snapshot's event: the first stage opens
         self.ids.append(filing_id)
-        if form == counters.ENTERPRISE:
+        if form == figures.ENTERPRISE:
             self.enterprises.append(filing_id)
 
     def enterprise(self, amount: int) -> dict[str, Any]:
@@ -179,7 +188,7 @@ class Run:
 
     # --- transitions ------------------------------------------------------------------
 
-    def decision(self, filing_id: str, approve: bool, amount: int) -> None:
+    def decision(self, filing_id: str, approving: bool, amount: int) -> None:
         opened = [t for t in Task.query(filing_id, consistent_read=True) if t.status == "open"]
         if not opened:
             return
@@ -187,9 +196,9 @@ class Run:
         filing = Filing.get(filing_id, consistent_read=True)
         spec = get_form(filing.form)
         step = spec.workflow.step(task.step)
-        decision = step.decisions[0] if approve else step.decisions[1]  # reject, or reopen
+        decision = step.decisions[0] if approving else step.decisions[1]  # reject, or reopen
         inputs = None
-        if approve and step.inputs is not None:
+        if approving and step.inputs is not None:
             inputs = INPUTS[(spec.id, step.id)](filing, amount)  # a new step's: add it
         token = links.approval_token(filing_id, task.step, int(task.link_gen))
         # what POST /approve/{token} does, then the decision's event
@@ -211,17 +220,17 @@ class Run:
 
     def withdraw(self, filing_id: str, amount: int) -> None:
         with contextlib.suppress(InvalidTransition):  # ended already
-            submission.withdraw(filing_id, links.status_token(filing_id), None)
+            applicant.withdraw(filing_id, links.status_token(filing_id), None)
 
     def revoke(self, filing_id: str, amount: int) -> None:
         with contextlib.suppress(InvalidTransition):  # not approved
-            submission.revoke(filing_id, "随机测试撤销", "test")
+            transitions.revoke(filing_id, "随机测试撤销", "test")
 
     def start(self, filing_id: str, amount: int) -> None:
-        day = utcnow().astimezone(CHINA).date().isoformat()
+        day = china_today().isoformat()
         # not an approved enterprise, or reported already
         with contextlib.suppress(InvalidTransition, Conflict):
-            submission.report_start(filing_id, links.status_token(filing_id), day, None)
+            applicant.report_start(filing_id, links.status_token(filing_id), day, None)
 
 
 # What a decider fills in (Step.inputs), by form and step: amounts at most the claim.
@@ -231,7 +240,7 @@ INPUTS: dict[tuple[str, str], Callable[[Filing, int], dict[str, str]]] = {
     },
     ("support-subsidy", "district"): lambda f, n: {"approved_amount": str(f.data["amount"])},
     ("service-request", "assign"): lambda f, n: {
-        "instructor": directory.instructor_scope(f.town, 1 + n % directory.INSTRUCTORS_PER_TOWN)
+        "instructor": directory.instructor_scope(f.town, 1 + n % demo.INSTRUCTORS_PER_TOWN)
     },
     ("service-request", "resolve"): lambda f, n: {
         "resolution": "已协调解决",
@@ -274,7 +283,7 @@ def recount_differences() -> dict[str, tuple[int, int]]:
         for figure in spec.figures:
             if f.status in figure.statuses:
                 add(counters.figure_counter(f.form, f.town, figure.name), figure.value(f))
-        if f.form == counters.ENTERPRISE and f.status == "approved":
+        if f.form == figures.ENTERPRISE and f.status == "approved":
             above = bool(f.data.get("above_scale"))
             add(counters.drive_counter(f.town, "approved"), 1)
             add(counters.drive_counter(f.town, "approved_above_scale"), int(above))
@@ -290,7 +299,7 @@ def recount_differences() -> dict[str, tuple[int, int]]:
     for (kind, town), n in Tally((d.kind, towns_of[d.filing_id]) for d in documents).items():
         add(counters.documents_counter(kind, town), n)
     # Submissions by day: every filing was submitted today or, past midnight, yesterday.
-    today = utcnow().astimezone(CHINA).date()
+    today = china_today()
     per_form_town = Tally((f.form, f.town) for f in stored)
     per_form = Tally(f.form for f in stored)
     days = (today, today - timedelta(days=1))
@@ -339,8 +348,8 @@ def emulated_aws() -> Iterator[None]:
     with mock_aws():
         get_settings.cache_clear()
         aws.reset_clients()
-        resources.create_all(get_settings())
-        directory.seed_demo()
+        provision.create_all(get_settings())
+        demo.seed_directory()
         yield
 
 

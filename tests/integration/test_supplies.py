@@ -13,6 +13,7 @@ from chalicelib.settings import get_settings
 from chalicelib.staff import access
 from chalicelib.store import counters, directory
 from chalicelib.store.models import Filing
+from devstack import demo
 from tests.integration import conftest
 from tests.integration.conftest import Stack, enterprise
 
@@ -60,7 +61,7 @@ def left(town: str = TOWN) -> dict[str, int]:
 
 def test_an_approved_order_takes_its_quantities_from_the_towns_stock(stack: Stack) -> None:
     # GIVEN the demo town's stock and an order from one of its approved enterprises
-    stock.seed_demo()
+    demo.seed_stock()
     employer = approved_enterprise(stack)
     filing_id = place(stack, order(employer, masks=500, disinfectant=10, thermometers=5))
     assert figure("masks_requested") == 500 and figure("masks_approved") == 0
@@ -123,7 +124,7 @@ def test_an_order_beyond_the_stock_is_refused_naming_what_is_left(stack: Stack) 
 
 def test_a_withdrawn_approved_order_gives_its_quantities_back(stack: Stack) -> None:
     # GIVEN an approved order of 20 masks
-    stock.seed_demo()
+    demo.seed_stock()
     employer = approved_enterprise(stack)
     filing_id = place(stack, order(employer, masks=20))
     stack.decide(stack.link("town", filing_id), "approve")
@@ -199,7 +200,7 @@ def test_the_dashboard_shows_the_stock_and_its_form_sets_it(stack: Stack) -> Non
     from urllib.parse import urlencode
 
     # GIVEN the demo stock and the town's dashboard link
-    stock.seed_demo()
+    demo.seed_stock()
     token = access.staff_token("town_office", TOWN)
     page = stack.client.http.get(f"/dashboard?token={token}").body.decode()
     assert f'<tr data-stock-town="{TOWN}">' in page

@@ -10,7 +10,7 @@ import threading
 
 from chalicelib import links
 from chalicelib.core.errors import Conflict
-from chalicelib.filing import advance, stock
+from chalicelib.filing import advance, approve, stock
 from chalicelib.store.models import Filing
 from tests.integration.conftest import Stack
 from tests.integration.test_supplies import FORM, TOWN, approved_enterprise, figure, left, order
@@ -40,7 +40,7 @@ def test_fifty_concurrent_approvals_against_a_stock_of_ten_allocate_exactly_ten(
     start = threading.Barrier(ORDERS)
     failures: list[BaseException] = []
 
-    def approve(filing_id: str) -> None:
+    def approve_one(filing_id: str) -> None:
         try:
             token = links.approval_token(filing_id, "town", 1)
             start.wait()
@@ -55,7 +55,7 @@ def test_fifty_concurrent_approvals_against_a_stock_of_ten_allocate_exactly_ten(
         except BaseException as exc:  # reported below: a thread's failure must fail the test
             failures.append(exc)
 
-    threads = [threading.Thread(target=approve, args=(i,)) for i in ids]
+    threads = [threading.Thread(target=approve_one, args=(i,)) for i in ids]
     for t in threads:
         t.start()
     for t in threads:

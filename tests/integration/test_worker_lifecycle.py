@@ -12,8 +12,8 @@ import pytest
 from stdnum.cn import ric
 
 from chalicelib import links
-from chalicelib.core.ids import CHINA
-from chalicelib.filing import submission
+from chalicelib.core.clock import CHINA
+from chalicelib.filing import transitions
 from chalicelib.store.models import Document, Filing, Task
 from tests.integration.conftest import Stack, approved_enterprise, enterprise
 
@@ -191,7 +191,7 @@ def test_every_pass_of_an_employer_is_revoked_when_its_filing_is_revoked(stack: 
     certificate = Filing.get(employer).document_codes()["certificate"]
     assert {verify(stack, c)["status"] for c in [*passes, certificate]} == {"valid"}
     # WHEN the district revokes the employer's filing
-    submission.revoke(employer, "虚假承诺", "婺城区三服务办")
+    transitions.revoke(employer, "虚假承诺", "婺城区三服务办")
     # THEN its certificate and every pass of its workers verify as revoked at once
     assert {verify(stack, c)["status"] for c in [*passes, certificate]} == {"revoked"}
     # AND no new worker can name it

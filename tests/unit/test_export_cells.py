@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.staff.exports import HIDDEN, mask, neutral
+from chalicelib.core.privacy import HIDDEN, mask
+from chalicelib.staff.exports import neutral
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.core.ids import READABLE, new_document_code, new_filing_id, new_slip_no
 from chalicelib.filing import events
-from chalicelib.store import s3
+from chalicelib.store import records
 
 
 def test_a_slip_number_is_the_china_date_and_five_readable_characters() -> None:
@@ -35,16 +35,16 @@ def test_filing_ids_and_codes_are_random_and_long() -> None:
     [
         (
             "filings/enterprise-resumption/abc.json",
-            (s3.FILINGS, ["enterprise-resumption", "abc"]),
+            (records.FILINGS, ["enterprise-resumption", "abc"]),
         ),
-        ("decisions/abc/town.json", (s3.DECISIONS, ["abc", "town"])),
-        ("approved/abc/certificate.json", (s3.APPROVED, ["abc", "certificate"])),
-        ("approved/a%2Bb/some+kind.json", (s3.APPROVED, ["a+b", "some kind"])),
+        ("decisions/abc/town.json", (records.DECISIONS, ["abc", "town"])),
+        ("approved/abc/certificate.json", (records.APPROVED, ["abc", "certificate"])),
+        ("approved/a%2Bb/some+kind.json", (records.APPROVED, ["a+b", "some kind"])),
         ("documents/abc/slip-X.pdf", ("", ["documents/abc/slip-X.pdf"])),
     ],
 )
 def test_event_keys_are_decoded_and_split_by_prefix(raw: str, expected: tuple) -> None:  # type: ignore[type-arg]
-    assert s3.parse_event_key(raw) == expected
+    assert records.parse_event_key(raw) == expected
 
 
 def test_the_test_event_and_deletions_carry_no_work() -> None:

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from chalicelib.forms.messages import messages
 from chalicelib.forms.service_request import CATEGORIES, URGENCIES, Assignment, Resolution
-from chalicelib.forms.types import messages
 from tests.unit.form_rules import MISSING, REQUIRED, FormRules
 
 REQUEST = FormRules(

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from chalicelib.core.errors import ValidationFailed
-from chalicelib.filing import stock
+from chalicelib.filing import figures, stock
 from chalicelib.forms import get_form
 from chalicelib.forms.supplies_order import PER_ORDER
 from chalicelib.store import counters
@@ -141,18 +141,18 @@ def test_its_figures_move_with_its_status() -> None:
     masks_given = counters.figure_counter(FORM.id, "白龙桥镇", "masks_approved")
     barrels_given = counters.figure_counter(FORM.id, "白龙桥镇", "disinfectant_approved")
     # WHEN it is submitted THEN what it asks for is counted as requested
-    assert counters.figure_changes(FORM, None, filing("submitted", **order))[masks_asked] == 30
+    assert figures.figure_changes(FORM, None, filing("submitted", **order))[masks_asked] == 30
     # WHEN it opens for review THEN nothing moves (still requested)
     assert (
-        counters.figure_changes(FORM, filing("submitted", **order), filing("in_review", **order))
+        figures.figure_changes(FORM, filing("submitted", **order), filing("in_review", **order))
         == {}
     )
     # WHEN approved THEN it moves from requested to approved; a zero moves nothing
-    moved = counters.figure_changes(FORM, filing("in_review", **order), filing("approved", **order))
+    moved = figures.figure_changes(FORM, filing("in_review", **order), filing("approved", **order))
     assert moved[masks_asked] == -30 and moved[masks_given] == 30 and moved[barrels_given] == 2
     assert not any("thermometers" in name for name in moved)
     # WHEN an approved order is withdrawn THEN it no longer counts
-    moved = counters.figure_changes(FORM, filing("approved", **order), filing("withdrawn", **order))
+    moved = figures.figure_changes(FORM, filing("approved", **order), filing("withdrawn", **order))
     assert moved == {masks_given: -30, barrels_given: -2}
 
 

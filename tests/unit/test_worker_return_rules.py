@@ -14,10 +14,10 @@ from pydantic import BaseModel
 from stdnum.cn import ric
 
 from chalicelib.core.errors import ValidationFailed
+from chalicelib.core.privacy import mask_id, mask_name, mask_phone
 from chalicelib.core.towns import town_names
 from chalicelib.core.workflow import FlowState, IssueDocuments, OpenStep, decide, start
 from chalicelib.forms import Reference, all_forms, get_form
-from chalicelib.forms.types import mask_id, mask_name, mask_phone
 from chalicelib.forms.worker_return import HEALTH_CODES, ORIGIN_RISKS, TRAVEL_MODES
 
 FORM = get_form("worker-return")

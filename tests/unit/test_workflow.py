@@ -336,7 +336,7 @@ def test_stage_of_names_the_stage_of_a_step() -> None:
 
 
 def test_a_step_routed_by_an_earlier_input_goes_to_the_contact_chosen() -> None:
-    from chalicelib.filing.advance import route_scope
+    from chalicelib.filing.transitions import route_scope
     from chalicelib.store.models import Filing
 
     # GIVEN a filing whose assignment chose 白龙桥镇's second instructor
@@ -354,7 +354,7 @@ def test_a_step_routed_by_an_earlier_input_goes_to_the_contact_chosen() -> None:
 def test_a_decision_is_recorded_on_the_filing_as_its_transition_took_it() -> None:
     from datetime import UTC, datetime
 
-    from chalicelib.filing.advance import decision_record
+    from chalicelib.filing.transitions import decision_record
     from chalicelib.store.models import Filing, Task
 
     # GIVEN a filing with one decision kept, and the finance step's approval with its input
