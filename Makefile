@@ -24,10 +24,11 @@ test-e2e: $(STAMP) system-deps
 screenshots: $(STAMP) system-deps  ## every page, phone (360 px) and desktop, to docs/screenshots/
 	$(PY) scripts/screenshots.py docs/screenshots
 
-lint: $(STAMP)  ## ruff (lint and format) and mypy on chalicelib/
+lint: $(STAMP)  ## ruff (lint and format), mypy, and the floors' import contracts (lint-imports)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy chalicelib devstack infra ops
+	$(VENV)/bin/lint-imports --no-cache
 
 venv: $(STAMP)
 

@@ -15,15 +15,20 @@ app = Chalice(app_name="jiafuwu")
 keep_personal_data_out()  # no request bodies (ID numbers, phones) in the logs, even at DEBUG
 # Roster uploads arrive as spreadsheets: API Gateway must pass them through as bytes.
 app.api.binary_types.append("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-for blueprint in (limits.bp, api.bp, public.bp, approvals.bp, verification.bp, dev.bp, staff.bp):
-    app.register_blueprint(blueprint)
+# Each blueprint owns its URL space; limits is middleware only, public the site's root.
+app.register_blueprint(limits.bp)
+app.register_blueprint(api.bp, url_prefix="/api")
+app.register_blueprint(public.bp)
+app.register_blueprint(approvals.bp, url_prefix="/approve")
+app.register_blueprint(verification.bp, url_prefix="/verify")
+app.register_blueprint(staff.bp, url_prefix="/dashboard")
+app.register_blueprint(dev.bp, url_prefix="/dev")
 
 
 @app.on_sqs_message(queue=EVENTS_QUEUE, batch_size=10)
 def on_event(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
     """S3 ObjectCreated -> SQS: each record names a filing, a decision or an approval.
     Failed messages alone go back to the queue (a partial batch response)."""
-
     records = ((r.to_dict()["messageId"], r.body) for r in event)
     return events.batch_response(events.handle_records(records))
 
@@ -31,7 +36,6 @@ def on_event(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
 @app.schedule(Rate(10, unit=Rate.MINUTES))
 def remind_late_steps(event: CloudWatchEvent) -> None:
     """ "Not overnight": remind approvers of late steps, escalate the very late."""
-
     reminders.sweep(utcnow())
 
 
@@ -39,5 +43,4 @@ def remind_late_steps(event: CloudWatchEvent) -> None:
 def reconcile_records(event: CloudWatchEvent) -> None:
     """A filing that got a slip is never lost: S3 records that never landed are written
     again (chalicelib/reconcile.py)."""
-
     reconcile.sweep(utcnow())

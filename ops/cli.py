@@ -65,7 +65,6 @@ def reissue(filing_id: str, step: str, actor: str) -> None:
 @click.option("--scope", help="The town (town_office); the district by default.")
 def staff_link(role: str, scope: str | None) -> None:
     """Print a signed dashboard link for a role and scope, valid for 7 days."""
-
     try:
         click.echo(access.dashboard_url(role, scope or get_settings().district_scope))
     except ValueError as exc:
@@ -80,7 +79,6 @@ def dlq() -> None:
 @dlq.command("list")
 def dlq_list() -> None:
     """Each message in the dead-letter queue: its id, deliveries, the objects it names."""
-
     letters = dead_letters.list_dead_letters()
     for letter in letters:
         keys = " ".join(letter.keys) or "(not an S3 event)"
@@ -93,7 +91,6 @@ def dlq_list() -> None:
 @click.option("--all", "every", is_flag=True, help="Every message in the dead-letter queue.")
 def dlq_redrive(message_id: str | None, every: bool) -> None:
     """Send MESSAGE_ID, or --all, back to the events queue (the handlers are idempotent)."""
-
     if every == bool(message_id):
         raise click.UsageError("give a MESSAGE_ID or --all")
     sent = dead_letters.redrive(None if every else message_id)

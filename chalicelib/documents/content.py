@@ -182,7 +182,6 @@ def _pass(spec: FormSpec, filing: Filing, code: str) -> Issued:
 def _notice(spec: FormSpec, filing: Filing, code: str) -> Issued:
     """A subsidy's approval notice (核定通知书): the claim, each step's decision and
     what it set, the approved amount as its headline."""
-
     title, title_en = spec.documents["notice"]
     labels = spec.labels("zh")
     hidden = {*spec.personal_fields, *spec.uploads, "enterprise_filing_id"}

@@ -35,7 +35,6 @@ JPEG, PNG = "image/jpeg", "image/png"  # a receipt photographed with the phone
 
 def limit_of(category: str) -> int:
     """The most a claim of this category may ask, in yuan (settings, read lazily)."""
-
     return get_settings().support_limits[category]
 
 

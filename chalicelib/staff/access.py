@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib import links
-from chalicelib.core.errors import Forbidden
+from chalicelib.core.errors import Forbidden, NotFound
 from chalicelib.core.roles import DISTRICT_OFFICE, TOWN_OFFICE
 from chalicelib.core.towns import is_town, town_names
 from chalicelib.settings import get_settings
@@ -36,6 +36,20 @@ class StaffClaim:
     def sees_personal_data(self) -> bool:
         """Only the district office sees people's names and numbers unmasked."""
         return self.role == DISTRICT_OFFICE
+
+    @property
+    def name(self) -> str:
+        """Who acted, for the audit trail and a stock level's `updated_by`."""
+        return f"{self.role}:{self.scope}"
+
+    def stock_town(self, town: str) -> str:
+        """A town whose stock this link may set: NotFound for no such town, Forbidden
+        for another office's town."""
+        if not is_town(town):
+            raise NotFound(town)
+        if not self.covers(town):
+            raise Forbidden(f"{self.scope} may not set {town}'s stock")
+        return town
 
 
 def claim(role: str, scope: str) -> StaffClaim:

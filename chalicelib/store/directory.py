@@ -46,7 +46,6 @@ def instructor_scope(town: str, n: int) -> str:
 
 def _employer_contact(filing_id: str) -> Contact | None:
     """An enterprise confirms its own workers: its filing's contact is the approver."""
-
     try:
         filing = Filing.get(filing_id)
     except Filing.DoesNotExist:

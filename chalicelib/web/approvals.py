@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import parse_qs
+import json
 
 from chalice import Blueprint, Response
 
 from chalicelib.core.errors import DomainError, Forbidden, Gone, ReasonRequired, ValidationFailed
 from chalicelib.core.i18n import N_, translate
 from chalicelib.filing import approve
-from chalicelib.forms import field_labels
 from chalicelib.store import audit
-from chalicelib.web.pages import body, lang_of, message, render, source_ip, wants_json
-from chalicelib.web.public import field_view
+from chalicelib.web.form_view import input_fields
+from chalicelib.web.pages import Said, error_page, render
+from chalicelib.web.request import body, form_fields, lang_of, source_ip, switch_url, wants_json
 from chalicelib.web.responses import json_error, json_response
 
 bp = Blueprint(__name__)
@@ -25,7 +24,7 @@ GONE_TEXT = {
 }
 
 
-@bp.route("/approve/{token}", methods=["GET"])
+@bp.route("/{token}", methods=["GET"])
 def show(token: str) -> Response:
     try:
         approval = approve.open_link(token)
@@ -43,22 +42,20 @@ def show(token: str) -> Response:
 
 
 @bp.route(
-    "/approve/{token}",
+    "/{token}",
     methods=["POST"],
     content_types=["application/x-www-form-urlencoded", "application/json"],
 )
 def decide(token: str) -> Response:
     request = bp.current_request
-    raw = body(request).decode("utf-8", "replace")
     if "json" in (request.headers.get("content-type") or ""):
-        import json
-
         try:
+            raw = body(request).decode("utf-8", "replace")
             posted = {k: str(v) for k, v in dict(json.loads(raw or "{}")).items()}
         except (ValueError, TypeError):
             posted = {}
     else:
-        posted = {k: v[-1] for k, v in parse_qs(raw).items()}
+        posted = form_fields(request)
     lang = lang_of(request)
     try:
         decided = approve.decide(
@@ -127,7 +124,7 @@ def _page(
         "approve.html",
         status,
         lang=lang,
-        switch_url=f"/approve/{approval.token}" + ("" if lang == "en" else "?lang=en"),
+        switch_url=switch_url(f"/approve/{approval.token}", lang),
         a=approval,
         rows=rows,
         history=history,
@@ -136,35 +133,6 @@ def _page(
         inputs=input_fields(approval, posted or {}, input_errors or {}, lang),
         input_errors=input_errors or {},
     )
-
-
-def input_fields(
-    approval: approve.Approval, posted: dict[str, str], errors: dict[str, str], lang: str
-) -> list[dict[str, Any]]:
-    """The step's decision inputs as the page's fields, from their declaration: a
-    contact choice is a list of the contacts offered, a whole number a number, an
-    amount a decimal text box, a long text a text area."""
-
-    model = approval.step.inputs
-    if model is None:
-        return []
-    schema = model.model_json_schema()
-    required = set(schema.get("required", []))
-    labels = field_labels(model, lang)
-    fields = []
-    for name, prop in schema.get("properties", {}).items():
-        field = field_view(name, prop, labels[name], name in required, posted, errors)
-        if name in approval.choices:
-            field["widget"] = "select"
-            field["options"] = approval.choices[name]
-        else:
-            field["options"] = [(option, option) for option in field["options"]]
-        if prop.get("format") == "yuan":
-            field["widget"] = "decimal"
-        elif field["widget"] == "text" and (field["maxlength"] or 0) > 100:
-            field["widget"] = "textarea"
-        fields.append(field)
-    return fields
 
 
 def _show(value: object, lang: str) -> str:
@@ -176,22 +144,25 @@ def _show(value: object, lang: str) -> str:
 
 
 def _refused(exc: DomainError) -> Response:
-    if wants_json(bp.current_request):
-        return json_error(exc)
     request = bp.current_request
-    if isinstance(exc, Gone):
-        return message(
-            request,
-            410,
-            title=N_("链接已失效"),
-            text=GONE_TEXT.get(exc.reason, N_("此审核链接已过期。")),
-            more=N_("如需处理，请联系区三服务办重新发送审核链接。"),
-        )
-    if isinstance(exc, Forbidden):
-        return message(
-            request,
-            403,
-            title=N_("链接无效"),
-            text=N_("这个审核链接不完整或被改动过。请从短信或邮件中完整打开链接。"),
-        )
-    return message(request, 409, title=N_("无法办理"), text=N_("该申请当前不能执行此操作。"))
+    if wants_json(request):
+        return json_error(exc)
+    gone = exc.reason if isinstance(exc, Gone) else "expired"
+    return error_page(
+        request,
+        exc,
+        {
+            Gone: Said(
+                410,
+                N_("链接已失效"),
+                GONE_TEXT.get(gone, GONE_TEXT["expired"]),
+                N_("如需处理，请联系区三服务办重新发送审核链接。"),
+            ),
+            Forbidden: Said(
+                403,
+                N_("链接无效"),
+                N_("这个审核链接不完整或被改动过。请从短信或邮件中完整打开链接。"),
+            ),
+            DomainError: Said(409, N_("无法办理"), N_("该申请当前不能执行此操作。")),
+        },
+    )

@@ -9,9 +9,9 @@ from chalice import Blueprint, Response
 from chalice.app import Request
 
 from chalicelib.core.errors import PayloadTooLarge
-from chalicelib.core.i18n import N_, translate
 from chalicelib.filing import rosters
-from chalicelib.web.pages import body, header, lang_of, message
+from chalicelib.web.pages import error_page
+from chalicelib.web.request import body, header
 from chalicelib.web.responses import json_error
 
 bp = Blueprint(__name__)
@@ -40,11 +40,4 @@ def size_limit(request: Request, get_response: Callable[[Request], Response]) ->
         return get_response(request)
     if request.path.startswith("/api/"):
         return json_error(PayloadTooLarge(limit))
-    lang = lang_of(request)
-    return message(
-        request,
-        413,
-        title=N_("提交内容过大"),
-        text=translate(lang, "提交的内容超过%(kib)s KiB的上限，未予处理。")
-        % {"kib": limit // 1024},
-    )
+    return error_page(request, PayloadTooLarge(limit))

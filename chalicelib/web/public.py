@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import secrets
+from importlib import resources
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import urlencode, urlsplit
 
 from chalice import Blueprint, Response
 
@@ -16,6 +17,7 @@ from chalicelib.core.errors import (
     Forbidden,
     NotFound,
     RateLimited,
+    UnknownForm,
     ValidationFailed,
 )
 from chalicelib.core.i18n import N_, translate
@@ -24,34 +26,61 @@ from chalicelib.documents.render import qr_svg
 from chalicelib.filing import applicant, submission, uploads
 from chalicelib.forms import FormSpec, all_forms, get_form
 from chalicelib.store import s3
-from chalicelib.web.pages import body, lang_of, message, query, render, source_ip
+from chalicelib.web.form_view import field_view
+from chalicelib.web.pages import Said, error_page, render
+from chalicelib.web.request import (
+    FORM_BODY,
+    form_fields,
+    in_lang,
+    lang_of,
+    query,
+    source_ip,
+    switch_url,
+)
 from chalicelib.web.responses import CSP, redirect
 
 bp = Blueprint(__name__)
-FORM_BODY = ["application/x-www-form-urlencoded"]
+
+# What the public pages say in their own words (pages.PAGE_ERRORS says the rest).
+STATUS_LINK_FULL = Said(403, N_("链接无效"), N_("进度链接不正确，请使用短信或回执中的完整链接。"))
+STATUS_LINK = Said(403, N_("链接无效"), N_("进度链接不正确。"))
+START_REFUSED = {
+    Forbidden: STATUS_LINK,
+    ValidationFailed: Said(400, N_("日期不正确"), N_("开工日期格式应为YYYY-MM-DD。")),
+    NotFound: Said(404, N_("没有这件申请"), N_("请核对链接。")),
+    DomainError: Said(
+        409, N_("无法报告开工"), N_("只有已通过备案的企业可以报告开工，且只需报告一次。")
+    ),
+}
+WITHDRAWAL_REFUSED = {
+    Forbidden: STATUS_LINK,
+    NotFound: Said(404, N_("没有这件申请"), N_("请核对链接。")),
+    DomainError: Said(409, N_("无法撤回"), N_("这件申请已经办结，不能撤回。")),
+}
+DOCUMENT_REFUSED = {
+    Forbidden: Said(403, N_("链接无效"), N_("下载链接不正确。")),
+    NotFound: Said(404, N_("文件尚未生成"), N_("请稍后刷新进度页再试。")),
+}
 
 
 @bp.route("/", methods=["GET"])
 def home() -> Response:
     lang = lang_of(bp.current_request)
-    return render("index.html", forms=all_forms(), lang=lang, switch_url=_switch("/", lang))
+    return render("index.html", forms=all_forms(), lang=lang, switch_url=switch_url("/", lang))
 
 
 @bp.route("/forms/{form}", methods=["GET"])
 def form_page(form: str) -> Response:
     try:
         spec = get_form(form)
-    except DomainError:
-        return message(
-            bp.current_request, 404, N_("没有这个表单"), N_("请从首页选择要办理的事项。")
-        )
+    except UnknownForm as exc:
+        return error_page(bp.current_request, exc)
     return _form(spec, _uploaded(spec), {}, secrets.token_urlsafe(16))
 
 
 def _uploaded(spec: FormSpec) -> dict[str, str]:
     """The keys of files already uploaded from this page: S3's redirect names the last
     one (`upload` and the `key` it appends); the others ride along in the query."""
-
     request = bp.current_request
     found = {}
     for field in spec.uploads:
@@ -68,12 +97,9 @@ def form_submit(form: str) -> Response:
     request = bp.current_request
     try:
         spec = get_form(form)
-    except DomainError:
-        return message(
-            bp.current_request, 404, N_("没有这个表单"), N_("请从首页选择要办理的事项。")
-        )
-    raw = body(request)
-    posted = {k: v[-1] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
+    except UnknownForm as exc:
+        return error_page(request, exc)
+    posted = form_fields(request)
     idem = posted.pop("idempotency_key", "") or secrets.token_urlsafe(16)
     posted.pop("lang", None)
     data: dict[str, Any] = {k: v for k, v in posted.items() if v != ""}
@@ -92,22 +118,14 @@ def form_submit(form: str) -> Response:
     except ValidationFailed as exc:
         return _form(spec, posted, exc.fields, idem, status=400)
     except RateLimited as exc:
-        page = message(
-            request,
-            429,
-            title=N_("提交过于频繁"),
-            text=translate(lang, "同一网络提交过于频繁，请%(seconds)s秒后返回重新提交。")
-            % {"seconds": exc.retry_after},
-        )
-        page.headers["Retry-After"] = str(exc.retry_after)
-        return page
+        return error_page(request, exc)
     except DuplicateOpenFiling as exc:
         first = exc.message_en if lang == "en" else exc.message_zh
         said = (
             f"{first} ({exc.filing_id})" if lang == "en" else f"{first}（编号 {exc.filing_id}）。"
         )
         return _form(spec, posted, {"_form": said}, idem, status=409)
-    return redirect(_in(lang, receipt.status_url))
+    return redirect(in_lang(lang, receipt.status_url))
 
 
 def _form(
@@ -132,14 +150,12 @@ def _form(
         lang=lang,
         summary=[(f["name"], f["label"], errors[f["name"]]) for f in fields if f["name"] in errors],
         form_error=errors.get("_form") or errors.get("_body"),
-        switch_url=_switch(f"/forms/{spec.id}", lang),
+        switch_url=switch_url(f"/forms/{spec.id}", lang),
         uploads=upload_forms,
     )
     if upload_forms:
         # The upload forms post to the bucket: the one origin the page may post to
         # besides its own.
-        from urllib.parse import urlsplit
-
         target = urlsplit(upload_forms[0]["post"].url)
         origin = f"{target.scheme}://{target.netloc}"
         response.headers["Content-Security-Policy"] = CSP.replace(
@@ -154,8 +170,6 @@ def _upload_forms(
     """One small form per upload field, posting the file straight to S3 (a presigned
     POST), which brings the browser back here with the key; the keys already uploaded
     ride along in the address, so that one upload does not forget another."""
-    from urllib.parse import urlencode
-
     found = []
     for field, upload in spec.uploads.items():
         kept = {k: v for k, v in values.items() if k in spec.uploads and k != field and v}
@@ -174,82 +188,14 @@ def _upload_forms(
     return found
 
 
-def _in(lang: str, url: str) -> str:
-    """The address, kept in the page's language: Chinese is the default, English asks."""
-    return url if lang != "en" else f"{url}{'&' if '?' in url else '?'}lang=en"
-
-
-def _switch(path: str, lang: str) -> str:
-    """The same page in the other language: Chinese is the default, English asks."""
-    return path if lang == "en" else f"{path}?lang=en"
-
-
-def field_view(
-    name: str,
-    prop: dict[str, Any],
-    label: str,
-    required: bool,
-    values: dict[str, str],
-    errors: dict[str, str],
-) -> dict[str, Any]:
-    prop = _resolve(prop)
-    kind = prop.get("type", "string")
-    if prop.get("format") == "upload":
-        widget = "upload"  # a hidden key: the file goes up through the upload form
-    elif "enum" in prop:
-        widget = "select"
-    elif kind == "boolean":
-        widget = "checkbox"
-    elif kind == "integer":
-        widget = "number"
-    elif prop.get("format") == "date":
-        widget = "date"
-    elif prop.get("format") == "email":
-        widget = "email"
-    elif "phone" in name:
-        widget = "tel"
-    else:
-        widget = "text"
-    return {
-        "name": name,
-        "label": label,
-        "hint": prop.get("description", ""),
-        "widget": widget,
-        "options": prop.get("enum", []),
-        "required": required and widget != "checkbox",
-        "value": values.get(name, ""),
-        "checked": values.get(name, "") in ("on", "true", "1"),
-        "error": errors.get(name),
-        "min": prop.get("minimum"),
-        "max": prop.get("maximum"),
-        "maxlength": prop.get("maxLength"),
-        "inputmode": "decimal" if prop.get("format") == "yuan" else None,
-    }
-
-
-def _resolve(prop: dict[str, Any]) -> dict[str, Any]:
-    """Optional fields come as anyOf [X, null]: the page wants X."""
-    for option in prop.get("anyOf", []):
-        if option.get("type") != "null":
-            return {**option, **{k: v for k, v in prop.items() if k != "anyOf"}}
-    return prop
-
-
 @bp.route("/filings/{filing_id}", methods=["GET"])
 def status_page(filing_id: str) -> Response:
     request = bp.current_request
     token = query(request, "token")
     try:
         filing = applicant.get_for_applicant(filing_id, token)
-    except Forbidden:
-        return message(
-            bp.current_request,
-            403,
-            N_("链接无效"),
-            N_("进度链接不正确，请使用短信或回执中的完整链接。"),
-        )
-    except NotFound:
-        return message(bp.current_request, 404, N_("没有这件申请"), N_("请核对链接。"))
+    except DomainError as exc:
+        return error_page(request, exc, {Forbidden: STATUS_LINK_FULL})
     view = applicant.status_view(filing)
     spec = get_form(filing.form)
     lang = lang_of(request)
@@ -262,7 +208,7 @@ def status_page(filing_id: str) -> Response:
         spec=spec,
         lang=lang,
         status_url=status_url,
-        switch_url=f"/filings/{filing.filing_id}?token={token}{'' if lang == 'en' else '&lang=en'}",
+        switch_url=switch_url(f"/filings/{filing.filing_id}?token={token}", lang),
         qr=qr_svg(status_url, translate(lang, "本页链接的二维码")),
         upcoming=applicant.next_steps(spec, filing.filing_id, filing.status, steps),
         today=china_today().isoformat(),
@@ -274,7 +220,7 @@ def status_page(filing_id: str) -> Response:
 def report_start(filing_id: str) -> Response:
     """An approved enterprise reports its start of work from its status page."""
     request = bp.current_request
-    posted = {k: v[-1] for k, v in parse_qs(body(request).decode("utf-8", "replace")).items()}
+    posted = form_fields(request)
     try:
         applicant.report_start(
             filing_id,
@@ -282,22 +228,9 @@ def report_start(filing_id: str) -> Response:
             posted.get("started_on") or china_today().isoformat(),
             source_ip(request),
         )
-    except Forbidden:
-        return message(bp.current_request, 403, N_("链接无效"), N_("进度链接不正确。"))
-    except NotFound:
-        return message(bp.current_request, 404, N_("没有这件申请"), N_("请核对链接。"))
-    except ValidationFailed:
-        return message(
-            bp.current_request, 400, N_("日期不正确"), N_("开工日期格式应为YYYY-MM-DD。")
-        )
-    except DomainError:
-        return message(
-            bp.current_request,
-            409,
-            N_("无法报告开工"),
-            N_("只有已通过备案的企业可以报告开工，且只需报告一次。"),
-        )
-    return redirect(_in(lang_of(request), links.status_url(filing_id)))
+    except DomainError as exc:
+        return error_page(request, exc, START_REFUSED)
+    return redirect(in_lang(lang_of(request), links.status_url(filing_id)))
 
 
 @bp.route("/filings/{filing_id}/withdraw", methods=["POST"], content_types=FORM_BODY)
@@ -306,32 +239,24 @@ def withdraw(filing_id: str) -> Response:
     token = query(request, "token")
     try:
         applicant.withdraw(filing_id, token, source_ip(request))
-    except Forbidden:
-        return message(bp.current_request, 403, N_("链接无效"), N_("进度链接不正确。"))
-    except NotFound:
-        return message(bp.current_request, 404, N_("没有这件申请"), N_("请核对链接。"))
-    except DomainError:
-        return message(bp.current_request, 409, N_("无法撤回"), N_("这件申请已经办结，不能撤回。"))
-    return redirect(_in(lang_of(request), links.status_url(filing_id)))
+    except DomainError as exc:
+        return error_page(request, exc, WITHDRAWAL_REFUSED)
+    return redirect(in_lang(lang_of(request), links.status_url(filing_id)))
 
 
 @bp.route("/filings/{filing_id}/documents/{kind}", methods=["GET"])
 def document(filing_id: str, kind: str) -> Response:
-    token = query(bp.current_request, "token")
+    request = bp.current_request
     try:
-        filing = applicant.get_for_applicant(filing_id, token)
+        filing = applicant.get_for_applicant(filing_id, query(request, "token"))
         key = applicant.document_key(filing, kind)
-    except Forbidden:
-        return message(bp.current_request, 403, N_("链接无效"), N_("下载链接不正确。"))
-    except NotFound:
-        return message(bp.current_request, 404, N_("文件尚未生成"), N_("请稍后刷新进度页再试。"))
+    except DomainError as exc:
+        return error_page(request, exc, DOCUMENT_REFUSED)
     return redirect(s3.download_url(key, f"{kind}.pdf"), 302)
 
 
 @bp.route("/static/app.css", methods=["GET"])
 def stylesheet() -> Response:
-    from importlib import resources
-
     css = resources.files("chalicelib").joinpath("templates/app.css").read_text("utf-8")
     return Response(
         body=css,
