@@ -9,19 +9,28 @@ from chalicelib.core.clock import utcnow
 from chalicelib.filing import events, reconcile, reminders
 from chalicelib.logs import keep_personal_data_out
 from chalicelib.settings import EVENTS_QUEUE
-from chalicelib.web import api, approvals, dev, limits, public, staff, verification
+from chalicelib.web import (
+    api,
+    applicant_pages,
+    approver_pages,
+    checkpoint_pages,
+    dev,
+    size_limit,
+    staff_pages,
+)
 
 app = Chalice(app_name="jiafuwu")
 keep_personal_data_out()  # no request bodies (ID numbers, phones) in the logs, even at DEBUG
 # Roster uploads arrive as spreadsheets: API Gateway must pass them through as bytes.
 app.api.binary_types.append("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-# Each blueprint owns its URL space; limits is middleware only, public the site's root.
-app.register_blueprint(limits.bp)
+# Each blueprint owns its URL space (size_limit is middleware only; the applicant's pages
+# own the site's root: /, /forms, /filings, /static).
+app.register_blueprint(size_limit.bp)
 app.register_blueprint(api.bp, url_prefix="/api")
-app.register_blueprint(public.bp)
-app.register_blueprint(approvals.bp, url_prefix="/approve")
-app.register_blueprint(verification.bp, url_prefix="/verify")
-app.register_blueprint(staff.bp, url_prefix="/dashboard")
+app.register_blueprint(applicant_pages.bp)
+app.register_blueprint(approver_pages.bp, url_prefix="/approve")
+app.register_blueprint(checkpoint_pages.bp, url_prefix="/verify")
+app.register_blueprint(staff_pages.bp, url_prefix="/dashboard")
 app.register_blueprint(dev.bp, url_prefix="/dev")
 
 
@@ -42,5 +51,5 @@ def remind_late_steps(event: CloudWatchEvent) -> None:
 @app.schedule(Rate(10, unit=Rate.MINUTES))
 def reconcile_records(event: CloudWatchEvent) -> None:
     """A filing that got a slip is never lost: S3 records that never landed are written
-    again (chalicelib/reconcile.py)."""
+    again (chalicelib/filing/reconcile.py)."""
     reconcile.sweep(utcnow())

@@ -3,7 +3,7 @@ day a rule counts from (a pass's first day, a start of work, today's submissions
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 CHINA = timezone(timedelta(hours=8))
 
@@ -19,6 +19,11 @@ def china_day(moment: datetime) -> date:
 
 def china_today() -> date:
     return china_day(utcnow())
+
+
+def china_moment(day: date, at: time) -> datetime:
+    """A wall-clock time of a China day (a check-in's clock starts at 08:00 of arrival)."""
+    return datetime.combine(day, at, tzinfo=CHINA)
 
 
 def china_time(moment: datetime) -> str:

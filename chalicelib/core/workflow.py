@@ -67,7 +67,7 @@ class Step:
     # What the decider fills in when approving (an approved amount, an assignee, a
     # resolution): a pydantic model, validated at decision time with the filing's data
     # and the offered choices as its context; the values are stored as the filing's
-    # outputs for this step (see lifecycle.apply).
+    # outputs for this step (see chalicelib/filing/transitions.py, apply).
     inputs: type[pydantic.BaseModel] | None = field(default=None, compare=False)
     # Routed to the contact an earlier step chose: "<step id>.<input field>"; the field's
     # value is the contact's scope within `role`. Overrides route_field.
@@ -75,7 +75,7 @@ class Step:
     # A step whose second action sends the filing back to this earlier step (reopen)
     # rather than ending it; the reason is required, as for a rejection.
     reopen_to: str | None = None
-    approve_label: str = N_("通过")  # shown through the pages' catalogue (chalicelib/i18n.py)
+    approve_label: str = N_("通过")  # shown through the pages' catalogue (chalicelib/core/i18n.py)
     reject_label: str = N_("驳回")  # the second button: reject, or reopen where reopen_to is set
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from chalicelib import links
 from chalicelib.core.clock import china_day, china_time, china_today, utcnow
@@ -150,8 +151,6 @@ def _docking_slip(spec: FormSpec, filing: Filing, code: str) -> Issued:
 
 
 def _pass(spec: FormSpec, filing: Filing, code: str) -> Issued:
-    from datetime import date, timedelta
-
     title, title_en = spec.documents["pass"]
     start = date.fromisoformat(str(filing.data["arrival_date"]))
     end = start + timedelta(days=get_settings().pass_valid_days - 1)

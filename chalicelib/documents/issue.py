@@ -8,6 +8,7 @@ from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import Conflict
 from chalicelib.core.ids import new_document_code
 from chalicelib.documents import content
+from chalicelib.documents.render import render_pdf
 from chalicelib.forms import FormSpec
 from chalicelib.store import counters, records, s3
 from chalicelib.store.models import Document, Filing
@@ -34,8 +35,6 @@ def ensure_document(spec: FormSpec, filing: Filing, kind: str) -> str:
             return str(code)  # rendered by an earlier delivery
         except Document.DoesNotExist:
             pass
-    from chalicelib.documents.render import render_pdf  # reportlab and segno: only on issue
-
     issued = content.build(spec, filing, kind, code)
     key = s3.document_key(filing.filing_id, kind, code)
     s3.put_pdf(key, render_pdf(issued.content))

@@ -92,7 +92,7 @@ def validate_inputs(
     choices as context), and as [label, text] rows; ValidationFailed naming each bad one."""
     import pydantic
 
-    from chalicelib.forms.messages import messages
+    from chalicelib.forms.messages import messages  # with pydantic
 
     model = approval.step.inputs
     if model is None:

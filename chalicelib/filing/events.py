@@ -34,7 +34,7 @@ def handle_records(records: Iterable[tuple[str, str]]) -> list[str]:
 
 def batch_response(failed: Iterable[str]) -> dict[str, list[dict[str, str]]]:
     """Lambda's partial batch response (the event source mapping reports batch item
-    failures: see `resources.merge_template`)."""
+    failures: see `infra.resources.merge_template`)."""
     return {"batchItemFailures": [{"itemIdentifier": i} for i in failed]}
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from chalicelib.core.clock import CHINA, utcnow
+from chalicelib.core.clock import china_moment, utcnow
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.workflow import (
     ENDED_UNAPPROVED,
@@ -243,7 +243,7 @@ def due_time(filing: Filing, step: Step, now: datetime) -> datetime:
     start = now
     if step.due_from_field and filing.data.get(step.due_from_field):
         day = date.fromisoformat(str(filing.data[step.due_from_field]))
-        start = max(now, datetime.combine(day, time(8), tzinfo=CHINA))
+        start = max(now, china_moment(day, time(8)))
     return start + timedelta(hours=step.due_hours)
 
 

@@ -115,7 +115,7 @@ def names_upload(spec: FormSpec, field: str, key: str | None) -> bool:
     return bool(key) and rest != key and "/" not in rest
 
 
-TYPE_NAMES = {  # shown through the pages' catalogue (chalicelib/i18n.py)
+TYPE_NAMES = {  # shown through the pages' catalogue (chalicelib/core/i18n.py)
     "text/csv": N_("CSV 表格"),
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": N_("Excel 表格（.xlsx）"),
     "application/pdf": N_("PDF 文件"),

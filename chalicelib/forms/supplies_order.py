@@ -5,7 +5,8 @@ The town's task force approves the order; the approval takes the quantities from
 town's stock in the same transaction, each only if enough is left, so that no level
 goes below zero however many orders are approved at once. An order the stock cannot
 cover when it is approved is refused, naming what is left, and the enterprise may order
-again within it (see chalicelib/stock.py and lifecycle.refuse_beyond_stock).
+again within it (see chalicelib/filing/stock.py, and refuse_beyond_stock in
+chalicelib/filing/advance.py).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from chalicelib.forms.types import (
     optional_text,
 )
 
-# The items, as the stock names them (chalicelib.stock.ITEMS), and the most one order may
+# The items, as the stock names them (chalicelib.filing.stock.ITEMS), and the most one order may
 # ask for: more is a typing slip or a warehouse's order, not an enterprise's.
 ITEMS = ("masks", "disinfectant", "thermometers")
 # At most this much of an item in one order; the fields' hints below say so in words

@@ -215,7 +215,7 @@ class Stock(Model):
         table_name = "stock"
 
     town = UnicodeAttribute(hash_key=True)
-    item = UnicodeAttribute(range_key=True)  # chalicelib.stock.ITEMS
+    item = UnicodeAttribute(range_key=True)  # chalicelib.filing.stock.ITEMS
     remaining = NumberAttribute(default=0)
     updated_at = UTCDateTimeAttribute(null=True)  # when staff last set the level
     updated_by = UnicodeAttribute(null=True)

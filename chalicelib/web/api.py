@@ -60,7 +60,7 @@ def submit(name: str) -> Response:
     """`name` is the form's id."""
     request = bp.current_request
     spec = get_form(name)
-    raw = body(request)  # its size is checked before any route (web/limits.py)
+    raw = body(request)  # its size is checked before any route (web/size_limit.py)
     content_type = (request.headers.get("content-type") or "application/json").lower()
     if not content_type.startswith("application/json"):
         return json_response({"error": "unsupported_media_type"}, 415)
@@ -105,7 +105,7 @@ def withdraw(name: str) -> Response:
 
 
 @bp.route(
-    "/api/filings/{name}/roster",
+    "/filings/{name}/roster",
     methods=["POST"],
     content_types=[*ANY_BODY, "text/csv", rosters.XLSX],
 )
@@ -113,7 +113,7 @@ def roster(name: str) -> Response:
     """An approved enterprise (filing `name`, its status token) files its charter's
     workers: 201 with each row's filing, or 400 with every bad row's errors."""
     request = bp.current_request
-    raw = body(request)  # its size is checked before any route (web/limits.py)
+    raw = body(request)  # its size is checked before any route (web/size_limit.py)
     try:
         ratelimit.admit(source_ip(request), utcnow())  # an upload counts as one submission
         filed = rosters.submit(

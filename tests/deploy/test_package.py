@@ -389,7 +389,7 @@ def test_the_zip_carries_bytecode_for_every_module_the_runtime_can_trust(
     modules = [n for n in package.names if n.endswith(".py")]
     with zipfile.ZipFile(package.zip) as bundle:
         names = set(bundle.namelist())
-        for module in ("app.py", "chalicelib/filings.py", "pynamodb/models.py"):
+        for module in ("app.py", "chalicelib/filing/submission.py", "pynamodb/models.py"):
             cached = importlib.util.cache_from_source(module)
             assert cached in names, cached
             pyc = bundle.read(cached)

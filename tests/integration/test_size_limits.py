@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from chalicelib import links
-from chalicelib.web import limits
+from chalicelib.web import size_limit as limits
 from tests.integration.conftest import Stack, enterprise
 
 FILINGS = "/api/filings/enterprise-resumption"

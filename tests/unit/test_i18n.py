@@ -1,4 +1,4 @@
-"""The pages' English catalogue (chalicelib/i18n.py): complete, compiled and consistent.
+"""The pages' English catalogue (chalicelib/core/i18n.py): complete, compiled and consistent.
 
 Every text the pages show is written in Chinese and marked; Babel extracts the marked
 texts as `make messages` does, and each must have its English, with the same
