@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import requests
 
 from chalicelib.settings import get_settings
-from tests.integration.conftest import Stack
+from tests.support.stack import Stack
 
 CSV = "text/csv"
 PDF = "application/pdf"

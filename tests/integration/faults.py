@@ -39,7 +39,7 @@ from chalicelib.filing import reconcile
 from chalicelib.store import aws, models
 from chalicelib.store.models import Counter, Document, Filing, Task
 from devstack.local import Poller
-from tests.integration.conftest import Stack
+from tests.support.stack import Stack
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 _APP_CODE = (str(PROJECT_DIR / "app.py"), str(PROJECT_DIR / "chalicelib") + "/")

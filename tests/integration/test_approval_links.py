@@ -11,7 +11,7 @@ from itsdangerous.timed import TimestampSigner
 from chalicelib.core.errors import Gone
 from chalicelib.filing import approve
 from chalicelib.store.models import Audit, Filing, Task
-from tests.integration.conftest import Stack, enterprise
+from tests.support.stack import Stack, enterprise
 
 
 def open_filing(stack: Stack) -> tuple[str, str]:

@@ -7,8 +7,8 @@ import json
 import re
 
 from chalicelib.staff import access
-from tests.integration.conftest import Stack, enterprise
 from tests.integration.test_exports import export
+from tests.support.stack import Stack, enterprise
 
 
 def test_the_approver_alone_sees_the_phone_in_full(stack: Stack) -> None:

@@ -13,7 +13,7 @@ from chalicelib.settings import get_settings
 from chalicelib.staff import access
 from chalicelib.store import audit
 from chalicelib.store.models import Audit, Task
-from tests.integration.conftest import Stack, enterprise
+from tests.support.stack import Stack, enterprise
 
 APPROVER_ADDRESS = "198.51.100.23"
 STAFF_ADDRESS = "203.0.113.42"

@@ -13,7 +13,7 @@ from chalicelib.settings import get_settings
 from chalicelib.staff import access
 from chalicelib.store import counters
 from ops import cli
-from tests.integration.conftest import Stack, enterprise
+from tests.support.stack import Stack, enterprise
 
 
 def dashboard(stack: Stack, token: str) -> tuple[int, str, dict[str, str]]:

@@ -9,7 +9,7 @@ from urllib.parse import unquote_plus
 
 from chalicelib.store import counters
 from chalicelib.store.models import Document, Filing, Task
-from tests.integration.conftest import Stack, enterprise
+from tests.support.stack import Stack, enterprise
 
 
 def deliver_twice(stack: Stack, seen: list[str]) -> None:

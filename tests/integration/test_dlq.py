@@ -14,7 +14,7 @@ from chalicelib.store.models import Filing
 from devstack.local import Poller
 from infra import resources
 from ops import cli
-from tests.integration.conftest import Stack, enterprise
+from tests.support.stack import Stack, enterprise
 
 
 def poller(stack: Stack) -> Poller:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
-from tests.integration.conftest import Stack, enterprise
+from tests.support.stack import Stack, enterprise
 
 FORM = "/forms/enterprise-resumption"
 HAN = re.compile(r"[\u4e00-\u9fff]")

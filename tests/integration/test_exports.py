@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from chalicelib.settings import get_settings
 from chalicelib.staff import access
-from tests.integration.conftest import Stack, enterprise
+from tests.support.stack import Stack, enterprise
 
 EVIL = '=HYPERLINK("http://evil.example","点我")'
 

@@ -9,7 +9,7 @@ from chalicelib import links
 from chalicelib.settings import get_settings
 from chalicelib.store import counters
 from chalicelib.store.models import Document, Filing, Task
-from tests.integration.conftest import Stack, enterprise
+from tests.support.stack import Stack, enterprise
 
 
 def test_a_filing_goes_from_submission_to_a_verified_certificate(stack: Stack) -> None:

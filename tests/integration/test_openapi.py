@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 from chalicelib.forms import all_forms
-from tests.integration.conftest import Stack, enterprise
+from tests.support.stack import Stack, enterprise
 
 DOCUMENTED_PAGES = ("/approve/{}", "/verify/{}", "/dev/outbox")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from chalicelib.store.models import Filing
-from tests.integration.conftest import Stack, enterprise
+from tests.support.stack import Stack, enterprise
 
 FORM = "/forms/enterprise-resumption"
 

@@ -16,7 +16,7 @@ from chalicelib.filing import submission
 from chalicelib.settings import get_settings
 from chalicelib.store import ratelimit
 from chalicelib.store.models import RateWindow
-from tests.integration.conftest import Stack, enterprise
+from tests.support.stack import Stack, enterprise
 
 LIMIT = 3
 CLIENT = "203.0.113.7"

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.integration.conftest import Stack, enterprise
+from tests.support.stack import Stack, enterprise
 
 PATH = "/api/filings/enterprise-resumption"
 

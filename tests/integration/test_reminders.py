@@ -10,7 +10,7 @@ from datetime import timedelta
 from chalicelib.core.ids import utcnow
 from chalicelib.filing import reminders
 from chalicelib.store.models import Task
-from tests.integration.conftest import Stack, enterprise
+from tests.support.stack import Stack, enterprise
 
 
 def late_messages(stack: Stack, word: str) -> list[dict[str, object]]:

@@ -10,8 +10,8 @@ from typing import Any
 
 from chalicelib import links
 from chalicelib.store.models import Filing
-from tests.integration.conftest import Stack, enterprise
 from tests.integration.test_worker_lifecycle import TODAY, approved_employer, make_id
+from tests.support.stack import Stack, enterprise
 
 HEADER = [
     "序号",

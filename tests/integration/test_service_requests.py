@@ -12,7 +12,7 @@ from chalicelib import links
 from chalicelib.store import directory
 from chalicelib.store.models import Filing, Task
 from tests.integration.claims import decide, post_page
-from tests.integration.conftest import Stack, approved_enterprise
+from tests.support.stack import Stack, approved_enterprise
 
 REQUESTS = "/api/filings/service-request"
 

@@ -7,7 +7,7 @@ import json
 
 from chalicelib import links
 from chalicelib.web import limits
-from tests.integration.conftest import Stack, enterprise
+from tests.support.stack import Stack, enterprise
 
 FILINGS = "/api/filings/enterprise-resumption"
 

@@ -9,7 +9,7 @@ import re
 from chalicelib import links
 from chalicelib.core.ids import china_time
 from chalicelib.store.models import Task
-from tests.integration.conftest import Stack, enterprise
+from tests.support.stack import Stack, enterprise
 
 
 def submitted(stack: Stack) -> str:

@@ -23,7 +23,7 @@ from tests.integration.claims import (
     presign,
     upload,
 )
-from tests.integration.conftest import Stack, approved_enterprise
+from tests.support.stack import Stack, approved_enterprise
 
 CHARTERS = "/api/filings/charter-subsidy"
 SUPPORT = "/api/filings/support-subsidy"
@@ -219,7 +219,7 @@ def test_the_same_trip_claimed_twice_is_refused_naming_the_first(stack: Stack) -
 
 
 def test_a_claim_by_an_enterprise_not_yet_approved_is_refused(stack: Stack) -> None:
-    from tests.integration.conftest import enterprise
+    from tests.support.stack import enterprise
 
     pending = json.loads(stack.submit(enterprise(serial=9)).body)["filing_id"]
     key = upload(stack, "charter-subsidy", "passenger_list", PASSENGERS)

@@ -13,8 +13,8 @@ from chalicelib.settings import get_settings
 from chalicelib.staff import access
 from chalicelib.store import counters, directory
 from chalicelib.store.models import Filing
-from tests.integration import conftest
-from tests.integration.conftest import Stack, enterprise
+from tests.support import stack as stacks
+from tests.support.stack import Stack, enterprise
 
 TOWN = "白龙桥镇"
 FORM = "supplies-order"
@@ -22,7 +22,7 @@ FORM = "supplies-order"
 
 def approved_enterprise(stack: Stack, serial: int = 1, town: str = TOWN) -> str:
     """An approved enterprise filing of the stocked town."""
-    return conftest.approved_enterprise(stack, serial, town=town)
+    return stacks.approved_enterprise(stack, serial, town=town)
 
 
 def order(enterprise_id: str, town: str = TOWN, **quantities: Any) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Fifty approvals at once against a stock of ten: exactly ten orders are served and the
 stock ends at zero, never below. The emulator's writes are atomic as DynamoDB's are
-(conftest's faithful_dynamodb), so this tests the condition on the stock level; without
-it, the orders that all read "10 left" would all be served."""
+(tests/support/stack.py's faithful_dynamodb), so this tests the condition on the stock
+level; without it, the orders that all read "10 left" would all be served."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from chalicelib import links
 from chalicelib.core.errors import Conflict
 from chalicelib.filing import advance, stock
 from chalicelib.store.models import Filing
-from tests.integration.conftest import Stack
 from tests.integration.test_supplies import FORM, TOWN, approved_enterprise, figure, left, order
+from tests.support.stack import Stack
 
 ORDERS = 50
 STOCK = 10

@@ -15,7 +15,7 @@ from chalicelib import links
 from chalicelib.core.ids import CHINA
 from chalicelib.filing import submission
 from chalicelib.store.models import Document, Filing, Task
-from tests.integration.conftest import Stack, approved_enterprise, enterprise
+from tests.support.stack import Stack, approved_enterprise, enterprise
 
 WORKERS = "/api/filings/worker-return"
 TODAY = datetime.now(CHINA).date()
