@@ -262,7 +262,7 @@ def upload_content(content_type: str) -> bytes:
 def upload(stack: h.Stack, meter: h.Meter, form: str, field: str, content_type: str) -> Any:
     """The applicant's upload: the POST presigned by the API (measured), then the file
     sent from the browser straight to S3 (moto answers it in process; not our call), as
-    tests/integration/claims.py's upload() does."""
+    tests/support/claims.py's upload() does."""
     import requests
 
     asked = {"form": form, "field": field, "content_type": content_type}

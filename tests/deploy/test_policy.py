@@ -166,9 +166,9 @@ def the_enterprise_claims(stack: Stack) -> None:
     through a presigned POST, checked with a HEAD; finance sets the amount, the notice
     is rendered) and a service request (assigned to an instructor offered from the
     directory, resolved, reopened, resolved again, confirmed)."""
-    from tests.integration.claims import decide, upload
     from tests.integration.test_service_requests import request
     from tests.integration.test_subsidies import PASSENGERS, charter
+    from tests.support.claims import decide, upload
     from tests.support.stack import approved_enterprise
 
     enterprise_id = approved_enterprise(stack, serial=11)

@@ -4,7 +4,7 @@ reaches, with each document issued and each message sent once.
 
 A fault point is a phase of the lifecycle (a person's request, the events it caused,
 the reconciler's sweep), an AWS operation, and its first call in that phase
-(`tests/integration/faults.py` injects the faults through botocore's event hooks).
+(`tests/support/faults.py` injects the faults through botocore's event hooks).
 The lists below are every point of a clean lifecycle: the first test fails when the
 code makes a call that no list names.
 """
@@ -19,9 +19,9 @@ import pytest
 
 from chalicelib.filing import reconcile
 from chalicelib.store.models import Filing
-from tests.integration.faults import Call, Faults, Lifecycle, Plan, end_state, no_backoff
 from tests.integration.test_worker_lifecycle import approved_employer, worker
 from tests.support.env import TEST_ENV
+from tests.support.faults import Call, Faults, Lifecycle, Plan, end_state, no_backoff
 from tests.support.stack import Stack, enterprise, in_process_stack
 
 ENTERPRISE, WORKER = "enterprise-resumption", "worker-return"

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from chalicelib.store.models import Task
-from tests.integration.faults import end_state
 from tests.integration.test_worker_lifecycle import approved_employer, worker
+from tests.support.faults import end_state
 from tests.support.stack import Stack, enterprise, in_process_stack
 
 Deliver = Callable[[Stack, list[str]], None]

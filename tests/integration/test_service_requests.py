@@ -11,7 +11,7 @@ from typing import Any
 from chalicelib import links
 from chalicelib.store import directory
 from chalicelib.store.models import Filing, Task
-from tests.integration.claims import decide, post_page
+from tests.support.claims import decide, post_page
 from tests.support.stack import Stack, approved_enterprise
 
 REQUESTS = "/api/filings/service-request"

@@ -13,7 +13,7 @@ import pytest
 
 from chalicelib import links
 from chalicelib.store.models import Filing, Task
-from tests.integration.claims import (
+from tests.support.claims import (
     CSV,
     PDF,
     bucket,
