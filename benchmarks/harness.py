@@ -625,7 +625,7 @@ def make_id(serial: int) -> str:
 
 
 def worker(employer: str, serial: int, town: str = "罗埠镇") -> dict[str, Any]:
-    from tests.integration.test_worker_lifecycle import worker as body
+    from tests.support.workers import worker as body
 
     return body(
         employer,
@@ -638,7 +638,7 @@ def worker(employer: str, serial: int, town: str = "罗埠镇") -> dict[str, Any
 
 
 def roster_csv(first_serial: int, count: int, town: str = "罗埠镇") -> bytes:
-    from tests.integration.test_rosters import as_csv, roster_rows
+    from tests.support.rosters import as_csv, roster_rows
 
     rows = roster_rows(count, start=first_serial)
     for row in rows:

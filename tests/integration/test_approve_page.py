@@ -7,7 +7,7 @@ import json
 import re
 
 from chalicelib.staff import access
-from tests.integration.test_exports import export
+from tests.support.exports import export
 from tests.support.stack import Stack, enterprise
 
 

@@ -19,10 +19,10 @@ import pytest
 
 from chalicelib.filing import reconcile
 from chalicelib.store.models import Filing
-from tests.integration.test_worker_lifecycle import approved_employer, worker
 from tests.support.env import TEST_ENV
 from tests.support.faults import Call, Faults, Lifecycle, Plan, end_state, no_backoff
 from tests.support.stack import Stack, enterprise, in_process_stack
+from tests.support.workers import approved_employer, worker
 
 ENTERPRISE, WORKER = "enterprise-resumption", "worker-return"
 

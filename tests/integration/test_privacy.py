@@ -20,9 +20,9 @@ from chalicelib.store import counters
 from chalicelib.store.models import DEPLOYED_MODELS, Audit, Filing, Unique
 from chalicelib.store.s3 import EVENT_PREFIXES
 from infra import resources
-from tests.integration.test_exports import export_download
-from tests.integration.test_worker_lifecycle import WORKERS, make_id, worker
+from tests.support.exports import export_download
 from tests.support.stack import Stack, enterprise
+from tests.support.workers import WORKERS, make_id, worker
 
 ENTERPRISE_PHONE = "13905791234"
 WORKER_PHONE = "13812340000"

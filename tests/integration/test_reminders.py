@@ -82,7 +82,7 @@ def test_a_check_in_is_late_only_two_hours_into_the_arrival_day(stack: Stack) ->
     from datetime import datetime, time
 
     from chalicelib.core.ids import CHINA
-    from tests.integration.test_worker_lifecycle import TODAY, WORKERS, approved_employer, worker
+    from tests.support.workers import TODAY, WORKERS, approved_employer, worker
 
     employer = approved_employer(stack)
     arrival = TODAY + timedelta(days=3)

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from chalicelib.store.models import Task
-from tests.integration.test_worker_lifecycle import approved_employer, worker
 from tests.support.faults import end_state
 from tests.support.stack import Stack, enterprise, in_process_stack
+from tests.support.workers import approved_employer, worker
 
 Deliver = Callable[[Stack, list[str]], None]
 _reference: dict[str, dict[str, Any]] = {}

@@ -3,64 +3,19 @@ refuses the whole upload with every row's errors, and nothing is stored."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
 
 from chalicelib import links
 from chalicelib.store.models import Filing
-from tests.integration.test_worker_lifecycle import TODAY, approved_employer, make_id
+from tests.support.rosters import HEADER, as_csv, roster_rows
 from tests.support.stack import Stack, enterprise
-
-HEADER = [
-    "序号",
-    "姓名",
-    "身份证号",
-    "手机号码",
-    "来源省",
-    "来源市",
-    "来源县",
-    "来源地风险",
-    "健康码",
-    "抵婺日期",
-    "落脚镇（乡、街道）",
-    "落脚村（社区）",
-    "落脚详细地址",
-]
-
-
-def roster_rows(count: int, start: int = 1) -> list[list[str]]:
-    return [
-        [
-            str(i),
-            f"返岗{i}号",
-            make_id(i),
-            f"138{i:08d}",
-            "贵州省",
-            "遵义市",
-            "湄潭县",
-            "低",
-            "绿码",
-            TODAY.isoformat(),
-            "罗埠镇",
-            "下徐村",
-            f"下徐村{i}号",
-        ]
-        for i in range(start, start + count)
-    ]
+from tests.support.workers import approved_employer
 
 
 def workers_filed() -> int:
     return sum(1 for _ in Filing.scan(Filing.form == "worker-return"))
-
-
-def as_csv(rows: list[list[str]], header: list[str] = HEADER) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8-sig")  # as Excel saves it
 
 
 def upload(

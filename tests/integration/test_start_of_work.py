@@ -12,8 +12,8 @@ from chalicelib.filing import submission
 from chalicelib.staff import access
 from chalicelib.store import counters
 from chalicelib.store.models import Filing
-from tests.integration.test_worker_lifecycle import approved_employer, approved_worker
 from tests.support.stack import Stack, enterprise
+from tests.support.workers import approved_employer, approved_worker
 
 TOWN = "白龙桥镇"  # enterprise()'s town
 

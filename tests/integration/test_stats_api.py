@@ -12,8 +12,8 @@ from chalicelib.filing import stock
 from chalicelib.forms import all_forms
 from chalicelib.settings import get_settings
 from chalicelib.staff import access
-from tests.integration.test_supplies import TOWN, approved_enterprise, order, place
 from tests.support.stack import Stack, enterprise
+from tests.support.supplies import TOWN, approved_enterprise, order, place
 
 BLOCK = {"filings", "figures", "enterprises", "workers", "documents", "stock"}
 

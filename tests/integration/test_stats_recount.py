@@ -33,11 +33,11 @@ from chalicelib.staff.dashboard import STATUSES
 from chalicelib.store import aws, counters, directory, notify
 from chalicelib.store.models import Document, Filing, Task
 from infra import resources
-from tests.integration.test_service_requests import request
-from tests.integration.test_subsidies import charter, support
-from tests.integration.test_supplies import order
-from tests.integration.test_worker_lifecycle import worker
+from tests.support.service_requests import request
 from tests.support.stack import enterprise
+from tests.support.subsidies import charter, support
+from tests.support.supplies import order
+from tests.support.workers import worker
 
 TRANSITIONS = int(os.environ.get("RECOUNT_TRANSITIONS", "500"))
 TOWNS = ("白龙桥镇", "罗埠镇")  # 罗埠镇 has no stock: its orders are all refused

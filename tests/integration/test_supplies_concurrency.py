@@ -12,8 +12,8 @@ from chalicelib import links
 from chalicelib.core.errors import Conflict
 from chalicelib.filing import advance, stock
 from chalicelib.store.models import Filing
-from tests.integration.test_supplies import FORM, TOWN, approved_enterprise, figure, left, order
 from tests.support.stack import Stack
+from tests.support.supplies import FORM, TOWN, approved_enterprise, figure, left, order
 
 ORDERS = 50
 STOCK = 10
