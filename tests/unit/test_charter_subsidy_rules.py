@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.forms.charter_subsidy import JINHUA, PROVINCES, in_jinhua
 from chalicelib.forms.types import fen
-from tests.unit.form_rules import MISSING, REQUIRED, UPLOAD, FormRules
+from tests.support.form_rules import MISSING, REQUIRED, UPLOAD, FormRules
 
 CHARTER = FormRules(
     "charter-subsidy",

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from chalicelib.forms.service_request import CATEGORIES, URGENCIES, Assignment, Resolution
 from chalicelib.forms.types import messages
-from tests.unit.form_rules import MISSING, REQUIRED, FormRules
+from tests.support.form_rules import MISSING, REQUIRED, FormRules
 
 REQUEST = FormRules(
     "service-request",

@@ -7,7 +7,7 @@ import pytest
 
 from chalicelib.forms.support_subsidy import CATEGORIES
 from chalicelib.settings import SUPPORT_LIMITS, get_settings
-from tests.unit.form_rules import MISSING, REQUIRED, UPLOAD, FormRules
+from tests.support.form_rules import MISSING, REQUIRED, UPLOAD, FormRules
 
 SUPPORT = FormRules(
     "support-subsidy",
