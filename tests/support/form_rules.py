@@ -1,10 +1,11 @@
-"""Shared by the rules tests of the enterprise claims (charter and support subsidies,
-service requests): a baseline that passes every rule, and the two questions each test
-asks of a change to it: is it accepted, and if refused, with which messages."""
+"""Shared by the rules tests of the forms: a baseline that passes every rule, and the two
+questions each test asks of a change to it: is it accepted, and if refused, with which
+messages. An enterprise claim's baseline (charter and support subsidies, service
+requests) starts with the enterprise's fields; a form of its own starts with nothing."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -35,13 +36,14 @@ def enterprise_fields() -> dict[str, Any]:
 class FormRules:
     form_id: str
     baseline: dict[str, Any]
+    starts_with: dict[str, Any] = field(default_factory=enterprise_fields)
 
     @property
     def spec(self) -> FormSpec:
         return get_form(self.form_id)
 
     def data(self, **changes: Any) -> dict[str, Any]:
-        data = {**enterprise_fields(), **self.baseline}
+        data = {**self.starts_with, **self.baseline}
         for name, value in changes.items():
             if value is MISSING:
                 data.pop(name, None)

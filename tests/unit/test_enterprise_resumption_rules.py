@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import BaseModel
 from stdnum.cn import uscc as stdnum_uscc
 
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.towns import town_names
 from chalicelib.forms import get_form
 from chalicelib.forms.enterprise_resumption import INDUSTRIES
+from tests.support.form_rules import MISSING, REQUIRED, FormRules
 
 FORM = get_form("enterprise-resumption")
 
@@ -24,9 +24,6 @@ USCC_BODY = "91330702MA2D12345"
 VALID_USCC = USCC_BODY + stdnum_uscc.calc_check_digit(USCC_BODY)
 assert VALID_USCC == "91330702MA2D123451"
 WRONG_CHECK_USCC = USCC_BODY + "2"
-
-REQUIRED = "请填写此项"
-MISSING = object()  # a change that removes the field
 
 
 def valid_data() -> dict[str, Any]:
@@ -51,30 +48,13 @@ def valid_data() -> dict[str, Any]:
     }
 
 
-def with_changes(**changes: Any) -> dict[str, Any]:
-    data = valid_data()
-    for name, value in changes.items():
-        if value is MISSING:
-            data.pop(name, None)
-        else:
-            data[name] = value
-    return data
-
-
-def accepted(lang: str = "zh", **changes: Any) -> BaseModel:
-    return FORM.validate(with_changes(**changes), lang)
-
-
-def refused(lang: str = "zh", **changes: Any) -> dict[str, str]:
-    with pytest.raises(ValidationFailed) as caught:
-        FORM.validate(with_changes(**changes), lang)
-    return caught.value.fields
+FILING = FormRules("enterprise-resumption", valid_data(), starts_with={})
 
 
 def test_the_baseline_filing_is_accepted() -> None:
     # GIVEN a filing that follows every rule
     # WHEN it is validated
-    model = accepted()
+    model = FILING.accepted()
     # THEN the model holds its values
     assert model.model_dump()["uscc"] == VALID_USCC
     assert model.model_dump()["planned_start_date"] == date(2020, 2, 10)
@@ -91,7 +71,7 @@ def test_enterprise_name_accepted(value: str, stored: str) -> None:
     # GIVEN a name of 2 to 100 characters once stripped
     # WHEN the filing is validated
     # THEN it is stored stripped
-    assert accepted(enterprise_name=value).model_dump()["enterprise_name"] == stored
+    assert FILING.accepted(enterprise_name=value).model_dump()["enterprise_name"] == stored
 
 
 @pytest.mark.parametrize(
@@ -110,7 +90,7 @@ def test_enterprise_name_refused(value: object, message: str) -> None:
     # GIVEN a name too short, too long, blank, absent or not text
     # WHEN the filing is validated
     # THEN the name is refused with its message
-    assert refused(enterprise_name=value) == {"enterprise_name": message}
+    assert FILING.refused(enterprise_name=value) == {"enterprise_name": message}
 
 
 # --- uscc: check digit valid, stored compact --------------------------------------------------
@@ -130,7 +110,7 @@ def test_enterprise_name_refused(value: object, message: str) -> None:
 def test_uscc_accepted_and_stored_compact(value: str) -> None:
     # GIVEN a valid code, perhaps lower-case or with spaces and hyphens
     # WHEN the filing is validated
-    stored = accepted(uscc=value).model_dump()["uscc"]
+    stored = FILING.accepted(uscc=value).model_dump()["uscc"]
     # THEN it is stored as 18 upper-case characters without separators
     assert stored == stdnum_uscc.compact(value)
     assert len(stored) == 18 and stored == stored.upper()
@@ -154,7 +134,7 @@ def test_uscc_refused(value: object, message: str) -> None:
     # GIVEN a code with a wrong check digit, length or character, or none
     # WHEN the filing is validated
     # THEN the code is refused with the matching message
-    assert refused(uscc=value) == {"uscc": message}
+    assert FILING.refused(uscc=value) == {"uscc": message}
 
 
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -172,9 +152,9 @@ def test_any_code_with_its_own_check_digit_is_accepted_and_any_other_refused(
     check = stdnum_uscc.calc_check_digit(body)
     # WHEN the filing is validated with the right check digit, then with another one
     # THEN the first is accepted as is, the second refused on its check digit
-    assert accepted(uscc=body + check).model_dump()["uscc"] == body + check
+    assert FILING.accepted(uscc=body + check).model_dump()["uscc"] == body + check
     other = _USCC_ALPHABET[(_USCC_ALPHABET.index(check) + 1) % len(_USCC_ALPHABET)]
-    assert refused(uscc=body + other) == {"uscc": "统一社会信用代码校验位不正确"}
+    assert FILING.refused(uscc=body + other) == {"uscc": "统一社会信用代码校验位不正确"}
 
 
 # --- town: one of the district's ------------------------------------------------------------
@@ -185,13 +165,13 @@ def test_every_district_town_is_accepted(town: str) -> None:
     # GIVEN each of the 27 towns, townships and subdistricts
     # WHEN a filing names it
     # THEN it is accepted as is
-    assert accepted(town=town).model_dump()["town"] == town
+    assert FILING.accepted(town=town).model_dump()["town"] == town
 
 
 def test_town_is_stripped() -> None:
     # GIVEN a town name with stray spaces
     # THEN it is stored without them
-    assert accepted(town=" 汤溪镇 ").model_dump()["town"] == "汤溪镇"
+    assert FILING.accepted(town=" 汤溪镇 ").model_dump()["town"] == "汤溪镇"
 
 
 @pytest.mark.parametrize(
@@ -208,7 +188,7 @@ def test_town_refused(value: object, message: str) -> None:
     # GIVEN a place that is not one of the district's towns, or none
     # WHEN the filing is validated
     # THEN the town is refused
-    assert refused(town=value) == {"town": message}
+    assert FILING.refused(town=value) == {"town": message}
 
 
 # --- address: 1..200 ----------------------------------------------------------------------
@@ -218,7 +198,7 @@ def test_town_refused(value: object, message: str) -> None:
 def test_address_accepted(value: str) -> None:
     # GIVEN an address of 1 to 200 characters
     # THEN it is accepted
-    assert accepted(address=value).model_dump()["address"] == value
+    assert FILING.accepted(address=value).model_dump()["address"] == value
 
 
 @pytest.mark.parametrize(
@@ -228,7 +208,7 @@ def test_address_accepted(value: str) -> None:
 def test_address_refused(value: object, message: str) -> None:
     # GIVEN an address too long, blank or absent
     # THEN it is refused
-    assert refused(address=value) == {"address": message}
+    assert FILING.refused(address=value) == {"address": message}
 
 
 # --- industry: one of the enum ------------------------------------------------------------
@@ -238,7 +218,7 @@ def test_address_refused(value: object, message: str) -> None:
 def test_every_listed_industry_is_accepted(value: str) -> None:
     # GIVEN each listed industry
     # THEN it is accepted
-    assert accepted(industry=value).model_dump()["industry"] == value
+    assert FILING.accepted(industry=value).model_dump()["industry"] == value
 
 
 @pytest.mark.parametrize(
@@ -248,7 +228,7 @@ def test_every_listed_industry_is_accepted(value: str) -> None:
 def test_industry_refused(value: object, message: str) -> None:
     # GIVEN an industry not on the list, or none
     # THEN it is refused
-    assert refused(industry=value) == {"industry": message}
+    assert FILING.refused(industry=value) == {"industry": message}
 
 
 # --- above_scale and commitment: form booleans ----------------------------------------------
@@ -272,28 +252,28 @@ def test_above_scale_accepts_json_and_html_form_booleans(value: object, stored: 
     # GIVEN a JSON boolean, a checkbox's string, or no value at all
     # WHEN the filing is validated
     # THEN it is stored as the boolean it means
-    assert accepted(above_scale=value).model_dump()["above_scale"] is stored
+    assert FILING.accepted(above_scale=value).model_dump()["above_scale"] is stored
 
 
 @pytest.mark.parametrize("value", ["maybe", "2", 2, None])
 def test_above_scale_refuses_what_is_not_a_boolean(value: object) -> None:
     # GIVEN a value that is neither a JSON boolean nor a checkbox string
     # THEN it is refused
-    assert refused(above_scale=value) == {"above_scale": "请选择是或否"}
+    assert FILING.refused(above_scale=value) == {"above_scale": "请选择是或否"}
 
 
 @pytest.mark.parametrize("value", [True, "on", "true", "1"])
 def test_commitment_ticked_is_accepted(value: object) -> None:
     # GIVEN the commitment ticked
     # THEN the filing is accepted with it true
-    assert accepted(commitment=value).model_dump()["commitment"] is True
+    assert FILING.accepted(commitment=value).model_dump()["commitment"] is True
 
 
 @pytest.mark.parametrize("value", [False, "false", "0", "", MISSING])
 def test_commitment_unticked_is_refused(value: object) -> None:
     # GIVEN the commitment unticked: false, or absent as an unchecked checkbox is
     # THEN the filing is refused with the commitment message, not a generic "required"
-    assert refused(commitment=value) == {"commitment": "须勾选承诺书"}
+    assert FILING.refused(commitment=value) == {"commitment": "须勾选承诺书"}
 
 
 # --- contact_name: 1..50 -------------------------------------------------------------------
@@ -301,7 +281,7 @@ def test_commitment_unticked_is_refused(value: object) -> None:
 
 @pytest.mark.parametrize("value", ["李", "名" * 50])
 def test_contact_name_accepted(value: str) -> None:
-    assert accepted(contact_name=value).model_dump()["contact_name"] == value
+    assert FILING.accepted(contact_name=value).model_dump()["contact_name"] == value
 
 
 @pytest.mark.parametrize(
@@ -309,7 +289,7 @@ def test_contact_name_accepted(value: str) -> None:
     [("名" * 51, "长度应为1至50个字符"), ("", REQUIRED), (MISSING, REQUIRED)],
 )
 def test_contact_name_refused(value: object, message: str) -> None:
-    assert refused(contact_name=value) == {"contact_name": message}
+    assert FILING.refused(contact_name=value) == {"contact_name": message}
 
 
 # --- contact_phone: mainland mobile, stored as 11 digits -------------------------------------
@@ -332,13 +312,13 @@ def test_contact_phone_accepted_and_stored_as_eleven_digits(value: object) -> No
     # GIVEN a mainland mobile number, with or without +86, spaces or hyphens
     # WHEN the filing is validated
     # THEN the 11 digits are stored
-    assert accepted(contact_phone=value).model_dump()["contact_phone"] == "13812345678"
+    assert FILING.accepted(contact_phone=value).model_dump()["contact_phone"] == "13812345678"
 
 
 @pytest.mark.parametrize("prefix", ["13", "14", "15", "16", "17", "18", "19"])
 def test_every_mobile_prefix_is_accepted(prefix: str) -> None:
     number = prefix + "912345678"
-    assert accepted(contact_phone=number).model_dump()["contact_phone"] == number
+    assert FILING.accepted(contact_phone=number).model_dump()["contact_phone"] == number
 
 
 @pytest.mark.parametrize(
@@ -357,7 +337,7 @@ def test_every_mobile_prefix_is_accepted(prefix: str) -> None:
 def test_contact_phone_refused(value: object, message: str) -> None:
     # GIVEN something that is not a mainland mobile number, or nothing
     # THEN the phone is refused
-    assert refused(contact_phone=value) == {"contact_phone": message}
+    assert FILING.refused(contact_phone=value) == {"contact_phone": message}
 
 
 # --- contact_email: optional -----------------------------------------------------------------
@@ -378,14 +358,14 @@ def test_contact_email_is_optional(value: object, stored: str | None) -> None:
     # GIVEN an email, or absent, null or blank
     # WHEN the filing is validated
     # THEN the email, or None, is stored
-    assert accepted(contact_email=value).model_dump()["contact_email"] == stored
+    assert FILING.accepted(contact_email=value).model_dump()["contact_email"] == stored
 
 
 @pytest.mark.parametrize("value", ["zhangsan", "zhangsan@", "@example.com", "a b@example.com", 5])
 def test_contact_email_refused(value: object) -> None:
     # GIVEN something that is not an email address
     # THEN it is refused
-    assert refused(contact_email=value) == {"contact_email": "请输入有效的电子邮箱"}
+    assert FILING.refused(contact_email=value) == {"contact_email": "请输入有效的电子邮箱"}
 
 
 # --- head counts ------------------------------------------------------------------------------
@@ -395,7 +375,7 @@ def test_contact_email_refused(value: object) -> None:
 def test_employees_total_accepted(value: object, stored: int) -> None:
     # GIVEN a whole number of at least 1, as a number or an HTML form's string
     # THEN it is stored as an int (returned kept at 0 so the cross rule does not interfere)
-    model = accepted(employees_total=value, employees_returned=0)
+    model = FILING.accepted(employees_total=value, employees_returned=0)
     assert model.model_dump()["employees_total"] == stored
 
 
@@ -416,14 +396,14 @@ def test_employees_total_accepted(value: object, stored: int) -> None:
 def test_employees_total_refused(value: object, message: str) -> None:
     # GIVEN a total below 1, or not a whole number, or none
     # THEN it is refused, and the returned count is not blamed for it
-    assert refused(employees_total=value) == {"employees_total": message}
+    assert FILING.refused(employees_total=value) == {"employees_total": message}
 
 
 @pytest.mark.parametrize("returned", [0, 60, 120, "120"])
 def test_employees_returned_up_to_the_total_is_accepted(returned: object) -> None:
     # GIVEN a total of 120 and a returned count from 0 to 120
     # THEN it is accepted
-    model = accepted(employees_total=120, employees_returned=returned)
+    model = FILING.accepted(employees_total=120, employees_returned=returned)
     assert model.model_dump()["employees_returned"] == int(str(returned))
 
 
@@ -440,7 +420,7 @@ def test_employees_returned_up_to_the_total_is_accepted(returned: object) -> Non
 def test_employees_returned_refused(returned: object, message: str) -> None:
     # GIVEN a total of 120 and a returned count above it, negative or not a number
     # THEN the returned count is refused, named on employees_returned
-    assert refused(employees_total=120, employees_returned=returned) == {
+    assert FILING.refused(employees_total=120, employees_returned=returned) == {
         "employees_returned": message
     }
 
@@ -453,7 +433,7 @@ def test_employees_returned_refused(returned: object, message: str) -> None:
     [("2020-02-10", date(2020, 2, 10)), ("2020-02-29", date(2020, 2, 29))],
 )
 def test_planned_start_date_accepted(value: str, stored: date) -> None:
-    assert accepted(planned_start_date=value).model_dump()["planned_start_date"] == stored
+    assert FILING.accepted(planned_start_date=value).model_dump()["planned_start_date"] == stored
 
 
 @pytest.mark.parametrize(
@@ -470,7 +450,7 @@ def test_planned_start_date_accepted(value: str, stored: date) -> None:
     ],
 )
 def test_planned_start_date_refused(value: object, message: str) -> None:
-    assert refused(planned_start_date=value) == {"planned_start_date": message}
+    assert FILING.refused(planned_start_date=value) == {"planned_start_date": message}
 
 
 # --- supplies: whole numbers >= 0 --------------------------------------------------------------
@@ -483,7 +463,7 @@ SUPPLIES = ["masks", "disinfectant_kg", "thermometers"]
 def test_supplies_accepted(field: str, value: object, stored: int) -> None:
     # GIVEN a whole number of 0 or more
     # THEN it is stored as an int
-    assert accepted(**{field: value}).model_dump()[field] == stored
+    assert FILING.accepted(**{field: value}).model_dump()[field] == stored
 
 
 @pytest.mark.parametrize("field", SUPPLIES)
@@ -504,7 +484,7 @@ def test_supplies_accepted(field: str, value: object, stored: int) -> None:
 def test_supplies_refused(field: str, value: object, message: str) -> None:
     # GIVEN a negative number, a fraction, a boolean, or nothing
     # THEN the field is refused
-    assert refused(**{field: value}) == {field: message}
+    assert FILING.refused(**{field: value}) == {field: message}
 
 
 # --- the filing as a whole -----------------------------------------------------------------
@@ -513,7 +493,7 @@ def test_supplies_refused(field: str, value: object, message: str) -> None:
 def test_every_bad_field_is_named_at_once() -> None:
     # GIVEN a filing with several fields wrong, including the cross-field rule
     # WHEN it is validated
-    fields = refused(
+    fields = FILING.refused(
         uscc=WRONG_CHECK_USCC,
         town="北京市",
         contact_phone="12345",
@@ -547,7 +527,7 @@ def test_an_unknown_extra_field_is_refused_by_its_key() -> None:
     # GIVEN a valid filing plus a field the form does not have
     # WHEN it is validated
     # THEN the extra key is named, and nothing else
-    assert refused(status="approved") == {"status": "不接受此字段"}
+    assert FILING.refused(status="approved") == {"status": "不接受此字段"}
 
 
 @pytest.mark.parametrize("body", [[], ["uscc"], "uscc=1", 42, None, True])
@@ -563,7 +543,7 @@ def test_a_body_that_is_not_an_object_is_refused(body: object) -> None:
 def test_messages_are_english_under_lang_en() -> None:
     # GIVEN a filing with bad fields of several kinds, and a non-object body
     # WHEN they are validated with lang="en"
-    fields = refused(
+    fields = FILING.refused(
         "en",
         enterprise_name="某",
         uscc=WRONG_CHECK_USCC,
@@ -596,7 +576,7 @@ def test_messages_are_english_under_lang_en() -> None:
 
 def test_the_stored_filing_is_normalised() -> None:
     # GIVEN a filing typed the way people type: spaces, separators, strings from a form
-    raw = with_changes(
+    raw = FILING.data(
         enterprise_name="  金华市婺城区某某机械有限公司\t",
         uscc="91330702-ma2d-12345-1",
         contact_phone="+86 138-1234-5678",
@@ -621,7 +601,7 @@ def test_the_stored_filing_is_normalised() -> None:
 
 def test_the_validated_filing_is_read_only() -> None:
     # GIVEN a validated filing
-    model = accepted()
+    model = FILING.accepted()
     # WHEN a handler tries to change it
     # THEN it cannot: what was validated is what is stored
     with pytest.raises(ValueError):

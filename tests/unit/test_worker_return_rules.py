@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import BaseModel
 from stdnum.cn import ric
 
 from chalicelib.core.errors import ValidationFailed
@@ -19,6 +18,7 @@ from chalicelib.core.workflow import FlowState, IssueDocuments, OpenStep, decide
 from chalicelib.forms import Reference, all_forms, get_form
 from chalicelib.forms.types import mask_id, mask_name, mask_phone
 from chalicelib.forms.worker_return import HEALTH_CODES, ORIGIN_RISKS, TRAVEL_MODES
+from tests.support.form_rules import MISSING, REQUIRED, FormRules
 
 FORM = get_form("worker-return")
 
@@ -47,9 +47,7 @@ BEFORE_1900_ID = with_check_digit("33070218991231123")
 EMPLOYER = "0123456789abcdef0123456789abcdef"
 RED_ZH = "健康码为红码，暂不能返婺，请按当地要求隔离观察"
 RED_EN = "A red health code cannot return to Wucheng yet; follow the local quarantine requirements"
-REQUIRED = "请填写此项"
 CHOICE = "请从列表中选择"
-MISSING = object()  # a change that removes the field
 
 CONTRACT_FIELDS = {
     "name",
@@ -98,30 +96,13 @@ def valid_data() -> dict[str, Any]:
     }
 
 
-def with_changes(**changes: Any) -> dict[str, Any]:
-    data = valid_data()
-    for name, value in changes.items():
-        if value is MISSING:
-            data.pop(name, None)
-        else:
-            data[name] = value
-    return data
-
-
-def accepted(lang: str = "zh", **changes: Any) -> BaseModel:
-    return FORM.validate(with_changes(**changes), lang)
-
-
-def refused(lang: str = "zh", **changes: Any) -> dict[str, str]:
-    with pytest.raises(ValidationFailed) as caught:
-        FORM.validate(with_changes(**changes), lang)
-    return caught.value.fields
+REGISTRATION = FormRules("worker-return", valid_data(), starts_with={})
 
 
 def test_the_baseline_registration_is_accepted() -> None:
     # GIVEN a registration that follows every rule
     # WHEN it is validated and dumped for storage
-    stored = accepted().model_dump(mode="json")
+    stored = REGISTRATION.accepted().model_dump(mode="json")
     # THEN it holds exactly what was sent
     assert stored == valid_data()
 
@@ -141,7 +122,7 @@ def test_the_baseline_registration_is_accepted() -> None:
 def test_name_accepted(value: str, stored: str) -> None:
     # GIVEN a name of 1 to 50 characters once stripped
     # THEN it is stored stripped
-    assert accepted(name=value).model_dump()["name"] == stored
+    assert REGISTRATION.accepted(name=value).model_dump()["name"] == stored
 
 
 @pytest.mark.parametrize(
@@ -157,7 +138,7 @@ def test_name_accepted(value: str, stored: str) -> None:
 def test_name_refused(value: object, message: str) -> None:
     # GIVEN a name too long, blank, absent or not text
     # THEN it is refused with its message
-    assert refused(name=value) == {"name": message}
+    assert REGISTRATION.refused(name=value) == {"name": message}
 
 
 # --- id_number: length, format, birth date, check digit; stored compact -------------------------
@@ -183,7 +164,7 @@ def test_id_number_accepted_and_stored_compact(value: object, stored: str) -> No
     # GIVEN a valid number, perhaps spaced, full-width, with a lower-case x, or a JSON number
     # WHEN the registration is validated
     # THEN the 18 characters are stored, with an upper-case X
-    assert accepted(id_number=value).model_dump()["id_number"] == stored
+    assert REGISTRATION.accepted(id_number=value).model_dump()["id_number"] == stored
 
 
 def test_a_number_before_its_region_code_existed_is_accepted() -> None:
@@ -192,7 +173,9 @@ def test_a_number_before_its_region_code_existed_is_accepted() -> None:
     assert not ric.is_valid(OLD_WUCHENG_ID)
     # WHEN the registration is validated
     # THEN it is accepted: the form checks the check digit and the birth date, as agreed
-    assert accepted(id_number=OLD_WUCHENG_ID).model_dump()["id_number"] == OLD_WUCHENG_ID
+    assert (
+        REGISTRATION.accepted(id_number=OLD_WUCHENG_ID).model_dump()["id_number"] == OLD_WUCHENG_ID
+    )
 
 
 LENGTH = "居民身份证号码应为18位"
@@ -229,7 +212,7 @@ def test_id_number_refused(value: object, message: str) -> None:
     # GIVEN a number with a wrong check digit, birth date, length or character, or none
     # WHEN the registration is validated
     # THEN the number is refused with the matching message
-    assert refused(id_number=value) == {"id_number": message}
+    assert REGISTRATION.refused(id_number=value) == {"id_number": message}
 
 
 def test_a_bad_birth_date_is_named_before_a_bad_check_digit() -> None:
@@ -237,7 +220,7 @@ def test_a_bad_birth_date_is_named_before_a_bad_check_digit() -> None:
     body = "33070219901307123"
     wrong = body + ("1" if with_check_digit(body)[-1] != "1" else "2")
     # THEN the birth date, where the typo most likely is, is what the message names
-    assert refused(id_number=wrong) == {"id_number": BIRTH}
+    assert REGISTRATION.refused(id_number=wrong) == {"id_number": BIRTH}
 
 
 @given(
@@ -253,10 +236,10 @@ def test_any_number_with_its_own_check_digit_is_accepted_and_any_other_refused(
     number = with_check_digit(body)
     # WHEN the registration is validated with that check digit, then with another one
     # THEN the first is stored as is, the second refused on its check digit
-    assert accepted(id_number=number).model_dump()["id_number"] == number
+    assert REGISTRATION.accepted(id_number=number).model_dump()["id_number"] == number
     digits = "0123456789X"
     other = digits[(digits.index(number[-1]) + 1) % len(digits)]
-    assert refused(id_number=body + other) == {"id_number": CHECK}
+    assert REGISTRATION.refused(id_number=body + other) == {"id_number": CHECK}
 
 
 # --- phone, email -----------------------------------------------------------------------------
@@ -264,7 +247,7 @@ def test_any_number_with_its_own_check_digit_is_accepted_and_any_other_refused(
 
 @pytest.mark.parametrize("value", ["13912341234", "+86 139-1234-1234", "１３９１２３４１２３４"])
 def test_phone_accepted_and_stored_as_eleven_digits(value: str) -> None:
-    assert accepted(phone=value).model_dump()["phone"] == "13912341234"
+    assert REGISTRATION.accepted(phone=value).model_dump()["phone"] == "13912341234"
 
 
 @pytest.mark.parametrize(
@@ -276,7 +259,7 @@ def test_phone_accepted_and_stored_as_eleven_digits(value: str) -> None:
     ],
 )
 def test_phone_refused(value: object, message: str) -> None:
-    assert refused(phone=value) == {"phone": message}
+    assert REGISTRATION.refused(phone=value) == {"phone": message}
 
 
 @pytest.mark.parametrize(
@@ -284,11 +267,11 @@ def test_phone_refused(value: object, message: str) -> None:
     [("ran@example.com", "ran@example.com"), ("", None), (None, None), (MISSING, None)],
 )
 def test_email_is_optional(value: object, stored: str | None) -> None:
-    assert accepted(email=value).model_dump()["email"] == stored
+    assert REGISTRATION.accepted(email=value).model_dump()["email"] == stored
 
 
 def test_email_refused() -> None:
-    assert refused(email="ran@") == {"email": "请输入有效的电子邮箱"}
+    assert REGISTRATION.refused(email="ran@") == {"email": "请输入有效的电子邮箱"}
 
 
 # --- origin: province, city, county, each 1..30 and required ----------------------------------
@@ -301,7 +284,7 @@ ORIGIN_FIELDS = ["origin_province", "origin_city", "origin_county"]
     ("value", "stored"), [("贵", "贵"), (" 湄潭县 ", "湄潭县"), ("地" * 30, "地" * 30)]
 )
 def test_origin_accepted(field: str, value: str, stored: str) -> None:
-    assert accepted(**{field: value}).model_dump()[field] == stored
+    assert REGISTRATION.accepted(**{field: value}).model_dump()[field] == stored
 
 
 @pytest.mark.parametrize("field", ORIGIN_FIELDS)
@@ -312,7 +295,7 @@ def test_origin_accepted(field: str, value: str, stored: str) -> None:
 def test_origin_refused(field: str, value: Any, message: str) -> None:
     # GIVEN a place too long, blank, absent or not text (the county too is required)
     # THEN it is refused
-    assert refused(**{field: value}) == {field: message}
+    assert REGISTRATION.refused(**{field: value}) == {field: message}
 
 
 # --- enums: origin_risk, health_code, travel_mode -----------------------------------------------
@@ -326,7 +309,7 @@ def test_the_enums_are_the_contract_values() -> None:
 
 @pytest.mark.parametrize("value", ORIGIN_RISKS)
 def test_every_origin_risk_is_accepted(value: str) -> None:
-    assert accepted(origin_risk=value).model_dump()["origin_risk"] == value
+    assert REGISTRATION.accepted(origin_risk=value).model_dump()["origin_risk"] == value
 
 
 @pytest.mark.parametrize(
@@ -334,14 +317,14 @@ def test_every_origin_risk_is_accepted(value: str) -> None:
     [("低风险", CHOICE), ("LOW", CHOICE), ("none", CHOICE), (MISSING, REQUIRED)],
 )
 def test_origin_risk_refused(value: object, message: str) -> None:
-    assert refused(origin_risk=value) == {"origin_risk": message}
+    assert REGISTRATION.refused(origin_risk=value) == {"origin_risk": message}
 
 
 @pytest.mark.parametrize("value", ["green", "yellow"])
 def test_green_and_yellow_codes_are_accepted(value: str) -> None:
     # GIVEN a green or yellow health code
     # THEN the registration is accepted with it
-    assert accepted(health_code=value).model_dump()["health_code"] == value
+    assert REGISTRATION.accepted(health_code=value).model_dump()["health_code"] == value
 
 
 @pytest.mark.parametrize(("lang", "message"), [("zh", RED_ZH), ("en", RED_EN)])
@@ -349,7 +332,7 @@ def test_a_red_code_is_refused_with_its_own_message(lang: str, message: str) -> 
     # GIVEN a red health code, an otherwise valid registration
     # WHEN it is validated
     # THEN health_code alone is named, with the red-code message rather than "choose one"
-    assert refused(lang, health_code="red") == {"health_code": message}
+    assert REGISTRATION.refused(lang, health_code="red") == {"health_code": message}
 
 
 @pytest.mark.parametrize(
@@ -357,12 +340,12 @@ def test_a_red_code_is_refused_with_its_own_message(lang: str, message: str) -> 
     [("绿码", CHOICE), ("Green", CHOICE), ("blue", CHOICE), ("", CHOICE), (MISSING, REQUIRED)],
 )
 def test_health_code_refused(value: object, message: str) -> None:
-    assert refused(health_code=value) == {"health_code": message}
+    assert REGISTRATION.refused(health_code=value) == {"health_code": message}
 
 
 @pytest.mark.parametrize("value", TRAVEL_MODES)
 def test_every_travel_mode_is_accepted(value: str) -> None:
-    assert accepted(travel_mode=value).model_dump()["travel_mode"] == value
+    assert REGISTRATION.accepted(travel_mode=value).model_dump()["travel_mode"] == value
 
 
 @pytest.mark.parametrize(
@@ -370,7 +353,7 @@ def test_every_travel_mode_is_accepted(value: str) -> None:
     [("火车", CHOICE), ("plane", CHOICE), ("walk", CHOICE), (MISSING, REQUIRED)],
 )
 def test_travel_mode_refused(value: object, message: str) -> None:
-    assert refused(travel_mode=value) == {"travel_mode": message}
+    assert REGISTRATION.refused(travel_mode=value) == {"travel_mode": message}
 
 
 # --- train_no: optional, 0..20 ------------------------------------------------------------------
@@ -391,21 +374,23 @@ def test_travel_mode_refused(value: object, message: str) -> None:
 def test_train_no_is_optional(value: object, stored: str | None) -> None:
     # GIVEN a number of up to 20 characters, or blank, null or absent
     # THEN it, or None, is stored
-    assert accepted(train_no=value).model_dump()["train_no"] == stored
+    assert REGISTRATION.accepted(train_no=value).model_dump()["train_no"] == stored
 
 
 @pytest.mark.parametrize(
     ("value", "message"), [("车" * 21, "长度不能超过20个字符"), (1234, "请输入文字")]
 )
 def test_train_no_refused(value: object, message: str) -> None:
-    assert refused(train_no=value) == {"train_no": message}
+    assert REGISTRATION.refused(train_no=value) == {"train_no": message}
 
 
 # --- arrival_date: YYYY-MM-DD -------------------------------------------------------------------
 
 
 def test_arrival_date_accepted() -> None:
-    assert accepted(arrival_date="2020-02-29").model_dump()["arrival_date"] == date(2020, 2, 29)
+    assert REGISTRATION.accepted(arrival_date="2020-02-29").model_dump()["arrival_date"] == date(
+        2020, 2, 29
+    )
 
 
 @pytest.mark.parametrize(
@@ -418,7 +403,7 @@ def test_arrival_date_accepted() -> None:
     ],
 )
 def test_arrival_date_refused(value: object, message: str) -> None:
-    assert refused(arrival_date=value) == {"arrival_date": message}
+    assert REGISTRATION.refused(arrival_date=value) == {"arrival_date": message}
 
 
 # --- employer_filing_id: the format of a filing id ----------------------------------------------
@@ -431,7 +416,9 @@ def test_arrival_date_refused(value: object, message: str) -> None:
 def test_employer_filing_id_accepted(value: str, stored: str) -> None:
     # GIVEN 32 hex characters, perhaps spaced or upper-case
     # THEN they are stored as the lower-case id
-    assert accepted(employer_filing_id=value).model_dump()["employer_filing_id"] == stored
+    assert (
+        REGISTRATION.accepted(employer_filing_id=value).model_dump()["employer_filing_id"] == stored
+    )
 
 
 @pytest.mark.parametrize(
@@ -448,7 +435,7 @@ def test_employer_filing_id_accepted(value: str, stored: str) -> None:
     ],
 )
 def test_employer_filing_id_refused(value: object, message: str) -> None:
-    assert refused(employer_filing_id=value) == {"employer_filing_id": message}
+    assert REGISTRATION.refused(employer_filing_id=value) == {"employer_filing_id": message}
 
 
 # --- lodging: town, village, address -----------------------------------------------------------
@@ -456,7 +443,7 @@ def test_employer_filing_id_refused(value: object, message: str) -> None:
 
 @pytest.mark.parametrize("town", town_names())
 def test_every_district_town_is_accepted_as_lodging_town(town: str) -> None:
-    assert accepted(lodging_town=town).model_dump()["lodging_town"] == town
+    assert REGISTRATION.accepted(lodging_town=town).model_dump()["lodging_town"] == town
 
 
 @pytest.mark.parametrize(
@@ -468,7 +455,7 @@ def test_every_district_town_is_accepted_as_lodging_town(town: str) -> None:
     ],
 )
 def test_lodging_town_refused(value: object, message: str) -> None:
-    assert refused(lodging_town=value) == {"lodging_town": message}
+    assert REGISTRATION.refused(lodging_town=value) == {"lodging_town": message}
 
 
 @pytest.mark.parametrize(
@@ -481,7 +468,7 @@ def test_lodging_town_refused(value: object, message: str) -> None:
     ],
 )
 def test_lodging_village_and_address_accepted(field: str, value: str) -> None:
-    assert accepted(**{field: value}).model_dump()[field] == value
+    assert REGISTRATION.accepted(**{field: value}).model_dump()[field] == value
 
 
 @pytest.mark.parametrize(
@@ -496,7 +483,7 @@ def test_lodging_village_and_address_accepted(field: str, value: str) -> None:
     ],
 )
 def test_lodging_village_and_address_refused(field: str, value: Any, message: str) -> None:
-    assert refused(**{field: value}) == {field: message}
+    assert REGISTRATION.refused(**{field: value}) == {field: message}
 
 
 # --- symptoms_14d, contact_history_14d: form booleans, default False ----------------------------
@@ -512,13 +499,13 @@ BOOLEAN_FIELDS = ["symptoms_14d", "contact_history_14d"]
 def test_health_declarations_accept_json_and_html_booleans(
     field: str, value: Any, stored: bool
 ) -> None:
-    assert accepted(**{field: value}).model_dump()[field] is stored
+    assert REGISTRATION.accepted(**{field: value}).model_dump()[field] is stored
 
 
 @pytest.mark.parametrize("field", BOOLEAN_FIELDS)
 @pytest.mark.parametrize("value", ["是", "maybe", 2, None])
 def test_health_declarations_refuse_what_is_not_a_boolean(field: str, value: Any) -> None:
-    assert refused(**{field: value}) == {field: "请选择是或否"}
+    assert REGISTRATION.refused(**{field: value}) == {field: "请选择是或否"}
 
 
 # --- the registration as a whole ---------------------------------------------------------------
@@ -526,7 +513,7 @@ def test_health_declarations_refuse_what_is_not_a_boolean(field: str, value: Any
 
 def test_every_bad_field_is_named_at_once() -> None:
     # GIVEN a registration with several fields wrong, the red code among them
-    fields = refused(
+    fields = REGISTRATION.refused(
         id_number=MONTH_13_ID,
         health_code="red",
         travel_mode="boat",
@@ -554,12 +541,12 @@ def test_an_empty_object_names_every_required_field() -> None:
 
 
 def test_an_unknown_extra_field_is_refused_by_its_key() -> None:
-    assert refused(status="approved") == {"status": "不接受此字段"}
+    assert REGISTRATION.refused(status="approved") == {"status": "不接受此字段"}
 
 
 def test_messages_are_english_under_lang_en() -> None:
     # GIVEN bad fields of every kind this form adds
-    fields = refused(
+    fields = REGISTRATION.refused(
         "en",
         name="",
         health_code="red",
@@ -589,12 +576,12 @@ def test_messages_are_english_under_lang_en() -> None:
     ],
 )
 def test_id_number_messages_are_english_under_lang_en(value: str, message: str) -> None:
-    assert refused("en", id_number=value) == {"id_number": message}
+    assert REGISTRATION.refused("en", id_number=value) == {"id_number": message}
 
 
 def test_the_stored_registration_is_normalised() -> None:
     # GIVEN a registration typed the way people type
-    raw = with_changes(
+    raw = REGISTRATION.data(
         name=" 冉德开 ",
         id_number=" 33070219900307109x ",
         phone="+86 139 1234 1234",
