@@ -18,7 +18,7 @@ from babel.messages.pofile import read_po
 
 from chalicelib.core import i18n
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PO = ROOT / "chalicelib/locale/en/LC_MESSAGES/messages.po"
 MO = PO.with_suffix(".mo")
 HAN = re.compile(r"[\u4e00-\u9fff]")

@@ -226,7 +226,7 @@ def test_importing_the_module_loads_neither_reportlab_nor_segno() -> None:
     )
 
     # WHEN it only imports the renderer, as a Lambda handler does at cold start
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
     )

@@ -15,7 +15,7 @@ from chalicelib.core.workflow import FlowState, IssueDocuments, OpenStep, decide
 from chalicelib.forms import FormSpec, all_forms, get_form
 
 FORM_ID = "enterprise-resumption"
-CSV_PATH = Path(__file__).parents[2] / "chalicelib" / "core" / "data" / "wucheng_towns.csv"
+CSV_PATH = Path(__file__).parents[3] / "chalicelib" / "core" / "data" / "wucheng_towns.csv"
 
 CONTRACT_FIELDS = {
     "enterprise_name",
