@@ -55,7 +55,7 @@ package: $(STAMP)  ## sam.json and deployment.zip of the prod stage in PACKAGE_D
 	@ls -1t .chalice/deployments/*.zip 2>/dev/null | tail -n +4 | xargs -r rm -f
 
 # The pages' English (chalicelib/core/i18n.py): extract every marked text, merge it into the
-# catalogue (new ones arrive untranslated: tests/unit/test_i18n.py names them), compile.
+# catalogue (new ones arrive untranslated: tests/unit/core/test_i18n.py names them), compile.
 LOCALE := chalicelib/locale
 BABEL_KEYWORDS := --no-default-keywords -k _ -k N_ -k translate:2 -k labelled:3
 

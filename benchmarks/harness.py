@@ -1,6 +1,6 @@
 """What the benchmarks share: the stack in process (moto, the app behind Chalice's test
 client, the S3 -> SQS messages pumped by hand into the handler Lambda runs, as
-tests/integration/conftest.py does), a meter of every AWS call, and timing helpers.
+tests/support/stack.py does), a meter of every AWS call, and timing helpers.
 
 The meter patches botocore's `BaseClient._make_api_call`, through which boto3's clients
 and PynamoDB's connection both go, and asks DynamoDB for its consumed capacity with a
@@ -38,7 +38,7 @@ KB = 1024
 
 def configure() -> None:
     """The test suite's settings: a signing key, the local stage's names, no real AWS."""
-    from tests.conftest import TEST_ENV
+    from tests.support.env import TEST_ENV
 
     os.environ.update(TEST_ENV)
     # Every request of a replay comes from one address: the per-client limit stays on (its
@@ -606,8 +606,8 @@ def towns() -> tuple[str, ...]:
 
 
 def enterprise(serial: int, town: str = "白龙桥镇") -> dict[str, Any]:
-    from tests.integration.conftest import enterprise as body
-    from tests.integration.conftest import make_uscc
+    from tests.support.stack import enterprise as body
+    from tests.support.stack import make_uscc
 
     return body(
         serial, uscc=make_uscc(serial), town=town, enterprise_name=f"婺城示例企业{serial}号"
@@ -624,7 +624,7 @@ def make_id(serial: int) -> str:
 
 
 def worker(employer: str, serial: int, town: str = "罗埠镇") -> dict[str, Any]:
-    from tests.integration.test_worker_lifecycle import worker as body
+    from tests.support.workers import worker as body
 
     return body(
         employer,
@@ -637,7 +637,7 @@ def worker(employer: str, serial: int, town: str = "罗埠镇") -> dict[str, Any
 
 
 def roster_csv(first_serial: int, count: int, town: str = "罗埠镇") -> bytes:
-    from tests.integration.test_rosters import as_csv, roster_rows
+    from tests.support.rosters import as_csv, roster_rows
 
     rows = roster_rows(count, start=first_serial)
     for row in rows:

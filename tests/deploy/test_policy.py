@@ -36,8 +36,8 @@ from chalicelib.store.s3 import DOCUMENTS, EXPORTS, UPLOADS
 from infra import resources
 from tests.deploy.aws_calls import Recorder, Request, is_local_only, recording
 from tests.deploy.iam import ACCOUNT, allows, arn_matches, load_policy, statements, to_prod_arn
-from tests.integration.conftest import Stack, enterprise
-from tests.integration.test_supplies import order
+from tests.support.stack import Stack, enterprise
+from tests.support.supplies import order
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
@@ -167,10 +167,10 @@ def the_enterprise_claims(stack: Stack) -> None:
     through a presigned POST, checked with a HEAD; finance sets the amount, the notice
     is rendered) and a service request (assigned to an instructor offered from the
     directory, resolved, reopened, resolved again, confirmed)."""
-    from tests.integration.claims import decide, upload
-    from tests.integration.conftest import approved_enterprise
-    from tests.integration.test_service_requests import request
-    from tests.integration.test_subsidies import PASSENGERS, charter
+    from tests.support.claims import decide, upload
+    from tests.support.service_requests import request
+    from tests.support.stack import approved_enterprise
+    from tests.support.subsidies import PASSENGERS, charter
 
     enterprise_id = approved_enterprise(stack, serial=11)
     key = upload(stack, "charter-subsidy", "passenger_list", PASSENGERS)

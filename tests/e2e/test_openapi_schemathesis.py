@@ -20,7 +20,7 @@ from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from chalicelib.web import openapi
-from tests.e2e.conftest import RunningStack
+from tests.support.running_stack import RunningStack
 
 MAX_EXAMPLES = 30
 

@@ -12,8 +12,8 @@ import requests
 from stdnum.cn import ric, uscc
 
 from chalicelib.core.clock import CHINA
-from tests.e2e.conftest import RunningStack
-from tests.e2e.test_enterprise_walk import approval_link, eventually, qr_payload
+from tests.support.running_stack import RunningStack
+from tests.support.walks import approval_link, eventually, qr_payload
 
 pytestmark = pytest.mark.e2e
 
