@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from chalicelib import links
 from chalicelib.core.clock import china_time
 from chalicelib.core.roles import DISTRICT_OFFICE
+from chalicelib.filing.wording import Words, compose
 from chalicelib.forms import get_form
 from chalicelib.settings import get_settings
 from chalicelib.store import directory, notify
@@ -73,25 +74,35 @@ def _alert(task: Task, *, escalate: bool) -> None:
     spec = get_form(filing.form)
     step = spec.workflow.step(task.step)
     url = links.approve_url(task.filing_id, task.step, int(task.link_gen))
+    form = Words(spec.title, spec.title_en)
     if escalate:
         contact = directory.find(DISTRICT_OFFICE, get_settings().district_scope)
-        owner = directory.find(task.role, task.scope).name
-        subject = f"【婺城家服务】超时督办：{spec.title} {filing.slip_no}"
-        text = (
-            f"{contact.name}：\n{owner}的「{step.title}」自 {china_time(task.opened_at)} 起"
-            f"未办理，已超过时限的两倍。请督办或直接审核：\n{url}\n\n"
-            f"Escalated: {spec.title_en} {filing.slip_no}, {step.title_en}, overdue: {url}"
+        notice = compose(
+            "escalation",
+            name=contact.name,
+            owner=directory.find(task.role, task.scope).name,
+            step=Words(step.title, step.title_en),
+            since=china_time(task.opened_at),
+            form=form,
+            slip_no=filing.slip_no,
+            url=url,
         )
         purpose = f"escalation:{task.step}:{task.link_gen}"
     else:
         contact = directory.find(task.role, task.scope)
-        subject = f"【婺城家服务】催办：{spec.title} {filing.slip_no}待您{step.title}"
-        text = (
-            f"{contact.name}：\n{filing.town}的{spec.title}（{filing.applicant}）"
-            f"应于 {china_time(task.due_at)} 前办理，目前仍未处理。请尽快审核：\n{url}\n\n"
-            f"Reminder: {spec.title_en} {filing.slip_no} awaits {step.title_en}: {url}"
+        notice = compose(
+            "reminder",
+            name=contact.name,
+            town=filing.town,
+            form=form,
+            applicant=filing.applicant,
+            slip_no=filing.slip_no,
+            step=Words(step.title, step.title_en),
+            due=china_time(task.due_at),
+            url=url,
         )
         purpose = f"reminder:{task.step}:{task.link_gen}"
-    sms = f"{subject}，请尽快处理：{url}"
-    messages = notify.to_contact(contact, subject, text, sms, url, filing.filing_id, task.step)
+    messages = notify.to_contact(
+        contact, notice.subject, notice.email, notice.sms, url, filing.filing_id, task.step
+    )
     notify.send_once(purpose, messages)
