@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from chalicelib.core import workflow
 from chalicelib.core.clock import china_moment, utcnow
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.workflow import (
@@ -22,9 +23,6 @@ from chalicelib.core.workflow import (
     OpenStep,
     Step,
     Transition,
-)
-from chalicelib.core.workflow import (
-    revoke as revocation,
 )
 from chalicelib.filing import figures, stock
 from chalicelib.forms import FormSpec, get_form
@@ -230,7 +228,7 @@ def end_filing(
 def revoke(filing_id: str, reason: str, actor: str) -> Filing:
     """Staff take back an approval; the filing's documents and its workers' passes stop
     verifying at once."""
-    return end_filing(filing_id, lambda state: revocation(state, reason), actor, None)
+    return end_filing(filing_id, lambda state: workflow.revoke(state, reason), actor, None)
 
 
 def alert_shard() -> str:
