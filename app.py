@@ -5,8 +5,6 @@ from __future__ import annotations
 from chalice import Chalice, Rate
 from chalice.app import CloudWatchEvent, SQSEvent
 
-from chalicelib.core.clock import utcnow
-from chalicelib.filing import events, reconcile, reminders
 from chalicelib.logs import keep_personal_data_out
 from chalicelib.settings import EVENTS_QUEUE
 from chalicelib.web import (
@@ -38,6 +36,9 @@ app.register_blueprint(dev.bp, url_prefix="/dev")
 def on_event(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
     """S3 ObjectCreated -> SQS: each record names a filing, a decision or an approval.
     Failed messages alone go back to the queue (a partial batch response)."""
+    # Imported here: the API's cold starts need not load what only the events use.
+    from chalicelib.filing import events
+
     records = ((r.to_dict()["messageId"], r.body) for r in event)
     return events.batch_response(events.handle_records(records))
 
@@ -45,6 +46,9 @@ def on_event(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
 @app.schedule(Rate(10, unit=Rate.MINUTES))
 def remind_late_steps(event: CloudWatchEvent) -> None:
     """ "Not overnight": remind approvers of late steps, escalate the very late."""
+    from chalicelib.core.clock import utcnow
+    from chalicelib.filing import reminders
+
     reminders.sweep(utcnow())
 
 
@@ -52,4 +56,7 @@ def remind_late_steps(event: CloudWatchEvent) -> None:
 def reconcile_records(event: CloudWatchEvent) -> None:
     """A filing that got a slip is never lost: S3 records that never landed are written
     again (chalicelib/filing/reconcile.py)."""
+    from chalicelib.core.clock import utcnow
+    from chalicelib.filing import reconcile
+
     reconcile.sweep(utcnow())

@@ -14,8 +14,7 @@ while the links already sent keep working until they expire.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.core.errors import Forbidden, Gone
 from chalicelib.settings import get_settings
@@ -25,8 +24,7 @@ STATUS = "jiafuwu.status"
 STAFF = "jiafuwu.staff"
 
 
-@dataclass(frozen=True)
-class ApprovalClaim:
+class ApprovalClaim(NamedTuple):
     filing_id: str
     step: str
     link_gen: int

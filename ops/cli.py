@@ -14,7 +14,7 @@ import click
 
 from chalicelib.core.errors import DomainError
 from chalicelib.filing import transitions
-from chalicelib.filing.approve import reissue_link
+from chalicelib.filing.reissue import reissue_link
 from chalicelib.settings import get_settings
 from chalicelib.staff import access
 from ops import dlq as dead_letters

@@ -7,8 +7,6 @@ from __future__ import annotations
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import Conflict
 from chalicelib.core.ids import new_document_code
-from chalicelib.documents import content
-from chalicelib.documents.render import render_pdf
 from chalicelib.forms import FormSpec
 from chalicelib.store import counters, records, s3
 from chalicelib.store.models import Document, Filing
@@ -35,6 +33,11 @@ def ensure_document(spec: FormSpec, filing: Filing, kind: str) -> str:
             return str(code)  # rendered by an earlier delivery
         except Document.DoesNotExist:
             pass
+    # The renderer (and with it reportlab and segno) loads with the first document a
+    # function issues, not with every cold start.
+    from chalicelib.documents import content
+    from chalicelib.documents.render import render_pdf
+
     issued = content.build(spec, filing, kind, code)
     key = s3.document_key(filing.filing_id, kind, code)
     s3.put_pdf(key, render_pdf(issued.content))

@@ -478,11 +478,3 @@ def _clipped(text: str, size: float, width: float, latin: str) -> str:
         return text
     n = _largest(len(text), lambda n: _text_width(text[:n] + ELLIPSIS, size, latin) <= width)
     return text[:n] + ELLIPSIS
-
-
-def qr_svg(url: str, title: str) -> str:
-    """An inline SVG (no script, no request: the page's CSP allows it as markup)."""
-    import segno  # deferred: only the status page draws one
-
-    qr = segno.make(url, error="m")
-    return str(qr.svg_inline(scale=4, light="#fff", title=title, svgclass="qr", omitsize=True))

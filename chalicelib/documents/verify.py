@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from chalicelib.core.clock import china_today
 from chalicelib.core.errors import NotFound
@@ -10,8 +10,7 @@ from chalicelib.core.workflow import DOCUMENT_TITLES, TAKEN_BACK
 from chalicelib.store.models import Document, Filing, bind_models
 
 
-@dataclass(frozen=True)
-class Verification:
+class Verification(NamedTuple):
     code: str
     kind: str
     status: str  # valid | expired | revoked

@@ -4,9 +4,8 @@ enterprise's start of work (开工)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib import links
 from chalicelib.core import workflow
@@ -21,8 +20,7 @@ from chalicelib.store.tx import transaction
 AHEAD = frozenset({"pending", "open", "reopened"})  # reopened: to be decided again
 
 
-@dataclass(frozen=True)
-class NextStep:
+class NextStep(NamedTuple):
     title: str
     title_en: str
     due_hours: int

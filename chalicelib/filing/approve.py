@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib import links
 from chalicelib.core.clock import utcnow
@@ -14,25 +13,20 @@ from chalicelib.core.errors import (
     Forbidden,
     Gone,
     InvalidTransition,
-    NotFound,
     ReasonRequired,
-    StepNotOpen,
     ValidationFailed,
 )
 from chalicelib.core.workflow import TERMINAL, Step
-from chalicelib.filing import notices
-from chalicelib.filing.transitions import load
 from chalicelib.forms import FormSpec, field_labels, get_form
 from chalicelib.store import audit, directory, records
 from chalicelib.store.models import Contact, Filing, Task, bind_models
 from chalicelib.store.s3 import NotWritten
-from chalicelib.store.tx import Action, transaction, update_if
+from chalicelib.store.tx import Action, transaction
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Approval:
+class Approval(NamedTuple):
     """What an approver's page shows: one filing, one step, the decisions so far."""
 
     token: str
@@ -43,7 +37,7 @@ class Approval:
     contact: Contact
     tasks: tuple[Task, ...]
     # input field -> the (value, text) options it offers (a town's instructors)
-    choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    choices: dict[str, list[tuple[str, str]]]
 
 
 def open_link(token: str, history: bool = True) -> Approval:
@@ -119,8 +113,7 @@ def _check_current(task: Task, filing: Filing, link_gen: int) -> None:
         raise Gone("superseded")
 
 
-@dataclass(frozen=True)
-class Decided:
+class Decided(NamedTuple):
     filing_id: str
     step: str
     decision: str
@@ -190,21 +183,3 @@ def decide(
         # mark, and the reconciler writes this record again (chalicelib/filing/reconcile.py).
         log.exception("decision record of %s/%s not written", task.filing_id, task.step)
     return Decided(task.filing_id, task.step, decision)
-
-
-def reissue_link(filing_id: str, step: str, actor: str) -> int:
-    """A new link for an open step (the old one expired, or went to the wrong person):
-    the step's link generation moves on, so every earlier link answers 410, and the
-    step's approvers are sent the new one. Returns the new generation."""
-    filing = load(filing_id)
-    if filing is None:
-        raise NotFound(filing_id)
-    try:
-        task = Task.get(filing_id, step, consistent_read=True)
-    except Task.DoesNotExist:
-        raise StepNotOpen(f"{filing_id}/{step}") from None
-    if not update_if(task, [Task.link_gen.add(1)], Task.status == "open"):
-        raise StepNotOpen(f"{filing_id}/{step}")
-    audit.entry(filing_id, f"reissue:{step}", actor, None).save()
-    notices.notify_open_tasks(get_form(filing.form), filing)
-    return int(task.link_gen)

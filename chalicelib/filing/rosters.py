@@ -14,8 +14,7 @@ import hashlib
 import io
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib import links
 from chalicelib.core.errors import DomainError, ValidationFailed
@@ -72,8 +71,7 @@ class RosterRefused(DomainError):
         self.rows = rows
 
 
-@dataclass(frozen=True)
-class Filed:
+class Filed(NamedTuple):
     row: int
     filing_id: str
     slip_no: str

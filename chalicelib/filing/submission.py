@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from chalicelib import links
 from chalicelib.core import privacy
@@ -38,8 +37,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 4
 
 
-@dataclass(frozen=True)
-class Receipt:
+class Receipt(NamedTuple):
     filing_id: str
     slip_no: str
     status: str
@@ -47,7 +45,7 @@ class Receipt:
     submitted_at: str
 
     def as_json(self) -> dict[str, str]:
-        return asdict(self)
+        return self._asdict()
 
 
 def body_digest(body: bytes) -> str:

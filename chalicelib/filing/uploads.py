@@ -12,8 +12,7 @@ elsewhere in the bucket or invented).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.i18n import N_
@@ -42,8 +41,7 @@ def _message(kind: str, lang: str, **ctx: object) -> str:
     return (en if lang == "en" else zh).format(**ctx)
 
 
-@dataclass(frozen=True)
-class PresignedPost:
+class PresignedPost(NamedTuple):
     url: str
     fields: dict[str, str]
     key: str

@@ -7,7 +7,7 @@ office and its district, or a town's office and its town) and expires after
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from chalicelib import links
 from chalicelib.core.errors import Forbidden, NotFound
@@ -18,8 +18,7 @@ from chalicelib.settings import get_settings
 STAFF_LINK_DAYS = 7
 
 
-@dataclass(frozen=True)
-class StaffClaim:
+class StaffClaim(NamedTuple):
     role: str
     scope: str
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from chalicelib.core.clock import china_day
 from chalicelib.core.privacy import mask_name
@@ -22,11 +22,10 @@ DAYS = 14  # the line over days: the last two weeks, today included
 QUEUE_LIMIT = 100  # per form and town: a queue longer than this is a phone call, not a page
 
 
-@dataclass(frozen=True)
-class TownRow:
+class TownRow(NamedTuple):
     town: str
     counts: dict[str, int]  # status -> filings of every form
-    drive: dict[str, int] = field(default_factory=dict)  # counters.DRIVE_FIGURES and documents
+    drive: dict[str, int]  # counters.DRIVE_FIGURES and documents
 
     @property
     def total(self) -> int:
@@ -49,8 +48,7 @@ def _rate(part: int, whole: int) -> float | None:
     return part / whole if whole > 0 else None
 
 
-@dataclass(frozen=True)
-class Waiting:
+class Waiting(NamedTuple):
     filing_id: str
     slip_no: str
     form_title: str
@@ -62,13 +60,12 @@ class Waiting:
     age_hours: float
 
 
-@dataclass(frozen=True)
-class Dashboard:
+class Dashboard(NamedTuple):
     claim: StaffClaim
     towns: list[TownRow]
     queue: list[Waiting]
     days: list[tuple[date, int]]  # submissions per China day, oldest first
-    stock: dict[str, dict[str, int]] = field(default_factory=dict)  # town -> item -> left
+    stock: dict[str, dict[str, int]]  # town -> item -> left
 
     @property
     def totals(self) -> dict[str, int]:

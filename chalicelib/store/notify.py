@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pynamodb.exceptions import PutError
 
@@ -23,8 +22,7 @@ from chalicelib.store.models import Contact, OutboxMessage, Unique, bind_models
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(NamedTuple):
     channel: Literal["email", "sms"]
     to: str
     subject: str
@@ -93,7 +91,7 @@ def send(message: Message) -> None:
         OutboxMessage(
             box="outbox",
             seq=f"{utcnow().isoformat()}#{secrets.token_hex(4)}",
-            message=asdict(message) | {"links": list(message.links)},
+            message=message._asdict() | {"links": list(message.links)},
         ).save()
 
 

@@ -4,7 +4,6 @@ and start of work, rosters, uploads; for a staff link, the statistics and the st
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from typing import Any
 from urllib.parse import unquote
 
@@ -16,7 +15,6 @@ from chalicelib.filing import applicant, rosters, stock, submission, uploads
 from chalicelib.forms import FormSpec, all_forms, get_form
 from chalicelib.staff import access, statistics
 from chalicelib.store import ratelimit
-from chalicelib.web import openapi
 from chalicelib.web.request import ANY_BODY, body, header, json_object, lang_of, query, source_ip
 from chalicelib.web.responses import api_errors, json_error, json_response
 
@@ -39,6 +37,8 @@ def describe(spec: FormSpec) -> dict[str, Any]:
 @bp.route("/openapi.json", methods=["GET"])
 def openapi_document() -> Response:
     """The API described (OpenAPI 3.1), generated from the form catalogue."""
+    from chalicelib.web import openapi  # builds every form's JSON Schema: this route only
+
     return json_response(openapi.document())
 
 
@@ -129,7 +129,7 @@ def roster(name: str) -> Response:
         return json_response({"error": "validation_error", "rows": rows}, 400)
     except DomainError as exc:
         return json_error(exc)
-    return json_response({"rows": len(filed), "filings": [asdict(f) for f in filed]}, 201)
+    return json_response({"rows": len(filed), "filings": [f._asdict() for f in filed]}, 201)
 
 
 @bp.route("/filings/{name}/started", methods=["POST"], content_types=ANY_BODY)

@@ -22,7 +22,7 @@ from chalicelib.core.errors import (
 )
 from chalicelib.core.i18n import N_, translate
 from chalicelib.core.workflow import OPEN_OR_APPROVED
-from chalicelib.documents.render import qr_svg
+from chalicelib.documents.qr import qr_svg
 from chalicelib.filing import applicant, submission, uploads
 from chalicelib.forms import FormSpec, all_forms, get_form
 from chalicelib.store import s3

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalice import Response
 from chalice.app import Request
@@ -71,8 +70,7 @@ def message(
     )
 
 
-@dataclass(frozen=True)
-class Said:
+class Said(NamedTuple):
     """What a page says of a refusal: its status, title and text (Chinese, marked with
     N_), and what to do next. A text may name the error's figures (`%(seconds)s`)."""
 
