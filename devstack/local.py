@@ -11,8 +11,12 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import socket
+import subprocess
 import sys
 import threading
+import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -248,8 +252,6 @@ class LocalStack:
 
 
 def free_port() -> int:
-    import socket
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -259,10 +261,6 @@ class Spawned:
     """`python -m devstack.local` started on free ports, its output in `log`."""
 
     def __init__(self, log: Path, env: dict[str, str] | None = None, timeout: float = 60) -> None:
-        import subprocess
-        import time
-        import urllib.request
-
         port, aws_port = free_port(), free_port()
         self.base_url = f"http://127.0.0.1:{port}"
         self.aws_url = f"http://127.0.0.1:{aws_port}"
@@ -296,8 +294,6 @@ class Spawned:
         raise RuntimeError(f"the stack did not come up in {timeout:.0f} s:\n{log.read_text()}")
 
     def stop(self) -> None:
-        import subprocess
-
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
             try:

@@ -13,6 +13,7 @@ against what it created. So the two cannot drift.
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 from typing import Any
@@ -428,8 +429,6 @@ def render(template: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    import argparse
-
     parser = argparse.ArgumentParser(description="Print the deployment's merge template.")
     parser.add_argument("--stage", default="prod")
     parser.add_argument(
