@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 .PHONY: run test test-unit test-integration test-e2e system-deps lint venv clean package resources screenshots bench messages
 
 run: $(STAMP)  ## the embedded stack: moto, the app on :8000, the event poller
-	$(PY) -m chalicelib.local
+	$(PY) -m devstack.local
 
 test: $(STAMP) system-deps lint  ## lint, then every test: unit, integration, deploy, e2e
 	$(PY) -m pytest
@@ -24,10 +24,11 @@ test-e2e: $(STAMP) system-deps
 screenshots: $(STAMP) system-deps  ## every page, phone (360 px) and desktop, to docs/screenshots/
 	$(PY) scripts/screenshots.py docs/screenshots
 
-lint: $(STAMP)  ## ruff (lint and format) and mypy on chalicelib/
+lint: $(STAMP)  ## ruff (lint and format), mypy, and the floors' import contracts (lint-imports)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy chalicelib
+	$(VENV)/bin/mypy chalicelib devstack infra ops
+	$(VENV)/bin/lint-imports --no-cache
 
 venv: $(STAMP)
 
@@ -44,8 +45,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 PACKAGE_DIR ?= build/package
 
 package: $(STAMP)  ## sam.json and deployment.zip of the prod stage in PACKAGE_DIR
-	@$(PY) -m chalicelib.resources | cmp -s - .chalice/resources.json || \
-		{ echo ".chalice/resources.json is not what chalicelib/resources.py makes: make resources"; exit 1; }
+	@$(PY) -m infra.resources | cmp -s - .chalice/resources.json || \
+		{ echo ".chalice/resources.json is not what infra/resources.py makes: make resources"; exit 1; }
 	rm -rf $(PACKAGE_DIR)
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(VENV)/bin/chalice package \
 		--stage prod --merge-template .chalice/resources.json $(PACKAGE_DIR)
@@ -53,8 +54,8 @@ package: $(STAMP)  ## sam.json and deployment.zip of the prod stage in PACKAGE_D
 	@# Chalice caches a zip per version of the code: keep the newest three
 	@ls -1t .chalice/deployments/*.zip 2>/dev/null | tail -n +4 | xargs -r rm -f
 
-# The pages' English (chalicelib/i18n.py): extract every marked text, merge it into the
-# catalogue (new ones arrive untranslated: tests/unit/test_i18n.py names them), compile.
+# The pages' English (chalicelib/core/i18n.py): extract every marked text, merge it into the
+# catalogue (new ones arrive untranslated: tests/unit/core/test_i18n.py names them), compile.
 LOCALE := chalicelib/locale
 BABEL_KEYWORDS := --no-default-keywords -k _ -k N_ -k translate:2 -k labelled:3
 
@@ -66,8 +67,8 @@ messages: $(STAMP)  ## extract the pages' texts, merge into the English catalogu
 	$(VENV)/bin/pybabel -q update -i $(LOCALE)/messages.pot -d $(LOCALE) -l en --no-fuzzy-matching --ignore-obsolete
 	$(VENV)/bin/pybabel -q compile -d $(LOCALE) -l en
 
-resources: $(STAMP)  ## write .chalice/resources.json from chalicelib/resources.py
-	$(PY) -m chalicelib.resources > .chalice/resources.json.new
+resources: $(STAMP)  ## write .chalice/resources.json from infra/resources.py
+	$(PY) -m infra.resources > .chalice/resources.json.new
 	mv .chalice/resources.json.new .chalice/resources.json
 
 # benchmarks/REPORT.md, every figure against its floor or its peer (benchmarks/*.py).

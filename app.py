@@ -7,21 +7,37 @@ from chalice.app import CloudWatchEvent, SQSEvent
 
 from chalicelib.logs import keep_personal_data_out
 from chalicelib.settings import EVENTS_QUEUE
-from chalicelib.web import api, approvals, dev, limits, public, staff, verification
+from chalicelib.web import (
+    api,
+    applicant_pages,
+    approver_pages,
+    checkpoint_pages,
+    dev,
+    size_limit,
+    staff_pages,
+)
 
 app = Chalice(app_name="jiafuwu")
 keep_personal_data_out()  # no request bodies (ID numbers, phones) in the logs, even at DEBUG
 # Roster uploads arrive as spreadsheets: API Gateway must pass them through as bytes.
 app.api.binary_types.append("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-for blueprint in (limits.bp, api.bp, public.bp, approvals.bp, verification.bp, dev.bp, staff.bp):
-    app.register_blueprint(blueprint)
+# Each blueprint owns its URL space (size_limit is middleware only; the applicant's pages
+# own the site's root: /, /forms, /filings, /static).
+app.register_blueprint(size_limit.bp)
+app.register_blueprint(api.bp, url_prefix="/api")
+app.register_blueprint(applicant_pages.bp)
+app.register_blueprint(approver_pages.bp, url_prefix="/approve")
+app.register_blueprint(checkpoint_pages.bp, url_prefix="/verify")
+app.register_blueprint(staff_pages.bp, url_prefix="/dashboard")
+app.register_blueprint(dev.bp, url_prefix="/dev")
 
 
 @app.on_sqs_message(queue=EVENTS_QUEUE, batch_size=10)
 def on_event(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
     """S3 ObjectCreated -> SQS: each record names a filing, a decision or an approval.
     Failed messages alone go back to the queue (a partial batch response)."""
-    from chalicelib import events
+    # Imported here: the API's cold starts need not load what only the events use.
+    from chalicelib.filing import events
 
     records = ((r.to_dict()["messageId"], r.body) for r in event)
     return events.batch_response(events.handle_records(records))
@@ -30,8 +46,8 @@ def on_event(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
 @app.schedule(Rate(10, unit=Rate.MINUTES))
 def remind_late_steps(event: CloudWatchEvent) -> None:
     """ "Not overnight": remind approvers of late steps, escalate the very late."""
-    from chalicelib import reminders
-    from chalicelib.ids import utcnow
+    from chalicelib.core.clock import utcnow
+    from chalicelib.filing import reminders
 
     reminders.sweep(utcnow())
 
@@ -39,8 +55,8 @@ def remind_late_steps(event: CloudWatchEvent) -> None:
 @app.schedule(Rate(10, unit=Rate.MINUTES))
 def reconcile_records(event: CloudWatchEvent) -> None:
     """A filing that got a slip is never lost: S3 records that never landed are written
-    again (chalicelib/reconcile.py)."""
-    from chalicelib import reconcile
-    from chalicelib.ids import utcnow
+    again (chalicelib/filing/reconcile.py)."""
+    from chalicelib.core.clock import utcnow
+    from chalicelib.filing import reconcile
 
     reconcile.sweep(utcnow())

@@ -127,7 +127,7 @@ def measure(
 
 def events(stack: h.Stack, meter: h.Meter, form: str | None = None) -> list[dict[str, Any]]:
     """Each message on the queue delivered on its own, until none come."""
-    from chalicelib.storage import APPROVED, DECISIONS, parse_event_key
+    from chalicelib.store.records import APPROVED, DECISIONS, parse_event_key
 
     rows = []
     while messages := stack.receive():
@@ -169,26 +169,26 @@ def _worker(employer: str, serial: int, key: str | None) -> dict[str, Any]:
 def _charter(employer: str, serial: int, key: str | None) -> dict[str, Any]:
     from datetime import date, timedelta
 
-    from tests.integration.test_subsidies import charter
+    from tests.support.subsidies import charter
 
     day = date(2020, 2, 1) + timedelta(days=serial % 28)  # one claim per trip
     return charter(employer, str(key), travel_date=day.isoformat())
 
 
 def _support(employer: str, serial: int, key: str | None) -> dict[str, Any]:
-    from tests.integration.test_subsidies import support
+    from tests.support.subsidies import support
 
     return support(employer, str(key))
 
 
 def _service(employer: str, serial: int, key: str | None) -> dict[str, Any]:
-    from tests.integration.test_service_requests import request
+    from tests.support.service_requests import request
 
     return request(employer)  # a labour request: the resolution gives workers delivered
 
 
 def _supplies(employer: str, serial: int, key: str | None) -> dict[str, Any]:
-    from tests.integration.test_supplies import order
+    from tests.support.supplies import order
 
     return order(employer, masks=500, disinfectant=10, thermometers=5)  # three draws
 
@@ -254,7 +254,7 @@ CYCLES = (
 
 
 def upload_content(content_type: str) -> bytes:
-    from tests.integration.test_subsidies import PASSENGERS
+    from tests.support.subsidies import PASSENGERS
 
     return PASSENGERS if content_type == CSV else b"%PDF-1.4 receipt"
 
@@ -262,7 +262,7 @@ def upload_content(content_type: str) -> bytes:
 def upload(stack: h.Stack, meter: h.Meter, form: str, field: str, content_type: str) -> Any:
     """The applicant's upload: the POST presigned by the API (measured), then the file
     sent from the browser straight to S3 (moto answers it in process; not our call), as
-    tests/integration/claims.py's upload() does."""
+    tests/support/claims.py's upload() does."""
     import requests
 
     asked = {"form": form, "field": field, "content_type": content_type}
@@ -307,7 +307,7 @@ def lifecycle(
 
 def views(stack: h.Stack, meter: h.Meter, filing_id: str) -> list[dict[str, Any]]:
     from chalicelib import links
-    from chalicelib.models import Filing
+    from chalicelib.store.models import Filing
 
     rows = []
     code = next(iter(Filing.get(filing_id).document_codes().values()))
@@ -361,12 +361,12 @@ def totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def main() -> dict[str, Any]:
-    from chalicelib import stock
+    from devstack import demo
 
     meter = h.Meter()
     with h.stack(meter) as stack:
         with meter.paused():
-            stock.seed_demo()  # the demo town's stock, which the supplies orders draw on
+            demo.seed_stock()  # the demo town's stock, which the supplies orders draw on
         # A first lifecycle of each, unmeasured: the first request of a process imports and
         # builds what later ones reuse (the cold start is measured on its own).
         _, warm_id = lifecycle(stack, h.Meter(), CYCLES[0], "", 90)  # a meter not installed

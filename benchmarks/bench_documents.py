@@ -33,7 +33,7 @@ def contents() -> dict[str, Any]:
     """A certificate's and a pass's DocumentContent, as the product builds them."""
     from chalicelib.documents import content as doc_content
     from chalicelib.forms import get_form
-    from chalicelib.models import Filing
+    from chalicelib.store.models import Filing
 
     with h.stack() as stack:
         employer = stack.submit("enterprise-resumption", h.enterprise(1))

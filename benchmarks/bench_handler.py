@@ -41,7 +41,7 @@ def capture(stack: h.Stack, body: dict[str, Any]) -> list[tuple[str, str, dict[s
 
 def replayer(calls: list[tuple[str, str, dict[str, Any]]], body: dict[str, Any]) -> Any:
     """A function making the same calls for a new filing each time."""
-    from chalicelib import aws
+    from chalicelib.store import aws
 
     filing_id = next(
         p["Key"].split("/")[-1].removesuffix(".json") for s, _, p in calls if s == "s3"

@@ -148,7 +148,7 @@ def main() -> dict[str, Any]:
 
 
 def _documents() -> Counter[str]:
-    from chalicelib.models import Document
+    from chalicelib.store.models import Document
 
     return Counter(doc.kind for doc in Document.scan(attributes_to_get=["kind"]))
 

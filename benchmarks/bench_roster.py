@@ -45,7 +45,7 @@ def main() -> dict[str, Any]:
 
 def _floor(bucket: str, run: str) -> float:
     """The same number of one-transaction-one-object writes, with nothing else."""
-    from chalicelib import aws
+    from chalicelib.store import aws
 
     ddb, s3 = aws.client("dynamodb"), aws.client("s3")
     table = "jiafuwu-local-uniques"

@@ -1,6 +1,6 @@
 """What the benchmarks share: the stack in process (moto, the app behind Chalice's test
 client, the S3 -> SQS messages pumped by hand into the handler Lambda runs, as
-tests/integration/conftest.py does), a meter of every AWS call, and timing helpers.
+tests/support/stack.py does), a meter of every AWS call, and timing helpers.
 
 The meter patches botocore's `BaseClient._make_api_call`, through which boto3's clients
 and PynamoDB's connection both go, and asks DynamoDB for its consumed capacity with a
@@ -38,7 +38,7 @@ KB = 1024
 
 def configure() -> None:
     """The test suite's settings: a signing key, the local stage's names, no real AWS."""
-    from tests.conftest import TEST_ENV
+    from tests.support.env import TEST_ENV
 
     os.environ.update(TEST_ENV)
     # Every request of a replay comes from one address: the per-client limit stays on (its
@@ -425,7 +425,7 @@ class Stack:
         self.client = client
         self.queue_url = queue_url
         self.meter = meter
-        from chalicelib import aws
+        from chalicelib.store import aws
 
         self.sqs = aws.client("sqs")
 
@@ -528,7 +528,7 @@ _moto_patched = False
 
 def spare_moto_its_scans() -> None:
     """Two costs of moto's that AWS does not have, and that would swamp a month's replay
-    (benchmarks only; chalicelib/emulator.py could take the first, the local stack pays it
+    (benchmarks only; devstack/emulator.py could take the first, the local stack pays it
     too): a query of a table's own key sorts the whole table to pick one partition out
     (here it is shown that partition alone, which is all it keeps); and receiving each SQS
     message works out every attribute of the queue, counting its messages, to read one
@@ -568,8 +568,9 @@ def stack(meter: Meter | None = None) -> Iterator[Stack]:
     from chalice.test import Client
     from moto import mock_aws
 
-    from chalicelib import aws, directory, emulator, models, resources
     from chalicelib.settings import get_settings
+    from chalicelib.store import aws, models
+    from devstack import demo, emulator, provision
 
     emulator.make_dynamodb_faithful()
     spare_moto_its_scans()
@@ -581,8 +582,8 @@ def stack(meter: Meter | None = None) -> Iterator[Stack]:
             aws.reset_clients()
             models._bound = None
             models._connection.cache_clear()
-            queue_url = resources.create_all(get_settings())
-            directory.seed_demo()
+            queue_url = provision.create_all(get_settings())
+            demo.seed_directory()
             from app import app
 
             with Client(app, stage_name="local") as client:
@@ -599,14 +600,14 @@ TOWNS_FALLBACK = ("白龙桥镇",)
 
 
 def towns() -> tuple[str, ...]:
-    from chalicelib.towns import town_names
+    from chalicelib.core.towns import town_names
 
     return town_names() or TOWNS_FALLBACK
 
 
 def enterprise(serial: int, town: str = "白龙桥镇") -> dict[str, Any]:
-    from tests.integration.conftest import enterprise as body
-    from tests.integration.conftest import make_uscc
+    from tests.support.stack import enterprise as body
+    from tests.support.stack import make_uscc
 
     return body(
         serial, uscc=make_uscc(serial), town=town, enterprise_name=f"婺城示例企业{serial}号"
@@ -623,7 +624,7 @@ def make_id(serial: int) -> str:
 
 
 def worker(employer: str, serial: int, town: str = "罗埠镇") -> dict[str, Any]:
-    from tests.integration.test_worker_lifecycle import worker as body
+    from tests.support.workers import worker as body
 
     return body(
         employer,
@@ -636,7 +637,7 @@ def worker(employer: str, serial: int, town: str = "罗埠镇") -> dict[str, Any
 
 
 def roster_csv(first_serial: int, count: int, town: str = "罗埠镇") -> bytes:
-    from tests.integration.test_rosters import as_csv, roster_rows
+    from tests.support.rosters import as_csv, roster_rows
 
     rows = roster_rows(count, start=first_serial)
     for row in rows:

@@ -496,7 +496,7 @@ def _month(res: dict[str, Any]) -> str:
         "before keeping one partition, and receiving a message counts the whole queue; "
         "left in, they make the replay quadratic (the whole month had not finished after "
         "57 minutes), and the local stack of `make run` pays the first as its tables grow: "
-        "`chalicelib/emulator.py` could spare it as it spares moto's table copies. "
+        "`devstack/emulator.py` could spare it as it spares moto's table copies. "
         "`make bench` runs "
         "`BENCH_SCALE` of it (0.1 unless set); `BENCH_SCALE=1` runs the month and keeps "
         "its result in `benchmarks/month-full.json`.",
@@ -706,14 +706,15 @@ CHANGES = """## Changes made to the product for this report
 Measured when made (before → after, this machine, in the cold start's Lambda-like set-up);
 the figures above are this run's.
 
-- Cold start: `chalicelib/forms/__init__.py` and `chalicelib/filings.py` no longer import
-  pydantic (and, through the field types, stdnum and email-validator) at import: the
-  catalogue imports them on its first use. `chalicelib/lifecycle.py` imports the
-  documents' contents (and with them the renderer's module) when it issues a document.
+- Cold start: the form catalogue (`chalicelib/forms/`) and the submission
+  (`chalicelib/filing/submission.py`, then `filings.py`) no longer import pydantic (and,
+  through the field types, stdnum and email-validator) at import: the catalogue imports
+  them on its first use; the renderer imports reportlab and segno only when it draws.
   `import app` over `import boto3`: source tree 1.99 → 1.26, compiled 1.74 → 1.15; the
   bundle compiled 1.12, as packaged (no bytecode) 1.56.
 - Calls: a decision no longer queries the filing's tasks (only the approver's page shows
-  them), and `lifecycle.ensure_document` no longer reads back a document whose code it
-  has just drawn and claimed (no delivery can have issued it). An enterprise's lifecycle
-  60 → 56 calls (20.5 → 17.5 RCU), a worker's 115 → 108 (39.0 → 34.0 RCU).
+  them), and issuing a document (`documents.issue.ensure_document`) no longer reads back
+  a document whose code it has just drawn and claimed (no delivery can have issued it).
+  An enterprise's lifecycle 60 → 56 calls (20.5 → 17.5 RCU), a worker's 115 → 108
+  (39.0 → 34.0 RCU).
 """

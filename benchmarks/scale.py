@@ -8,10 +8,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from chalicelib.models import QUEUE_SHARDS
-from chalicelib.reconcile import SHARDS as EMIT_SHARDS
-from chalicelib.reminders import SHARDS as ALERT_SHARDS
-from chalicelib.stats import SHARDS as COUNTER_SHARDS
+from chalicelib.store.counters import SHARDS as COUNTER_SHARDS
+from chalicelib.store.models import ALERT_SHARDS, EMIT_SHARDS, QUEUE_SHARDS
 
 RATE = 1000  # filings a second, every step of each keeping pace (a steady state)
 TOWNS = 27
@@ -71,7 +69,7 @@ def family(table: str, key: str) -> tuple[str, str, int] | None:
 def partitions(lifecycle: dict[str, Any], form: str) -> list[dict[str, Any]]:
     """Write units per second on each shared key at RATE filings/s of this form, all in
     one town (the worst case) and spread evenly over the district's towns."""
-    from chalicelib.towns import town_names
+    from chalicelib.core.towns import town_names
 
     towns = set(town_names())
     shared: dict[tuple[str, str, int], float] = defaultdict(float)

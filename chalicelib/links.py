@@ -1,27 +1,30 @@
-"""Signed links: capabilities that need no account.
+"""Signed links: capabilities that need no account, every kind through one signer.
 
-An approval link names one filing, one step and the link generation it was
-issued for; it expires, and it is single-use because deciding is a conditional
-write on the task (see `decisions.py`). A status link proves the applicant. Both
-are HMAC-SHA256 signed with the newest key; older keys still verify, so a key
-can rotate while the links already sent keep working until they expire.
+Each kind has its own salt, so a token of one kind never passes for another:
+- an approval link names one filing, one step and the link generation it was issued
+  for; it expires, and it is single-use because deciding is a conditional write on the
+  task (chalicelib/filing/approve.py);
+- a status link proves the applicant: its token is derived from the filing id, so a
+  replayed submission answers the same link;
+- a staff link carries a role and a scope (chalicelib/staff/access.py) and expires.
+All are HMAC-SHA256 with the newest key; older keys still verify, so a key can rotate
+while the links already sent keep working until they expire.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from chalicelib.errors import Forbidden, Gone
+from chalicelib.core.errors import Forbidden, Gone
 from chalicelib.settings import get_settings
 
-_APPROVE = "jiafuwu.approve"
-_STATUS = "jiafuwu.status"
+APPROVAL = "jiafuwu.approve"
+STATUS = "jiafuwu.status"
+STAFF = "jiafuwu.staff"
 
 
-@dataclass(frozen=True)
-class ApprovalClaim:
+class ApprovalClaim(NamedTuple):
     filing_id: str
     step: str
     link_gen: int
@@ -31,29 +34,44 @@ def _keys() -> list[str]:
     return list(reversed(get_settings().signing_keys))  # itsdangerous signs with the last
 
 
-def _serializer() -> Any:
+def _serializer(kind: str) -> Any:
     from itsdangerous import URLSafeTimedSerializer
 
     return URLSafeTimedSerializer(
-        _keys(), salt=_APPROVE, signer_kwargs={"digest_method": hashlib.sha256}
+        _keys(), salt=kind, signer_kwargs={"digest_method": hashlib.sha256}
     )
 
 
+def sign(kind: str, payload: dict[str, Any]) -> str:
+    """A token of `kind` carrying `payload` and the time it was signed."""
+    return str(_serializer(kind).dumps(payload))
+
+
+def read(kind: str, token: str | None, max_age: int) -> dict[str, Any]:
+    """The payload of a token of `kind`: Forbidden when missing, tampered with or of
+    another kind; Gone("expired") when older than `max_age` seconds."""
+    from itsdangerous import BadSignature, SignatureExpired
+
+    if not token:
+        raise Forbidden(f"no {kind} token")
+    try:
+        payload = _serializer(kind).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise Gone("expired") from exc
+    except BadSignature as exc:
+        raise Forbidden(f"bad {kind} token") from exc
+    if not isinstance(payload, dict):
+        raise Forbidden(f"malformed {kind} token")
+    return payload
+
+
 def approval_token(filing_id: str, step: str, link_gen: int) -> str:
-    return str(_serializer().dumps({"f": filing_id, "s": step, "g": link_gen}))
+    return sign(APPROVAL, {"f": filing_id, "s": step, "g": link_gen})
 
 
 def read_approval_token(token: str) -> ApprovalClaim:
     """Forbidden when tampered with; Gone("expired") past the link's lifetime."""
-    from itsdangerous import BadSignature, SignatureExpired
-
-    max_age = get_settings().link_ttl_hours * 3600
-    try:
-        payload = _serializer().loads(token, max_age=max_age)
-    except SignatureExpired as exc:
-        raise Gone("expired") from exc
-    except BadSignature as exc:
-        raise Forbidden("bad approval link") from exc
+    payload = read(APPROVAL, token, get_settings().link_ttl_hours * 3600)
     try:
         return ApprovalClaim(str(payload["f"]), str(payload["s"]), int(payload["g"]))
     except (KeyError, TypeError, ValueError) as exc:
@@ -63,7 +81,7 @@ def read_approval_token(token: str) -> ApprovalClaim:
 def _status_signer() -> Any:
     from itsdangerous import Signer
 
-    return Signer(_keys(), salt=_STATUS, digest_method=hashlib.sha256)
+    return Signer(_keys(), salt=STATUS, digest_method=hashlib.sha256)
 
 
 def status_token(filing_id: str) -> str:

@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CONNECTION_TRIES = 3
 sys.path.insert(0, str(ROOT))
 
-from chalicelib.local import Spawned  # noqa: E402
+from devstack.local import Spawned  # noqa: E402
 
 
 @dataclass
@@ -130,7 +130,7 @@ def client(base_url: str, share: list[Result], deadline: float) -> None:
 
 
 def submit(base_url: str, filings: int, clients: int, deadline: float) -> list[Result]:
-    from chalicelib.towns import town_names
+    from chalicelib.core.towns import town_names
 
     towns = town_names()
     results = [
@@ -157,8 +157,8 @@ def _bind(aws_url: str) -> None:
         "AWS_DEFAULT_REGION": "us-east-1",
         "SIGNING_KEYS": "unused-by-the-checks",
     }
-    from chalicelib import aws, models
     from chalicelib.settings import get_settings
+    from chalicelib.store import aws, models
 
     get_settings.cache_clear()
     aws.reset_clients()
@@ -166,7 +166,7 @@ def _bind(aws_url: str) -> None:
 
 
 def stored_filings() -> dict[str, dict[str, Any]]:
-    from chalicelib.models import Filing
+    from chalicelib.store.models import Filing
 
     return {
         f.filing_id: {"status": f.status, "town": f.town, "uscc": f.data.get("uscc")}
@@ -186,14 +186,14 @@ def drain(filing_ids: set[str], deadline: float) -> tuple[dict[str, dict[str, An
 
 
 def town_scopes(filing_ids: set[str]) -> dict[str, str]:
-    from chalicelib.models import Task
+    from chalicelib.store.models import Task
 
     tasks = Task.scan(Task.step == "town")
     return {t.filing_id: t.scope for t in tasks if t.filing_id in filing_ids}
 
 
 def check(run: Run) -> dict[str, Any]:
-    from chalicelib import directory
+    from chalicelib.store import directory
 
     answered = [r for r in run.results if r.status == 201 and r.filing_id]
     lost = [r for r in answered if r.filing_id not in run.stored]

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from chalicelib.local import Spawned  # noqa: E402  (the repository's root, just above)
+from devstack.local import Spawned  # noqa: E402  (the repository's root, just above)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -1,4 +1,5 @@
-"""Settings for every test: a signing key and the local stage's names, no real AWS."""
+"""Settings for every test (tests/support/env.py): a signing key and the local stage's
+names, no real AWS."""
 
 from __future__ import annotations
 
@@ -6,22 +7,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from chalicelib import aws, models
 from chalicelib.settings import get_settings
+from chalicelib.store import aws, models
 
-TEST_ENV = {
-    "STAGE": "local",
-    "TABLE_PREFIX": "jiafuwu-local-",
-    "DOCUMENTS_BUCKET": "jiafuwu-local-documents",
-    "SIGNING_KEYS": "test-signing-key-newest,test-signing-key-older",
-    "LINK_TTL_HOURS": "72",
-    "PUBLIC_BASE_URL": "http://jiafuwu.test",
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SECURITY_TOKEN": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-}
+# The shared helpers' asserts report as the tests' own do: registered before any imports them.
+pytest.register_assert_rewrite("tests.support")
+
+from tests.support.env import TEST_ENV  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import date, timedelta
 
 from chalicelib import links
+from chalicelib.core.clock import china_day, china_time, china_today, utcnow
+from chalicelib.core.privacy import mask_id, mask_name
 from chalicelib.documents.render import DocumentContent
-from chalicelib.ids import CHINA, china_time, utcnow
-
-if TYPE_CHECKING:
-    from chalicelib.forms import FormSpec
-    from chalicelib.models import Filing
+from chalicelib.forms import FormSpec
+from chalicelib.settings import get_settings
+from chalicelib.store.models import Filing, Task
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,6 @@ class Issued:
 
 def holder_of(spec: FormSpec, filing: Filing) -> str:
     if spec.holder_is_person:
-        from chalicelib.forms.fields import mask_name
-
         return mask_name(filing.applicant)
     return filing.applicant
 
@@ -66,8 +64,6 @@ def _slip(spec: FormSpec, filing: Filing, code: str) -> Issued:
 
 
 def _certificate(spec: FormSpec, filing: Filing, code: str) -> Issued:
-    from chalicelib.models import Task
-
     data = filing.data
     labels = spec.labels("zh")
     decided = {t.step: t for t in Task.query(filing.filing_id) if t.decided_at}
@@ -77,7 +73,7 @@ def _certificate(spec: FormSpec, filing: Filing, code: str) -> Issued:
         if step.id in decided
     )
     title, title_en = spec.documents["certificate"]
-    today = utcnow().astimezone(CHINA).date().isoformat()
+    today = china_today().isoformat()
     content = DocumentContent(
         kind="certificate",
         title=title,
@@ -110,8 +106,6 @@ def _certificate(spec: FormSpec, filing: Filing, code: str) -> Issued:
 
 
 def _worker_rows(spec: FormSpec, filing: Filing) -> tuple[tuple[str, str], ...]:
-    from chalicelib.forms.fields import mask_id
-
     data = filing.data
     origin = "".join(
         str(data.get(k, "")) for k in ("origin_province", "origin_city", "origin_county")
@@ -127,8 +121,6 @@ def _worker_rows(spec: FormSpec, filing: Filing) -> tuple[tuple[str, str], ...]:
 
 
 def _employer_name(filing_id: str) -> str:
-    from chalicelib.models import Filing
-
     try:
         return str(Filing.get(filing_id).applicant)
     except Filing.DoesNotExist:
@@ -152,17 +144,13 @@ def _docking_slip(spec: FormSpec, filing: Filing, code: str) -> Issued:
         issuer="婺城区人员返婺服务专班",
         issued_at=china_time(utcnow()),
     )
-    today = utcnow().astimezone(CHINA).date().isoformat()
+    today = china_today().isoformat()
     return Issued(
         content, holder_of(spec, filing), today, None, str(filing.data["employer_filing_id"])
     )
 
 
 def _pass(spec: FormSpec, filing: Filing, code: str) -> Issued:
-    from datetime import date, timedelta
-
-    from chalicelib.settings import get_settings
-
     title, title_en = spec.documents["pass"]
     start = date.fromisoformat(str(filing.data["arrival_date"]))
     end = start + timedelta(days=get_settings().pass_valid_days - 1)
@@ -193,8 +181,6 @@ def _pass(spec: FormSpec, filing: Filing, code: str) -> Issued:
 def _notice(spec: FormSpec, filing: Filing, code: str) -> Issued:
     """A subsidy's approval notice (核定通知书): the claim, each step's decision and
     what it set, the approved amount as its headline."""
-    from chalicelib.models import Task
-
     title, title_en = spec.documents["notice"]
     labels = spec.labels("zh")
     hidden = {*spec.personal_fields, *spec.uploads, "enterprise_filing_id"}
@@ -215,7 +201,7 @@ def _notice(spec: FormSpec, filing: Filing, code: str) -> Issued:
         (o["approved_amount"] for o in (filing.outputs or {}).values() if "approved_amount" in o),
         None,
     )
-    today = utcnow().astimezone(CHINA).date().isoformat()
+    today = china_today().isoformat()
     content = DocumentContent(
         kind="notice",
         title=title,
@@ -244,7 +230,7 @@ def _shown(value: object) -> str:
 
 
 def _china_date(filing: Filing) -> str:
-    return filing.created_at.astimezone(CHINA).date().isoformat()
+    return china_day(filing.created_at).isoformat()
 
 
 _BUILDERS = {

@@ -1,187 +1,48 @@
 """The form catalogue: what each form asks for, its rules, and the workflow a filing follows.
 
 Each form is one module in this package declaring its model, its workflow and a FormSpec
-named SPEC; `_catalogue()` lists the modules. Adding a form is adding a module and a line.
-Pure Python: routes and handlers look forms up here, nothing here touches AWS.
+named SPEC (chalicelib/forms/spec.py); `_catalogue()` lists the modules. Adding a form is
+adding a module and a line. Pure Python: nothing here touches AWS or imports the store.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any
 
-from chalicelib.errors import UnknownForm, ValidationFailed
-from chalicelib.workflow import Workflow
+from chalicelib.core.errors import UnknownForm
+from chalicelib.forms.spec import (
+    CSV,
+    PDF,
+    XLSX,
+    Draws,
+    Figure,
+    FilingView,
+    FormSpec,
+    Reference,
+    Upload,
+    field_labels,
+)
 
-if TYPE_CHECKING:
-    # pydantic (and, through the field types, stdnum and email-validator) loads with the
-    # catalogue's first use, not with the app: a cold start that serves no form skips it.
-    import pydantic
-    from pydantic.fields import FieldInfo
-
-    from chalicelib.models import Filing
-
-
-@dataclass(frozen=True)
-class Reference:
-    """A field that names another filing, which must be of `form` and in `status`
-    (checked at submission, where the store can be read; the catalogue stays pure)."""
-
-    form: str
-    status: str
-    message_zh: str
-    message_en: str
-    # this form's field -> the named filing's field that must hold the same value
-    # (an order draws on its own town's stock: its town is the enterprise's).
-    same: dict[str, str] = field(default_factory=dict, hash=False)
-    same_zh: str = "须与所引用的申请一致"
-    same_en: str = "Must match the filing it names"
-
-    def message(self, lang: str) -> str:
-        return self.message_en if lang == "en" else self.message_zh
-
-    def same_message(self, lang: str) -> str:
-        return self.same_en if lang == "en" else self.same_zh
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A field that names a file uploaded beforehand with a presigned S3 POST
-    (`POST /api/uploads`): its content types and size limit, checked when the POST is
-    signed and again (the object exists, under the field's prefix) at submission."""
-
-    types: tuple[str, ...]
-    max_bytes: int = 5 * 1024 * 1024
-
-
-CSV = "text/csv"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PDF = "application/pdf"
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A statistic a form feeds: while a filing is in one of `statuses` it adds
-    `value(filing)` to the counter of its form, town and `name` (moved by atomic ADD in
-    the transaction of every transition, as the filing counts are)."""
-
-    name: str  # e.g. "amount_claimed" (yuan), "loss_avoided"
-    statuses: frozenset[str]  # the value counts while the filing is in one of these
-    value: Callable[[Filing], int]  # from the stored filing (its data and decision outputs)
-
-
-# On approval, what a filing draws from its town's stock: item -> quantity (pure).
-Draws = Callable[[Mapping[str, Any]], Mapping[str, int]]
-
-
-@dataclass(frozen=True)
-class FormSpec:
-    id: str
-    title: str
-    title_en: str
-    model: type[pydantic.BaseModel]
-    workflow: Workflow
-    # At most one open (or approved) filing per value of this field, or of these fields
-    # together (a composite key: one charter claim per enterprise, day and origin);
-    # None: no rule.
-    unique_field: str | tuple[str, ...] | None
-    town_field: str  # names the filing's town, for routing and statistics
-    applicant_field: str  # names the applicant, shown on slips
-    applicant_email_field: str | None
-    applicant_phone_field: str | None
-    personal_fields: tuple[str, ...]  # masked outside the deciding approver's view
-    # kind -> (Chinese title, English title); hash=False keeps the spec hashable.
-    documents: dict[str, tuple[str, str]] = field(hash=False)
-    # field -> the filing it must name; e.g. a worker's employer_filing_id.
-    references: dict[str, Reference] = field(default_factory=dict, hash=False)
-    holder_is_person: bool = False  # the applicant is a person: masked on documents and pages
-    figures: tuple[Figure, ...] = ()  # the statistics this form's filings feed
-    # Taken from the town's stock in the transaction that approves the filing, each on the
-    # condition that enough is left (else the approval is refused); given back when an
-    # approved filing is withdrawn or revoked. None: the form draws nothing.
-    draws: Draws | None = field(default=None, hash=False)
-    # field -> the upload it names (see Upload).
-    uploads: dict[str, Upload] = field(default_factory=dict, hash=False)
-    # What a duplicate is told, naming the first filing: (Chinese, English).
-    duplicate_message: tuple[str, str] = (
-        "该企业已有一件办理中的备案，请勿重复提交",
-        "This enterprise already has an open filing of this form",
-    )
-
-    def __post_init__(self) -> None:
-        # A misspelt field name would otherwise surface as a KeyError in some handler,
-        # long after deployment; fail when the catalogue loads instead.
-        fields = self.model.model_fields
-        named: list[str | None] = [*self.unique_fields, self.town_field, self.applicant_field]
-        named += [self.applicant_email_field, self.applicant_phone_field, *self.personal_fields]
-        named += [*self.references, *self.uploads]
-        named += [s.route_field for s in self.workflow.steps]
-        named += [s.due_from_field for s in self.workflow.steps]
-        unknown = [name for name in named if name is not None and name not in fields]
-        if unknown:
-            raise ValueError(f"form {self.id}: no such fields {unknown}")
-        untitled = set(self.workflow.documents) - set(self.documents)
-        if untitled:
-            raise ValueError(f"form {self.id}: documents without titles {sorted(untitled)}")
-        names = [f.name for f in self.figures]
-        if len(names) != len(set(names)):
-            raise ValueError(f"form {self.id}: figure names repeat {names}")
-
-    @property
-    def unique_fields(self) -> tuple[str, ...]:
-        if self.unique_field is None:
-            return ()
-        if isinstance(self.unique_field, str):
-            return (self.unique_field,)
-        return self.unique_field
-
-    def unique_value(self, data: dict[str, Any]) -> str | None:
-        """The value whose claim makes the filing unique: one field's value as it is
-        (so enterprise filings keep their claims), several joined with "#"."""
-        if not self.unique_fields:
-            return None
-        return "#".join(str(data[name]) for name in self.unique_fields)
-
-    def validate(self, data: object, lang: str = "zh") -> pydantic.BaseModel:
-        """The filing's data as the model, or ValidationFailed naming every bad field."""
-        import pydantic
-
-        from chalicelib.forms.fields import body_message, messages
-
-        if not isinstance(data, dict):
-            raise ValidationFailed(body_message(lang))
-        try:
-            return self.model.model_validate(data)
-        except pydantic.ValidationError as exc:
-            raise ValidationFailed(messages(exc, lang)) from None
-
-    def json_schema(self) -> dict[str, Any]:
-        """The model's JSON Schema; built per call, so callers may change their copy."""
-        return self.model.model_json_schema()
-
-    def labels(self, lang: str = "zh") -> dict[str, str]:
-        """Field name -> its label, for pages and documents."""
-        return field_labels(self.model, lang)
-
-
-def field_labels(model: type[pydantic.BaseModel], lang: str = "zh") -> dict[str, str]:
-    """Field name -> its label, of a form's model or of a step's decision inputs."""
-    return {name: _label(name, info, lang) for name, info in model.model_fields.items()}
-
-
-def _label(name: str, info: FieldInfo, lang: str) -> str:
-    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-    if lang == "en" and isinstance(extra.get("title_en"), str):
-        return str(extra["title_en"])
-    return info.title or name
+__all__ = [
+    "CSV",
+    "PDF",
+    "XLSX",
+    "Draws",
+    "Figure",
+    "FilingView",
+    "FormSpec",
+    "Reference",
+    "Upload",
+    "all_forms",
+    "field_labels",
+    "get_form",
+]
 
 
 @cache
 def _catalogue() -> dict[str, FormSpec]:
-    # Imported here rather than at the top: the form modules import FormSpec from this
-    # module, and a cold start that serves no form need not build their models.
+    # Imported on first use, not at the top: building the forms' models loads pydantic,
+    # stdnum and email-validator, which a cold start that serves no form need not pay.
     from chalicelib.forms import (
         charter_subsidy,
         enterprise_resumption,

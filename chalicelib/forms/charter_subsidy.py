@@ -16,7 +16,9 @@ from typing import Annotated, ClassVar, Literal, get_args
 
 from pydantic import ConfigDict, ValidationInfo, field_validator
 
-from chalicelib.forms import CSV, PDF, XLSX, FormSpec, Upload
+from chalicelib.core.i18n import N_
+from chalicelib.core.roles import COMMERCE_OFFICE, FINANCE_OFFICE
+from chalicelib.core.workflow import Stage, Step, Workflow
 from chalicelib.forms.enterprise_claims import (
     ENTERPRISE_APPROVED,
     ENTERPRISE_PERSONAL,
@@ -24,17 +26,9 @@ from chalicelib.forms.enterprise_claims import (
     EnterpriseClaim,
     claim_figures,
 )
-from chalicelib.forms.fields import (
-    IsoDate,
-    PositiveCount,
-    UploadKey,
-    Yuan,
-    bounded_text,
-    labelled,
-    rule_error,
-)
-from chalicelib.i18n import N_
-from chalicelib.workflow import Stage, Step, Workflow
+from chalicelib.forms.messages import rule_error
+from chalicelib.forms.spec import CSV, PDF, XLSX, FormSpec, Upload
+from chalicelib.forms.types import IsoDate, PositiveCount, UploadKey, Yuan, bounded_text, labelled
 
 # Mainland China's provinces, autonomous regions and municipalities: a list a phone
 # user picks from, so that the rule below compares like with like.
@@ -141,7 +135,7 @@ WORKFLOW = Workflow(
                     id="commerce",
                     title="区经商局审核",
                     title_en="District commerce office review",
-                    role="commerce_office",
+                    role=COMMERCE_OFFICE,
                     due_hours=24,
                 ),
             )
@@ -152,7 +146,7 @@ WORKFLOW = Workflow(
                     id="finance",
                     title="区财政局核定",
                     title_en="District finance office approval",
-                    role="finance_office",
+                    role=FINANCE_OFFICE,
                     due_hours=24,
                     inputs=CharterApproved,
                     approve_label=N_("核定并通过"),

@@ -9,12 +9,14 @@ and give the contact that is told each decision.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from pydantic import ValidationInfo, field_validator
 
-from chalicelib.forms import Figure, Reference
-from chalicelib.forms.fields import (
+from chalicelib.core.workflow import APPROVED, OPEN_OR_APPROVED
+from chalicelib.forms.messages import rule_error
+from chalicelib.forms.spec import Figure, FilingView, Reference
+from chalicelib.forms.types import (
     FilingId,
     FormModel,
     MobilePhone,
@@ -23,11 +25,7 @@ from chalicelib.forms.fields import (
     Yuan,
     bounded_text,
     labelled,
-    rule_error,
 )
-
-if TYPE_CHECKING:
-    from chalicelib.models import Filing
 
 ENTERPRISE_APPROVED = Reference(
     form="enterprise-resumption",
@@ -89,10 +87,6 @@ class ApprovedAmount(FormModel):
         return amount
 
 
-OPEN_OR_APPROVED = frozenset({"submitted", "in_review", "approved"})
-APPROVED = frozenset({"approved"})
-
-
 def whole_yuan(amount: object) -> int:
     """A stored amount ("48000.50") as whole yuan, half up, for the statistics: exact
     integer arithmetic on the Decimal, never a float. None counts 0."""
@@ -105,10 +99,10 @@ def claim_figures(claim_field: str, approving_step: str) -> tuple[Figure, ...]:
     """A subsidy claim's statistics: the claims and the yuan claimed while open or
     approved, the yuan approved (the approving step's output) while approved."""
 
-    def claimed(filing: Filing) -> int:
+    def claimed(filing: FilingView) -> int:
         return whole_yuan(filing.data.get(claim_field))
 
-    def approved(filing: Filing) -> int:
+    def approved(filing: FilingView) -> int:
         return whole_yuan(filing.output(approving_step, "approved_amount"))
 
     return (

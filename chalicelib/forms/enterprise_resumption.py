@@ -10,8 +10,11 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import ConfigDict, ValidationInfo, field_validator
 
-from chalicelib.forms import FormSpec
-from chalicelib.forms.fields import (
+from chalicelib.core.roles import DISTRICT_OFFICE, TOWN_OFFICE
+from chalicelib.core.workflow import Stage, Step, Workflow
+from chalicelib.forms.messages import rule_error
+from chalicelib.forms.spec import FormSpec
+from chalicelib.forms.types import (
     Count,
     FormBool,
     FormModel,
@@ -24,9 +27,7 @@ from chalicelib.forms.fields import (
     Uscc,
     bounded_text,
     labelled,
-    rule_error,
 )
-from chalicelib.workflow import Stage, Step, Workflow
 
 # Sections of the national industry classification (GB/T 4754) that a district economy
 # such as Wucheng's has, with 其他 for the rest.
@@ -115,7 +116,7 @@ WORKFLOW = Workflow(
                     id="town",
                     title="镇街专班审核",
                     title_en="Town task force review",
-                    role="town_office",
+                    role=TOWN_OFFICE,
                     route_field="town",
                     due_hours=24,
                 ),
@@ -127,7 +128,7 @@ WORKFLOW = Workflow(
                     id="district",
                     title="区三服务办审核",
                     title_en="District service office review",
-                    role="district_office",
+                    role=DISTRICT_OFFICE,
                     route_field=None,
                     due_hours=24,
                 ),

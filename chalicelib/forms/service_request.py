@@ -9,31 +9,28 @@ goes back to the instructor with a new link and the reason kept in the timeline.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import ConfigDict, ValidationInfo, field_validator
 
-from chalicelib.forms import Figure, FormSpec
+from chalicelib.core.i18n import N_
+from chalicelib.core.roles import DISTRICT_OFFICE, EMPLOYER_CONTACT, INSTRUCTOR
+from chalicelib.core.workflow import APPROVED, Stage, Step, Workflow
 from chalicelib.forms.enterprise_claims import (
-    APPROVED,
     ENTERPRISE_APPROVED,
     ENTERPRISE_PERSONAL,
     EnterpriseClaim,
 )
-from chalicelib.forms.fields import (
+from chalicelib.forms.messages import rule_error
+from chalicelib.forms.spec import Figure, FilingView, FormSpec
+from chalicelib.forms.types import (
     Count,
     FormModel,
     bounded_text,
     contact_choice,
     labelled,
     optional_text,
-    rule_error,
 )
-from chalicelib.i18n import N_
-from chalicelib.workflow import Stage, Step, Workflow
-
-if TYPE_CHECKING:
-    from chalicelib.models import Filing
 
 Category = Literal["用工", "技术", "物资", "资金", "物流", "政策"]
 CATEGORIES: tuple[str, ...] = get_args(Category)
@@ -86,7 +83,7 @@ class ServiceRequest(EnterpriseClaim):
 class Assignment(FormModel):
     """The service office's decision input: which of the town's instructors goes."""
 
-    instructor: Annotated[str, contact_choice("instructor", "town")] = labelled(
+    instructor: Annotated[str, contact_choice(INSTRUCTOR, "town")] = labelled(
         "驻企指导员", "Resident instructor", "从企业所在镇（乡、街道）的指导员中选择"
     )
 
@@ -124,7 +121,7 @@ WORKFLOW = Workflow(
                     id="assign",
                     title="区三服务办派单",
                     title_en="Assignment by the district service office",
-                    role="district_office",
+                    role=DISTRICT_OFFICE,
                     due_hours=4,
                     inputs=Assignment,
                     approve_label=N_("派单"),
@@ -138,7 +135,7 @@ WORKFLOW = Workflow(
                     id="resolve",
                     title="驻企指导员办理",
                     title_en="Resident instructor's resolution",
-                    role="instructor",
+                    role=INSTRUCTOR,
                     route_input="assign.instructor",
                     due_hours=72,
                     inputs=Resolution,
@@ -153,7 +150,7 @@ WORKFLOW = Workflow(
                     id="confirm",
                     title="企业确认",
                     title_en="Enterprise confirmation",
-                    role="employer_contact",
+                    role=EMPLOYER_CONTACT,
                     route_field="enterprise_filing_id",
                     due_hours=72,
                     reopen_to="resolve",
@@ -170,7 +167,7 @@ def _resolved(name: str) -> Figure:
     """A figure of the resolution (the instructor's output) that counts once the
     enterprise confirmed it: `approved` is this form's resolved."""
 
-    def value(filing: Filing) -> int:
+    def value(filing: FilingView) -> int:
         return int(filing.output("resolve", name) or 0)
 
     return Figure(name, APPROVED, value)

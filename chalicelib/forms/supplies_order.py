@@ -5,18 +5,22 @@ The town's task force approves the order; the approval takes the quantities from
 town's stock in the same transaction, each only if enough is left, so that no level
 goes below zero however many orders are approved at once. An order the stock cannot
 cover when it is approved is refused, naming what is left, and the enterprise may order
-again within it (see chalicelib/stock.py and lifecycle.refuse_beyond_stock).
+again within it (see chalicelib/filing/stock.py, and refuse_beyond_stock in
+chalicelib/filing/advance.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from pydantic import ConfigDict, ValidationInfo, field_validator
 
-from chalicelib.forms import Figure, FormSpec, Reference
-from chalicelib.forms.fields import (
+from chalicelib.core.roles import TOWN_OFFICE
+from chalicelib.core.workflow import ACTIVE, APPROVED, Stage, Step, Workflow
+from chalicelib.forms.messages import rule_error
+from chalicelib.forms.spec import Figure, FilingView, FormSpec, Reference
+from chalicelib.forms.types import (
     Count,
     FilingId,
     FormModel,
@@ -26,14 +30,9 @@ from chalicelib.forms.fields import (
     bounded_text,
     labelled,
     optional_text,
-    rule_error,
 )
-from chalicelib.workflow import Stage, Step, Workflow
 
-if TYPE_CHECKING:
-    from chalicelib.models import Filing
-
-# The items, as the stock names them (chalicelib.stock.ITEMS), and the most one order may
+# The items, as the stock names them (chalicelib.filing.stock.ITEMS), and the most one order may
 # ask for: more is a typing slip or a warehouse's order, not an enterprise's.
 ITEMS = ("masks", "disinfectant", "thermometers")
 # At most this much of an item in one order; the fields' hints below say so in words
@@ -122,20 +121,18 @@ def draws(data: Mapping[str, Any]) -> dict[str, int]:
     return {item: int(data.get(item) or 0) for item in ITEMS}
 
 
-def _quantity(item: str) -> Callable[[Filing], int]:
-    def value(filing: Filing) -> int:
+def _quantity(item: str) -> Callable[[FilingView], int]:
+    def value(filing: FilingView) -> int:
         return int(filing.data.get(item) or 0)
 
     return value
 
 
-APPROVED = frozenset({"approved"})
-PENDING = frozenset({"submitted", "in_review"})
 # Quantities handed out (orders standing approved) and asked for (orders waiting).
 FIGURES = tuple(
     Figure(f"{item}_{kind}", statuses, _quantity(item))
     for item in ITEMS
-    for kind, statuses in (("approved", APPROVED), ("requested", PENDING))
+    for kind, statuses in (("approved", APPROVED), ("requested", ACTIVE))
 )
 
 WORKFLOW = Workflow(
@@ -146,7 +143,7 @@ WORKFLOW = Workflow(
                     id="town",
                     title="镇街专班审核发放",
                     title_en="Town task force review",
-                    role="town_office",
+                    role=TOWN_OFFICE,
                     route_field="town",
                     due_hours=24,
                 ),

@@ -13,7 +13,9 @@ from typing import Annotated, ClassVar, Literal, get_args
 
 from pydantic import ConfigDict, ValidationInfo, field_validator
 
-from chalicelib.forms import CSV, PDF, XLSX, FormSpec, Upload
+from chalicelib.core.i18n import N_
+from chalicelib.core.roles import DISTRICT_OFFICE, TOWN_OFFICE
+from chalicelib.core.workflow import Stage, Step, Workflow
 from chalicelib.forms.enterprise_claims import (
     ENTERPRISE_APPROVED,
     ENTERPRISE_PERSONAL,
@@ -21,9 +23,10 @@ from chalicelib.forms.enterprise_claims import (
     EnterpriseClaim,
     claim_figures,
 )
-from chalicelib.forms.fields import UploadKey, Yuan, labelled, optional_text, rule_error
-from chalicelib.i18n import N_
-from chalicelib.workflow import Stage, Step, Workflow
+from chalicelib.forms.messages import rule_error
+from chalicelib.forms.spec import CSV, PDF, XLSX, FormSpec, Upload
+from chalicelib.forms.types import UploadKey, Yuan, labelled, optional_text
+from chalicelib.settings import get_settings
 
 Category = Literal["防疫物资", "房租", "招工"]
 CATEGORIES: tuple[str, ...] = get_args(Category)
@@ -32,8 +35,6 @@ JPEG, PNG = "image/jpeg", "image/png"  # a receipt photographed with the phone
 
 def limit_of(category: str) -> int:
     """The most a claim of this category may ask, in yuan (settings, read lazily)."""
-    from chalicelib.settings import get_settings
-
     return get_settings().support_limits[category]
 
 
@@ -79,7 +80,7 @@ WORKFLOW = Workflow(
                     id="town",
                     title="镇街初审",
                     title_en="Town review",
-                    role="town_office",
+                    role=TOWN_OFFICE,
                     route_field="town",
                     due_hours=24,
                 ),
@@ -91,7 +92,7 @@ WORKFLOW = Workflow(
                     id="district",
                     title="区三服务办核定",
                     title_en="District service office approval",
-                    role="district_office",
+                    role=DISTRICT_OFFICE,
                     due_hours=24,
                     inputs=SupportApproved,
                     approve_label=N_("核定并通过"),

@@ -12,8 +12,11 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import ConfigDict, field_validator
 
-from chalicelib.forms import FormSpec, Reference
-from chalicelib.forms.fields import (
+from chalicelib.core.roles import EMPLOYER_CONTACT, TOWN_OFFICE
+from chalicelib.core.workflow import Stage, Step, Workflow
+from chalicelib.forms.messages import rule_error
+from chalicelib.forms.spec import FormSpec, Reference
+from chalicelib.forms.types import (
     FilingId,
     FormBool,
     FormModel,
@@ -25,9 +28,7 @@ from chalicelib.forms.fields import (
     bounded_text,
     labelled,
     optional_text,
-    rule_error,
 )
-from chalicelib.workflow import Stage, Step, Workflow
 
 OriginRisk = Literal["low", "medium", "high"]
 ORIGIN_RISKS: tuple[str, ...] = get_args(OriginRisk)
@@ -128,7 +129,7 @@ WORKFLOW = Workflow(
                     id="employer",
                     title="用工企业确认",
                     title_en="Employer confirmation",
-                    role="employer_contact",
+                    role=EMPLOYER_CONTACT,
                     route_field="employer_filing_id",
                     due_hours=2,
                 ),
@@ -140,7 +141,7 @@ WORKFLOW = Workflow(
                     id="village",
                     title="村（社区）确认",
                     title_en="Village confirmation",
-                    role="town_office",
+                    role=TOWN_OFFICE,
                     route_field="lodging_town",
                     due_hours=2,
                 ),
@@ -154,7 +155,7 @@ WORKFLOW = Workflow(
                     id="checkin_employer",
                     title="企业到岗打卡",
                     title_en="Employer check-in",
-                    role="employer_contact",
+                    role=EMPLOYER_CONTACT,
                     route_field="employer_filing_id",
                     due_hours=2,
                     due_from_field="arrival_date",
@@ -163,7 +164,7 @@ WORKFLOW = Workflow(
                     id="checkin_village",
                     title="村社报到打卡",
                     title_en="Village check-in",
-                    role="town_office",
+                    role=TOWN_OFFICE,
                     route_field="lodging_town",
                     due_hours=2,
                     due_from_field="arrival_date",

@@ -1,32 +1,24 @@
-"""The JSON API under /api: the catalogue, submission, a filing's status."""
+"""The JSON API, under /api: the catalogue, submission, a filing's status, withdrawal
+and start of work, rosters, uploads; for a staff link, the statistics and the stock."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from typing import Any
+from urllib.parse import unquote
 
 from chalice import Blueprint, Response
 
-from chalicelib import filings, ratelimit, rosters
-from chalicelib.errors import DomainError, ValidationFailed
+from chalicelib.core.clock import china_today, utcnow
+from chalicelib.core.errors import DomainError, ValidationFailed
+from chalicelib.filing import applicant, rosters, stock, submission, uploads
 from chalicelib.forms import FormSpec, all_forms, get_form
-from chalicelib.ids import utcnow
-from chalicelib.web.pages import body, lang_of, query, source_ip
+from chalicelib.staff import access, statistics
+from chalicelib.store import ratelimit
+from chalicelib.web.request import ANY_BODY, body, header, json_object, lang_of, query, source_ip
 from chalicelib.web.responses import api_errors, json_error, json_response
 
 bp = Blueprint(__name__)
-# Chalice answers 415 itself for types a route does not list; we list the common
-# ones and answer 415 in the contract's shape.
-ANY_BODY = [
-    "application/json",
-    "text/plain",
-    "application/x-www-form-urlencoded",
-    "multipart/form-data",
-    "application/octet-stream",
-    "application/xml",
-    "text/xml",
-]
 
 
 def describe(spec: FormSpec) -> dict[str, Any]:
@@ -42,33 +34,33 @@ def describe(spec: FormSpec) -> dict[str, Any]:
     }
 
 
-@bp.route("/api/openapi.json", methods=["GET"])
+@bp.route("/openapi.json", methods=["GET"])
 def openapi_document() -> Response:
     """The API described (OpenAPI 3.1), generated from the form catalogue."""
-    from chalicelib import openapi
+    from chalicelib.web import openapi  # builds every form's JSON Schema: this route only
 
     return json_response(openapi.document())
 
 
-@bp.route("/api/forms", methods=["GET"])
+@bp.route("/forms", methods=["GET"])
 def list_forms() -> Response:
     return json_response([describe(spec) for spec in all_forms()])
 
 
-@bp.route("/api/forms/{form}", methods=["GET"])
+@bp.route("/forms/{form}", methods=["GET"])
 @api_errors
 def show_form(form: str) -> Response:
     return json_response(describe(get_form(form)))
 
 
 # One path for both: API Gateway allows one variable name per path level.
-@bp.route("/api/filings/{name}", methods=["POST"], content_types=ANY_BODY)
+@bp.route("/filings/{name}", methods=["POST"], content_types=ANY_BODY)
 @api_errors
 def submit(name: str) -> Response:
     """`name` is the form's id."""
     request = bp.current_request
     spec = get_form(name)
-    raw = body(request)  # its size is checked before any route (web/limits.py)
+    raw = body(request)  # its size is checked before any route (web/size_limit.py)
     content_type = (request.headers.get("content-type") or "application/json").lower()
     if not content_type.startswith("application/json"):
         return json_response({"error": "unsupported_media_type"}, 415)
@@ -81,11 +73,11 @@ def submit(name: str) -> Response:
     fields = spec.validate(data, lang)
     # Counted in the submission's own transaction: a refused body stores nothing, not
     # even its count.
-    receipt = filings.submit(
+    receipt = submission.submit(
         spec,
         fields,
         idempotency_key=request.headers.get("idempotency-key") or None,
-        digest=filings.body_digest(raw),
+        digest=submission.body_digest(raw),
         source_ip=source_ip(request),
         lang=lang,
         rate_limited=True,
@@ -93,27 +85,27 @@ def submit(name: str) -> Response:
     return json_response(receipt.as_json(), 201, {"Location": receipt.status_url})
 
 
-@bp.route("/api/filings/{name}", methods=["GET"])
+@bp.route("/filings/{name}", methods=["GET"])
 @api_errors
 def filing_status(name: str) -> Response:
     """`name` is the filing's id."""
     token = query(bp.current_request, "token")
-    filing = filings.get_for_applicant(name, token)
-    return json_response(filings.status_view(filing))
+    filing = applicant.get_for_applicant(name, token)
+    return json_response(applicant.status_view(filing))
 
 
-@bp.route("/api/filings/{name}/withdraw", methods=["POST"], content_types=ANY_BODY)
+@bp.route("/filings/{name}/withdraw", methods=["POST"], content_types=ANY_BODY)
 @api_errors
 def withdraw(name: str) -> Response:
     """The applicant withdraws filing `name` with the status link's token."""
     request = bp.current_request
     token = query(request, "token")
-    filing = filings.withdraw(name, token, source_ip(request))
-    return json_response(filings.status_view(filing))
+    filing = applicant.withdraw(name, token, source_ip(request))
+    return json_response(applicant.status_view(filing))
 
 
 @bp.route(
-    "/api/filings/{name}/roster",
+    "/filings/{name}/roster",
     methods=["POST"],
     content_types=[*ANY_BODY, "text/csv", rosters.XLSX],
 )
@@ -121,7 +113,7 @@ def roster(name: str) -> Response:
     """An approved enterprise (filing `name`, its status token) files its charter's
     workers: 201 with each row's filing, or 400 with every bad row's errors."""
     request = bp.current_request
-    raw = body(request)  # its size is checked before any route (web/limits.py)
+    raw = body(request)  # its size is checked before any route (web/size_limit.py)
     try:
         ratelimit.admit(source_ip(request), utcnow())  # an upload counts as one submission
         filed = rosters.submit(
@@ -137,53 +129,71 @@ def roster(name: str) -> Response:
         return json_response({"error": "validation_error", "rows": rows}, 400)
     except DomainError as exc:
         return json_error(exc)
-    return json_response({"rows": len(filed), "filings": [asdict(f) for f in filed]}, 201)
+    return json_response({"rows": len(filed), "filings": [f._asdict() for f in filed]}, 201)
 
 
-@bp.route("/api/filings/{name}/started", methods=["POST"], content_types=ANY_BODY)
+@bp.route("/filings/{name}/started", methods=["POST"], content_types=ANY_BODY)
 @api_errors
 def report_start(name: str) -> Response:
     """Approved enterprise filing `name` reports its start of work (开工):
     `{"started_on": "YYYY-MM-DD"}`, today in China when absent; 409 when reported already."""
-    from chalicelib.web.public import china_today
-
     request = bp.current_request
-    try:
-        posted = json.loads(body(request) or b"{}")
-    except ValueError:
-        posted = None
-    if not isinstance(posted, dict):
-        raise ValidationFailed({"_body": "请求内容应为JSON对象"})
-    filing = filings.report_start(
+    posted = json_object(request, empty="{}")
+    filing = applicant.report_start(
         name,
         query(request, "token"),
-        str(posted.get("started_on") or china_today()),
+        str(posted.get("started_on") or china_today().isoformat()),
         source_ip(request),
     )
-    return json_response(filings.status_view(filing))
+    return json_response(applicant.status_view(filing))
 
 
-@bp.route("/api/uploads", methods=["POST"], content_types=ANY_BODY)
+@bp.route("/uploads", methods=["POST"], content_types=ANY_BODY)
 @api_errors
 def presign_upload() -> Response:
     """A presigned S3 POST for a form's upload field: `{"form", "field", "content_type"}`
     -> 201 `{"url", "fields", "key", "max_bytes"}`; POST the file there (multipart, the
     fields first, the file last), then name `key` in the filing. 400 naming a field the
     form does not upload or a content type it does not take."""
-    from chalicelib import uploads
-
     request = bp.current_request
     lang = lang_of(request)
-    try:
-        posted = json.loads(body(request) or b"null")
-    except ValueError:
-        posted = None
-    if not isinstance(posted, dict):
-        raise ValidationFailed(
-            {"_body": "请求内容应为JSON对象" if lang != "en" else "Send a JSON object"}
-        )
+    posted = json_object(request)
     spec = get_form(str(posted.get("form", "")))
     post = uploads.presign(
         spec, str(posted.get("field", "")), str(posted.get("content_type", "")), lang
     )
     return json_response(post.as_json(), 201)
+
+
+def _staff_claim() -> access.StaffClaim:
+    """The staff link of a JSON call: `?token=` as the pages take it, or
+    `Authorization: Bearer <token>`; Forbidden or Gone (answered 403 or 410)."""
+    request = bp.current_request
+    bearer = header(request, "authorization")
+    token = bearer[7:].strip() if bearer.lower().startswith("bearer ") else None
+    return access.read_staff_token(token or query(request, "token"))
+
+
+@bp.route("/stats", methods=["GET"])
+@api_errors
+def stats() -> Response:
+    """The link's towns: filings, the drive's figures, each form's figures, the stock."""
+    return json_response(statistics.summary(_staff_claim()))
+
+
+@bp.route("/stock/{town}", methods=["PUT"], content_types=ANY_BODY)
+@api_errors
+def set_stock(town: str) -> Response:
+    """Set a town's levels, `{"masks": 3000, "disinfectant": 1000, "thermometers": 100}`
+    (any of them): a town's office its own town, the district office any town."""
+    claim = _staff_claim()
+    # API Gateway may hand the path's Chinese on percent-encoded; a town has no "%".
+    checked = claim.stock_town(unquote(town))
+    request = bp.current_request
+    try:
+        sent = json.loads(body(request) or b"null")
+    except ValueError:
+        sent = None  # parse_levels names the body
+    levels = stock.parse_levels(sent, lang_of(request))
+    now = stock.set_levels(checked, levels, claim.name)
+    return json_response({"town": checked, "stock": now})

@@ -1,17 +1,18 @@
-"""The local stage's outbox: every message the stack has sent."""
+"""Under /dev, the local stage's outbox: every message the stack has sent (404 in
+every other stage)."""
 
 from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib import notify
 from chalicelib.settings import get_settings
+from chalicelib.store import notify
 from chalicelib.web.responses import json_response
 
 bp = Blueprint(__name__)
 
 
-@bp.route("/dev/outbox", methods=["GET"])
+@bp.route("/outbox", methods=["GET"])
 def outbox() -> Response:
     if not get_settings().outbox_enabled:
         return json_response({"error": "not_found"}, 404)

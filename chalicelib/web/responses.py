@@ -10,7 +10,7 @@ from typing import Any
 
 from chalice import Response
 
-from chalicelib import errors
+from chalicelib.core import errors
 
 CSP = (
     "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; "

@@ -237,8 +237,8 @@ def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
 
 def is_local_only(request: Request) -> bool:
     """The local stage's outbox (its table renamed as prod's would be) is not deployed."""
-    from chalicelib.models import _TABLE_NAMES, OutboxMessage
-    from chalicelib.resources import stage_environment
+    from chalicelib.store.models import _TABLE_NAMES, OutboxMessage
+    from infra.resources import stage_environment
 
     outbox = stage_environment("prod")["TABLE_PREFIX"] + _TABLE_NAMES[OutboxMessage]
     return request.resource.endswith(f":table/{outbox}")

@@ -1,4 +1,4 @@
 """The integration tests' fixtures (the stack in process: moto, Chalice's test client,
 the emulator's repairs), for the policy test's recorded run."""
 
-from tests.integration.conftest import *  # noqa: F403  (fixtures, found by name)
+from tests.support.stack import faithful_dynamodb, stack  # noqa: F401  (fixtures, found by name)

@@ -101,7 +101,7 @@ def allows(
 @cache
 def _stage_names() -> tuple[tuple[str, str], ...]:
     """The local stage's names (as the tests run) -> the prod stage's (as deployed)."""
-    from chalicelib import resources
+    from infra import resources
 
     local = resources.stage_environment("local")
     prod = resources.stage_environment("prod")

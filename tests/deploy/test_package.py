@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib import resources
-from chalicelib.models import DEPLOYED_MODELS
+from chalicelib.store.models import DEPLOYED_MODELS
+from infra import resources
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -182,6 +182,26 @@ def test_the_zip_leaves_boto3_and_botocore_to_the_runtime(package: Package) -> N
         assert not any(t.lower().startswith(f"{gone}-") for t in top), gone
     # what the app needs is in
     assert {"app.py", "chalice", "chalicelib", "pynamodb", "pydantic", "reportlab"} <= top
+
+
+def test_the_zip_carries_no_dev_or_ops_code(package: Package) -> None:
+    # GIVEN the zip Lambda runs WHEN its files are listed
+    ours = [n for n in package.names if n == "app.py" or n.startswith("chalicelib/")]
+    top = {name.split("/")[0] for name in package.names}
+    # THEN the embedded stack, the emulator, resource creation, the demo data, the staff
+    # CLI and the DLQ tools are not in it, nor their libraries (moto, click)
+    assert top.isdisjoint({"devstack", "infra", "ops", "moto", "click"}), sorted(top)
+    for gone in ("local", "emulator", "provision", "demo", "resources", "cli", "dlq"):
+        assert not any(n.startswith(f"chalicelib/{gone}.") for n in ours), gone
+    # AND chalicelib/ holds its packages and at most the three loose ground-floor modules
+    loose = sorted(
+        n.removeprefix("chalicelib/")
+        for n in ours
+        if n.count("/") == 1 and n.endswith((".py", ".pyc")) and "__init__" not in n
+    )
+    assert {name.split(".")[0] for name in loose} <= {"settings", "logs", "links"}, loose
+    packages = {n.split("/")[1] for n in ours if n.count("/") >= 2}
+    assert {"core", "forms", "store", "filing", "staff", "documents", "web"} <= packages
 
 
 def test_the_zip_carries_the_lambda_platforms_compiled_wheels(package: Package) -> None:
@@ -369,7 +389,7 @@ def test_the_zip_carries_bytecode_for_every_module_the_runtime_can_trust(
     modules = [n for n in package.names if n.endswith(".py")]
     with zipfile.ZipFile(package.zip) as bundle:
         names = set(bundle.namelist())
-        for module in ("app.py", "chalicelib/filings.py", "pynamodb/models.py"):
+        for module in ("app.py", "chalicelib/filing/submission.py", "pynamodb/models.py"):
             cached = importlib.util.cache_from_source(module)
             assert cached in names, cached
             pyc = bundle.read(cached)

@@ -24,15 +24,20 @@ from urllib.parse import quote
 import pytest
 from moto import mock_aws
 
-from chalicelib import filings, links, reconcile, reminders, resources, staff, stats
-from chalicelib.ids import utcnow
-from chalicelib.models import Filing, Task
+from chalicelib import links
+from chalicelib.core.clock import utcnow
+from chalicelib.filing import reconcile, reminders, transitions
 from chalicelib.settings import EVENTS_QUEUE, get_settings
-from chalicelib.storage import DOCUMENTS, EVENT_PREFIXES, EXPORTS, UPLOADS
+from chalicelib.staff import access
+from chalicelib.store import counters, records
+from chalicelib.store.models import Filing, Task
+from chalicelib.store.records import EVENT_PREFIXES
+from chalicelib.store.s3 import DOCUMENTS, EXPORTS, UPLOADS
+from infra import resources
 from tests.deploy.aws_calls import Recorder, Request, is_local_only, recording
 from tests.deploy.iam import ACCOUNT, allows, arn_matches, load_policy, statements, to_prod_arn
-from tests.integration.conftest import Stack, enterprise
-from tests.integration.test_supplies import order
+from tests.support.stack import Stack, enterprise
+from tests.support.supplies import order
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
@@ -96,7 +101,7 @@ def a_filings_whole_life(stack: Stack) -> None:
     code = Filing.get(first).document_codes()["certificate"]
     verified = stack.client.http.get(f"/verify/{code}", headers={"Accept": "application/json"})
     assert json.loads(verified.body)["status"] == "valid"
-    stats.read([stats.filings_counter("enterprise-resumption", "白龙桥镇", "approved")])
+    counters.read([counters.filings_counter("enterprise-resumption", "白龙桥镇", "approved")])
     # the enterprise reports its start of work through its status link
     started = stack.client.http.post(
         f"/api/filings/{first}/started?token={token_of(first)}",
@@ -105,13 +110,13 @@ def a_filings_whole_life(stack: Stack) -> None:
     )
     assert started.status_code == 200
     # the district's staff dashboard (the counters, the pending queues) and an export
-    dashboard = f"/dashboard?token={staff.staff_token('district_office', '婺城区')}"
+    dashboard = f"/dashboard?token={access.staff_token('district_office', '婺城区')}"
     assert stack.client.http.get(dashboard).status_code == 200
     export = dashboard.replace("/dashboard?", "/dashboard/exports/enterprise-resumption?")
     assert stack.client.http.get(f"{export}&format=csv").status_code == 303
     # the town's office sets its stock; the enterprise orders supplies, the town approves
     # (the stock drawn in the approving transaction); an order beyond the stock is refused
-    town_staff = staff.staff_token("town_office", "白龙桥镇")
+    town_staff = access.staff_token("town_office", "白龙桥镇")
     stocked = stack.client.http.put(
         f"/api/stock/{quote('白龙桥镇')}?token={town_staff}",
         headers={"Content-Type": "application/json"},
@@ -130,7 +135,7 @@ def a_filings_whole_life(stack: Stack) -> None:
     # staff read the statistics: counters and stock levels
     assert stack.client.http.get(f"/api/stats?token={town_staff}").status_code == 200
     # staff revoke the approval: the certificate no longer verifies
-    filings.revoke(first, "复工条件不再具备", "district")
+    transitions.revoke(first, "复工条件不再具备", "district")
     stack.pump()
     revoked = stack.client.http.get(f"/verify/{code}", headers={"Accept": "application/json"})
     assert json.loads(revoked.body)["status"] == "revoked"
@@ -152,7 +157,7 @@ def a_filings_whole_life(stack: Stack) -> None:
     stack.pump()
     assert {Filing.get(f).status for f in (second, third)} == {"rejected", "withdrawn"}
     # the reconciler's sweep: every filing's records landed, so it unmarks them
-    later = utcnow() + reconcile.GRACE + timedelta(minutes=1)
+    later = utcnow() + records.GRACE + timedelta(minutes=1)
     swept = reconcile.sweep(later)
     assert swept.reemitted == () and swept.cleared == swept.looked_at >= 3
 
@@ -162,10 +167,10 @@ def the_enterprise_claims(stack: Stack) -> None:
     through a presigned POST, checked with a HEAD; finance sets the amount, the notice
     is rendered) and a service request (assigned to an instructor offered from the
     directory, resolved, reopened, resolved again, confirmed)."""
-    from tests.integration.claims import decide, upload
-    from tests.integration.conftest import approved_enterprise
-    from tests.integration.test_service_requests import request
-    from tests.integration.test_subsidies import PASSENGERS, charter
+    from tests.support.claims import decide, upload
+    from tests.support.service_requests import request
+    from tests.support.stack import approved_enterprise
+    from tests.support.subsidies import PASSENGERS, charter
 
     enterprise_id = approved_enterprise(stack, serial=11)
     key = upload(stack, "charter-subsidy", "passenger_list", PASSENGERS)

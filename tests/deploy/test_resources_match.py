@@ -1,4 +1,4 @@
-"""One source of truth: the deployment's merge template is what `chalicelib/resources.py`
+"""One source of truth: the deployment's merge template is what `infra/resources.py`
 makes, and the local stack creates in the emulator what the template defines."""
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from urllib.parse import unquote_plus
 import pytest
 from moto import mock_aws
 
-from chalicelib import aws, resources
-from chalicelib.models import _TABLE_NAMES, DEPLOYED_MODELS, OutboxMessage
 from chalicelib.settings import EVENTS_QUEUE, Settings, get_settings
+from chalicelib.store import aws
+from chalicelib.store.models import _TABLE_NAMES, DEPLOYED_MODELS, OutboxMessage
+from devstack import provision
+from infra import resources
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 CHECKED_IN = PROJECT_DIR / ".chalice" / "resources.json"
@@ -35,12 +37,12 @@ def local_stack() -> Iterator[Settings]:
         get_settings.cache_clear()
         aws.reset_clients()
         settings = get_settings()
-        resources.create_all(settings)
+        provision.create_all(settings)
         yield settings
 
 
 def test_the_checked_in_merge_template_is_what_the_code_makes() -> None:
-    # GIVEN the models, the queues and the bucket as chalicelib/resources.py defines them
+    # GIVEN the models, the queues and the bucket as infra/resources.py defines them
     # THEN .chalice/resources.json is exactly their rendering (else: make resources)
     assert CHECKED_IN.read_text(encoding="utf-8") == resources.render(
         resources.merge_template("prod")
@@ -121,7 +123,7 @@ def _table_from_emulator(name: str) -> dict[str, Any]:
 def test_the_local_tables_are_the_templates(
     local_stack: Settings, template: dict[str, Any]
 ) -> None:
-    # GIVEN the local stack created from chalicelib/resources.py
+    # GIVEN the local stack created from infra/resources.py
     prod_prefix = resources.stage_environment("prod")["TABLE_PREFIX"]
     defined = of_type(template, "AWS::DynamoDB::Table")
     assert defined

@@ -16,8 +16,8 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from stdnum.cn import uscc
 
-from tests.e2e.conftest import RunningStack
-from tests.e2e.test_enterprise_walk import approval_link, eventually
+from tests.support.running_stack import RunningStack
+from tests.support.walks import approval_link, eventually
 
 pytestmark = pytest.mark.e2e
 CHROMIUM = "/usr/bin/chromium"

@@ -3,52 +3,16 @@ approve twice, download the certificate, decode its QR code, verify it."""
 
 from __future__ import annotations
 
-import subprocess
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
 import requests
-import zxingcpp
-from PIL import Image
 from stdnum.cn import uscc
 
-from tests.e2e.conftest import RunningStack
+from tests.support.running_stack import RunningStack
+from tests.support.walks import approval_link, eventually, qr_payload
 
 pytestmark = pytest.mark.e2e
-T = TypeVar("T")
-
-
-def eventually(probe: Callable[[], T | None], seconds: float = 30) -> T:
-    """What the stack does asynchronously (the poller, the handler) shows up soon."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if (value := probe()) is not None:
-            return value
-        time.sleep(0.25)
-    raise AssertionError("timed out waiting for the stack")
-
-
-def approval_link(stack: RunningStack, filing_id: str, step: str) -> str | None:
-    for message in stack.outbox():
-        if message["filing_id"] == filing_id and message.get("step") == step:
-            return str(message["links"][0])  # type: ignore[index]
-    return None
-
-
-def qr_payload(pdf: bytes, workdir: Path) -> str:
-    """Render the PDF as a checkpoint's camera would see it, and read its QR code."""
-    (workdir / "doc.pdf").write_bytes(pdf)
-    subprocess.run(
-        ["pdftoppm", "-r", "150", "-png", "-singlefile", "doc.pdf", "page"],
-        cwd=workdir,
-        check=True,
-    )
-    codes = zxingcpp.read_barcodes(Image.open(workdir / "page.png"))
-    assert len(codes) == 1, "one QR code on the page"
-    return str(codes[0].text)
 
 
 def filing_body() -> dict[str, object]:

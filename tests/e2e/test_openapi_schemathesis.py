@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from chalicelib import openapi
-from tests.e2e.conftest import RunningStack
+from chalicelib.web import openapi
+from tests.support.running_stack import RunningStack
 
 MAX_EXAMPLES = 30
 

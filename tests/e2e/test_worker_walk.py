@@ -11,9 +11,9 @@ import pytest
 import requests
 from stdnum.cn import ric, uscc
 
-from chalicelib.ids import CHINA
-from tests.e2e.conftest import RunningStack
-from tests.e2e.test_enterprise_walk import approval_link, eventually, qr_payload
+from chalicelib.core.clock import CHINA
+from tests.support.running_stack import RunningStack
+from tests.support.walks import approval_link, eventually, qr_payload
 
 pytestmark = pytest.mark.e2e
 

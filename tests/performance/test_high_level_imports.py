@@ -32,7 +32,7 @@ DEFERRED = (
     "segno",
     "PIL",  # reportlab's
     "openpyxl",
-    "boto3",  # chalicelib.aws builds clients lazily; PynamoDB brings only botocore
+    "boto3",  # chalicelib.store.aws builds clients lazily; PynamoDB brings only botocore
 )
 # Beyond what `import boto3` itself brings, `import app` may bring these top-level names.
 ALLOWED_BEYOND_BOTO3 = {"app", "chalicelib", "chalice", "pynamodb", "blinker"}
@@ -70,15 +70,15 @@ def test_import_app_brings_little_beyond_boto3() -> None:
     ("module", "heavy"),
     [
         ("chalicelib.forms", ("pydantic", "stdnum", "email_validator")),
-        ("chalicelib.filings", ("pydantic", "stdnum", "email_validator")),
-        ("chalicelib.lifecycle", ("pydantic", "reportlab", "segno")),
+        ("chalicelib.filing.submission", ("pydantic", "stdnum", "email_validator")),
+        ("chalicelib.filing.advance", ("pydantic", "reportlab", "segno")),
         ("chalicelib.documents.render", ("reportlab", "segno")),
         ("chalicelib.documents.content", ("reportlab", "segno", "pydantic")),
-        ("chalicelib.rosters", ("openpyxl", "pydantic")),
+        ("chalicelib.filing.rosters", ("openpyxl", "pydantic")),
         ("chalicelib.links", ("itsdangerous",)),
         ("chalicelib.web.pages", ("jinja2",)),
-        ("chalicelib.aws", ("boto3", "botocore")),
-        ("chalicelib.workflow", ("pydantic", "botocore", "chalice")),
+        ("chalicelib.store.aws", ("boto3", "botocore")),
+        ("chalicelib.core.workflow", ("pydantic", "botocore", "chalice")),
     ],
 )
 def test_each_module_defers_its_heavy_libraries(module: str, heavy: tuple[str, ...]) -> None:

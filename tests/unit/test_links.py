@@ -6,7 +6,7 @@ import pytest
 from itsdangerous.timed import TimestampSigner
 
 from chalicelib import links
-from chalicelib.errors import Forbidden, Gone
+from chalicelib.core.errors import Forbidden, Gone
 from chalicelib.settings import get_settings
 
 

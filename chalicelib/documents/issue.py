@@ -1,0 +1,81 @@
+"""Issuing a document once: claim its code on the filing, render it, store the PDF,
+record it (with its count) in one transaction; and the approved/ records whose events
+issue the documents a filing's approved stages are owed."""
+
+from __future__ import annotations
+
+from chalicelib.core.clock import utcnow
+from chalicelib.core.errors import Conflict
+from chalicelib.core.ids import new_document_code
+from chalicelib.forms import FormSpec
+from chalicelib.store import counters, records, s3
+from chalicelib.store.models import Document, Filing
+from chalicelib.store.tx import transaction, update_if
+
+
+def ensure_document(spec: FormSpec, filing: Filing, kind: str) -> str:
+    """Issue a document once: claim its code on the filing, render, store, record."""
+    code = filing.document_codes().get(kind)
+    claimed = False  # a code this delivery drew and stored: no delivery can have issued it
+    if not code:
+        code = new_document_code()
+        claimed = update_if(
+            filing,
+            actions=[Filing.documents[kind].set(code)],
+            condition=Filing.documents[kind].does_not_exist(),
+        )
+        if not claimed:  # another delivery drew its code first
+            filing.refresh(consistent_read=True)
+            code = filing.document_codes()[kind]
+    if not claimed:
+        try:
+            Document.get(code, consistent_read=True)
+            return str(code)  # rendered by an earlier delivery
+        except Document.DoesNotExist:
+            pass
+    # The renderer (and with it reportlab and segno) loads with the first document a
+    # function issues, not with every cold start.
+    from chalicelib.documents import content
+    from chalicelib.documents.render import render_pdf
+
+    issued = content.build(spec, filing, kind, code)
+    key = s3.document_key(filing.filing_id, kind, code)
+    s3.put_pdf(key, render_pdf(issued.content))
+    document = Document(
+        code=code,
+        filing_id=filing.filing_id,
+        kind=kind,
+        holder=issued.holder,
+        valid_from=issued.valid_from,
+        valid_to=issued.valid_to,
+        depends_on=issued.depends_on,
+        s3_key=key,
+        issued_at=utcnow(),
+    )
+    # Recorded once with its count: a concurrent delivery that rendered it too loses here.
+    try:
+        with transaction() as tx:
+            tx.save(document, condition=Document.code.does_not_exist())
+            counters.move(tx, {counters.documents_counter(kind, filing.town): 1})
+    except Conflict:
+        try:
+            Document.get(code, consistent_read=True)  # the other delivery's record
+        except Document.DoesNotExist:
+            # A transaction that conflicted and wrote nothing: SQS delivers this again.
+            raise Conflict(f"document {kind} of {filing.filing_id} not recorded") from None
+    return str(code)
+
+
+def emit_due_documents(spec: FormSpec, filing: Filing) -> list[str]:
+    """Each approved stage that issues documents gets its approved/ record (the event
+    that renders them), unless the document is already issued. Returns the kinds."""
+    emitted: list[str] = []
+    for index, stage in enumerate(spec.workflow.stages):
+        approved = all(filing.step_status(s.id) == "approved" for s in stage.steps)
+        if not approved or index > int(filing.stage):
+            continue
+        for kind in stage.documents:
+            if kind not in filing.document_codes():
+                records.put_approved(filing.filing_id, kind, index)
+                emitted.append(kind)
+    return emitted

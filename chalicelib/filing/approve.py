@@ -1,0 +1,185 @@
+"""An approver's link: showing the filing (changes nothing) and deciding (once)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from chalicelib import links
+from chalicelib.core.clock import utcnow
+from chalicelib.core.errors import (
+    Conflict,
+    Forbidden,
+    Gone,
+    InvalidTransition,
+    ReasonRequired,
+    ValidationFailed,
+)
+from chalicelib.core.workflow import TERMINAL, Step
+from chalicelib.forms import FormSpec, field_labels, get_form
+from chalicelib.store import audit, directory, records
+from chalicelib.store.models import Contact, Filing, Task, bind_models
+from chalicelib.store.s3 import NotWritten
+from chalicelib.store.tx import Action, transaction
+
+log = logging.getLogger(__name__)
+
+
+class Approval(NamedTuple):
+    """What an approver's page shows: one filing, one step, the decisions so far."""
+
+    token: str
+    spec: FormSpec
+    step: Step
+    filing: Filing
+    task: Task
+    contact: Contact
+    tasks: tuple[Task, ...]
+    # input field -> the (value, text) options it offers (a town's instructors)
+    choices: dict[str, list[tuple[str, str]]]
+
+
+def open_link(token: str, history: bool = True) -> Approval:
+    """Read-only: mail scanners open links, so this never writes. `history` (the
+    decisions so far) is for the page: deciding does without that query."""
+    claim = links.read_approval_token(token)
+    bind_models()
+    try:
+        task = Task.get(claim.filing_id, claim.step, consistent_read=True)
+        filing = Filing.get(claim.filing_id, consistent_read=True)
+    except (Task.DoesNotExist, Filing.DoesNotExist):
+        raise Forbidden("link names no task") from None
+    _check_current(task, filing, claim.link_gen)
+    spec = get_form(filing.form)
+    step = spec.workflow.step(task.step)
+    return Approval(
+        token=token,
+        spec=spec,
+        step=step,
+        filing=filing,
+        task=task,
+        contact=directory.find(task.role, task.scope),
+        tasks=tuple(Task.query(filing.filing_id)) if history else (),
+        choices=input_choices(step, filing),
+    )
+
+
+def input_choices(step: Step, filing: Filing) -> dict[str, list[tuple[str, str]]]:
+    """The options of a step's inputs that name a directory contact: the contacts of the
+    field's role in the filing's scope (`contact_choice`), as (scope, name)."""
+    if step.inputs is None:
+        return {}
+    found: dict[str, list[tuple[str, str]]] = {}
+    for name, prop in step.inputs.model_json_schema().get("properties", {}).items():
+        role = prop.get("x-contact-role")
+        if role:
+            scope = str(filing.data.get(prop["x-scope-field"], ""))
+            found[name] = directory.choices(role, f"{scope}#")
+    return found
+
+
+def validate_inputs(
+    approval: Approval, posted: Mapping[str, str], lang: str = "zh"
+) -> tuple[dict[str, Any], list[list[str]]]:
+    """The step's decision inputs as validated (with the filing's data and the offered
+    choices as context), and as [label, text] rows; ValidationFailed naming each bad one."""
+    import pydantic
+
+    from chalicelib.forms.messages import messages  # with pydantic
+
+    model = approval.step.inputs
+    if model is None:
+        return {}, []
+    raw = {name: posted[name] for name in model.model_fields if posted.get(name, "") != ""}
+    context = {"data": approval.filing.data, "choices": approval.choices}
+    try:
+        values = model.model_validate(raw, context=context).model_dump(mode="json")
+    except pydantic.ValidationError as exc:
+        raise ValidationFailed(messages(exc, lang)) from None
+    labels = field_labels(model, lang)
+    shown = [
+        [labels[name], str(dict(approval.choices.get(name, ())).get(value, value))]
+        for name, value in values.items()
+        if value is not None
+    ]
+    return values, shown
+
+
+def _check_current(task: Task, filing: Filing, link_gen: int) -> None:
+    if task.status == "decided":
+        raise Gone("used")
+    if task.status != "open" or task.link_gen != link_gen or filing.status in TERMINAL:
+        raise Gone("superseded")
+
+
+class Decided(NamedTuple):
+    filing_id: str
+    step: str
+    decision: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"filing_id": self.filing_id, "step": self.step, "decision": self.decision}
+
+
+def decide(
+    token: str,
+    decision: str,
+    comment: str,
+    source_ip: str | None,
+    inputs: Mapping[str, str] | None = None,
+    lang: str = "zh",
+) -> Decided:
+    """Consume the link with a conditional write: of two concurrent POSTs one wins,
+    the other finds it used. The S3 record then moves the workflow on. An approval
+    carries the step's inputs (Step.inputs), validated first: ValidationFailed names
+    each bad one and nothing is written."""
+    approval = open_link(token, history=False)
+    comment = comment.strip()[:500]
+    if decision not in approval.step.decisions:
+        raise InvalidTransition(f"unknown decision {decision!r}")
+    if decision != "approve" and not comment:
+        raise ReasonRequired(approval.step.id)
+    values, shown = (
+        validate_inputs(approval, inputs or {}, lang) if decision == "approve" else ({}, [])
+    )
+    task, now = approval.task, utcnow()
+    actions: list[Action] = [
+        Task.status.set("decided"),
+        Task.decision.set(decision),
+        Task.comment.set(comment),
+        Task.decided_by.set(approval.contact.name),
+        Task.decided_at.set(now),
+        Task.alert_shard.remove(),  # out of the reminders' index
+        Task.alert_at.remove(),
+    ]
+    if values:
+        actions += [Task.inputs.set(values), Task.shown.set(shown)]
+    try:
+        with transaction() as tx:
+            tx.update(
+                task,
+                actions=actions,
+                condition=(Task.status == "open") & (Task.link_gen == task.link_gen),
+            )
+            tx.save(
+                audit.entry(
+                    task.filing_id, f"{decision}:{task.step}", approval.contact.name, source_ip
+                )
+            )
+            # Its record may not land: the reconciler will look (chalicelib/filing/reconcile.py).
+            tx.update(Filing(filing_id=task.filing_id), actions=records.mark_actions(now))
+    except Conflict:
+        task.refresh(consistent_read=True)
+        _check_current(task, approval.filing, int(task.link_gen))  # Gone: used or superseded
+        raise
+    task.status, task.decision, task.comment = "decided", decision, comment
+    task.decided_by, task.decided_at = approval.contact.name, now
+    task.inputs = values or None
+    try:
+        records.put_decision(task)
+    except NotWritten:
+        # The decision is stored and the link used: the filing carries the reconciler's
+        # mark, and the reconciler writes this record again (chalicelib/filing/reconcile.py).
+        log.exception("decision record of %s/%s not written", task.filing_id, task.step)
+    return Decided(task.filing_id, task.step, decision)

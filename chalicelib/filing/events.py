@@ -1,0 +1,60 @@
+"""The S3 -> SQS event handler: each record's object key names what happened."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from chalicelib.filing import advance
+from chalicelib.store import records
+
+log = logging.getLogger(__name__)
+
+
+def handle_records(records: Iterable[tuple[str, str]]) -> list[str]:
+    """Handle each (message id, body) of one batch on its own; returns the ids of the
+    messages that failed, for Lambda's partial batch response.
+
+    Only those go back to the queue: SQS delivers them again (every step is
+    idempotent) and, after its receive limit, to the dead-letter queue, without
+    holding back the messages that went through.
+    """
+    failed: list[str] = []
+    for message_id, body in records:
+        try:
+            for key in object_keys(json.loads(body)):
+                dispatch(key)
+        except Exception:
+            log.exception("event message %s failed; SQS will deliver it again", message_id)
+            failed.append(message_id)
+    return failed
+
+
+def batch_response(failed: Iterable[str]) -> dict[str, list[dict[str, str]]]:
+    """Lambda's partial batch response (the event source mapping reports batch item
+    failures: see `infra.resources.merge_template`)."""
+    return {"batchItemFailures": [{"itemIdentifier": i} for i in failed]}
+
+
+def object_keys(notification: dict[str, Any]) -> list[str]:
+    if notification.get("Event") == "s3:TestEvent":
+        return []  # sent once when the bucket's notification is configured
+    return [
+        record["s3"]["object"]["key"]
+        for record in notification.get("Records", [])
+        if str(record.get("eventName", "")).startswith("ObjectCreated")
+    ]
+
+
+def dispatch(raw_key: str) -> None:
+    prefix, parts = records.parse_event_key(raw_key)
+    if prefix == records.FILINGS and len(parts) == 2:
+        advance.on_filed(parts[1])
+    elif prefix == records.DECISIONS and len(parts) == 2:
+        advance.on_decided(parts[0], parts[1].partition("@")[0])  # "<step>@<link gen>"
+    elif prefix == records.APPROVED and len(parts) == 2:
+        advance.on_approved(parts[0], parts[1])
+    else:
+        log.warning("no handler for object %s", raw_key)

@@ -1,0 +1,169 @@
+"""The staff dashboard's figures: filings by town and status from the sharded counters,
+and the queues of filings waiting for a decision, oldest first, with their age."""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+from chalicelib.core.clock import china_day
+from chalicelib.core.privacy import mask_name
+from chalicelib.core.roles import TOWN_OFFICE
+from chalicelib.core.workflow import ACTIVE, STATUSES, WORKER_DOCUMENTS
+from chalicelib.filing import stock
+from chalicelib.forms import all_forms
+from chalicelib.staff.access import StaffClaim
+from chalicelib.store import counters
+from chalicelib.store.models import Filing, bind_models, queue_keys
+
+DAYS = 14  # the line over days: the last two weeks, today included
+QUEUE_LIMIT = 100  # per form and town: a queue longer than this is a phone call, not a page
+
+
+class TownRow(NamedTuple):
+    town: str
+    counts: dict[str, int]  # status -> filings of every form
+    drive: dict[str, int]  # counters.DRIVE_FIGURES and documents
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def start_rate_above_scale(self) -> float | None:
+        """Started over approved, among enterprises above designated size (规上开工率)."""
+        return _rate(
+            self.drive.get("started_above_scale", 0), self.drive.get("approved_above_scale", 0)
+        )
+
+    @property
+    def return_rate(self) -> float | None:
+        """Employees back at work over employees, in approved enterprises (返岗率)."""
+        return _rate(self.drive.get("employees_returned", 0), self.drive.get("employees", 0))
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole > 0 else None
+
+
+class Waiting(NamedTuple):
+    filing_id: str
+    slip_no: str
+    form_title: str
+    form_title_en: str
+    town: str
+    applicant: str  # masked where it names a person and the link may not see it
+    status: str
+    created_at: datetime
+    age_hours: float
+
+
+class Dashboard(NamedTuple):
+    claim: StaffClaim
+    towns: list[TownRow]
+    queue: list[Waiting]
+    days: list[tuple[date, int]]  # submissions per China day, oldest first
+    stock: dict[str, dict[str, int]]  # town -> item -> left
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return {s: sum(row.counts[s] for row in self.towns) for s in STATUSES}
+
+    @property
+    def drive_totals(self) -> TownRow:
+        """The district as one row: the sums of the towns' figures."""
+        keys = {k for row in self.towns for k in row.drive}
+        summed = {k: sum(row.drive.get(k, 0) for row in self.towns) for k in keys}
+        return TownRow("合计", self.totals, summed)
+
+    @property
+    def largest(self) -> int:
+        return max((row.total for row in self.towns), default=0)
+
+    @property
+    def busiest_day(self) -> int:
+        return max((n for _, n in self.days), default=0)
+
+
+def by_town(claim: StaffClaim) -> list[TownRow]:
+    forms = [spec.id for spec in all_forms()]
+    names = {
+        (town, status, form): counters.filings_counter(form, town, status)
+        for town in claim.towns
+        for status in STATUSES
+        for form in forms
+    }
+    figures = {
+        (town, figure): counters.drive_counter(town, figure)
+        for town in claim.towns
+        for figure in counters.DRIVE_FIGURES
+    } | {
+        (town, kind): counters.documents_counter(kind, town)
+        for town in claim.towns
+        for kind in WORKER_DOCUMENTS
+    }
+    counted = counters.read([*names.values(), *figures.values()])
+    rows = []
+    for town in claim.towns:
+        counts = {
+            status: sum(counted[names[(town, status, form)]] for form in forms)
+            for status in STATUSES
+        }
+        drive = {key: counted[name] for (t, key), name in figures.items() if t == town}
+        rows.append(TownRow(town, counts, drive))
+    return rows
+
+
+def waiting(claim: StaffClaim, now: datetime) -> list[Waiting]:
+    """Every open filing in the link's towns, oldest first: the queue-index's partitions
+    are one form's filings of one town in one status (over its shards), by submission."""
+    bind_models()
+    found = []
+    for spec in all_forms():
+        for town in claim.towns:
+            for status in ACTIVE:
+                queue = heapq.merge(
+                    *(
+                        Filing.queue_index.query(key, limit=QUEUE_LIMIT)
+                        for key in queue_keys(spec.id, town, status)
+                    ),
+                    key=lambda f: f.created_at,
+                )
+                for filing in itertools.islice(queue, QUEUE_LIMIT):
+                    applicant = filing.applicant
+                    if spec.holder_is_person and not claim.sees_personal_data:
+                        applicant = mask_name(applicant)
+                    found.append(
+                        Waiting(
+                            filing_id=filing.filing_id,
+                            slip_no=filing.slip_no,
+                            form_title=spec.title,
+                            form_title_en=spec.title_en,
+                            town=town,
+                            applicant=applicant,
+                            status=filing.status,
+                            created_at=filing.created_at,
+                            age_hours=(now - filing.created_at).total_seconds() / 3600,
+                        )
+                    )
+    return sorted(found, key=lambda w: w.created_at)
+
+
+def by_day(claim: StaffClaim, today: date, days: int = DAYS) -> list[tuple[date, int]]:
+    """Submissions of every form per day in the link's scope (a town, or the district)."""
+    scope = claim.scope if claim.role == TOWN_OFFICE else counters.WHOLE_DISTRICT
+    forms = [spec.id for spec in all_forms()]
+    span = [today - timedelta(days=n) for n in range(days - 1, -1, -1)]
+    names = {(d, f): counters.submissions_counter(f, scope, d) for d in span for f in forms}
+    counted = counters.read(names.values())
+    return [(d, sum(counted[names[(d, f)]] for f in forms)) for d in span]
+
+
+def build(claim: StaffClaim, now: datetime) -> Dashboard:
+    today = china_day(now)
+
+    return Dashboard(
+        claim, by_town(claim), waiting(claim, now), by_day(claim, today), stock.levels(claim.towns)
+    )

@@ -1,0 +1,60 @@
+"""Who approves: a role and a scope to its contact (the demo directory of the local stack
+is devstack/demo.py)."""
+
+from __future__ import annotations
+
+from chalicelib.core.roles import (
+    DISTRICT_OFFICE,
+    EMPLOYER_CONTACT,
+)
+from chalicelib.settings import get_settings
+from chalicelib.store.models import Contact, Filing, bind_models
+from chalicelib.store.notify import to_phone
+
+
+def scope_for(route_value: str | None) -> str:
+    return route_value or get_settings().district_scope
+
+
+def find(role: str, scope: str) -> Contact:
+    """The contact for a step; a scope nobody covers falls back to the district office,
+    so that no filing waits unseen."""
+    bind_models()
+    if role == EMPLOYER_CONTACT:
+        employer = _employer_contact(scope)
+        if employer is not None:
+            return employer
+    else:
+        try:
+            return Contact.get(role, scope)
+        except Contact.DoesNotExist:
+            pass
+    return Contact.get(DISTRICT_OFFICE, get_settings().district_scope)
+
+
+def choices(role: str, scope_prefix: str) -> list[tuple[str, str]]:
+    """(scope, name) of `role`'s contacts whose scope starts with `scope_prefix`, in
+    order: the options a decision offers (a town's resident instructors)."""
+    bind_models()
+    found = Contact.query(role, Contact.scope.startswith(scope_prefix))
+    return [(str(c.scope), str(c.name)) for c in found]
+
+
+def instructor_scope(town: str, n: int) -> str:
+    return f"{town}#{n}"
+
+
+def _employer_contact(filing_id: str) -> Contact | None:
+    """An enterprise confirms its own workers: its filing's contact is the approver."""
+    try:
+        filing = Filing.get(filing_id)
+    except Filing.DoesNotExist:
+        return None
+    data = filing.data
+    return Contact(
+        role=EMPLOYER_CONTACT,
+        scope=filing_id,
+        name=f"{filing.applicant}（{data.get('contact_name', '')}）",
+        emails=[data["contact_email"]] if data.get("contact_email") else [],
+        phones=[to_phone(str(data["contact_phone"]))] if data.get("contact_phone") else [],
+    )

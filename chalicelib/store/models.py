@@ -1,0 +1,319 @@
+"""PynamoDB models: the state of record.
+
+Table names, endpoint and region come from the settings, bound on first use
+(`bind_models`), never at import: the same classes serve the local stack, the
+tests and AWS, and the deployment's table definitions are built from them.
+"""
+
+from __future__ import annotations
+
+import functools
+import zlib
+from collections.abc import Iterator
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import (
+    AllProjection,
+    GlobalSecondaryIndex,
+    IncludeProjection,
+    KeysOnlyProjection,
+)
+from pynamodb.models import Model
+
+from chalicelib.settings import Settings, get_settings
+
+# Each index key spreads over shards, each under a partition's 1,000 writes a second at
+# 1,000 filings a second (benchmarks/REPORT.md, "The scale on paper"); a reader queries each.
+QUEUE_SHARDS = 8  # a busy town's filings of one status spread over this many index keys
+EMIT_SHARDS = 16  # the reconciler's sparse index of filings that may owe a record
+ALERT_SHARDS = 16  # the reminders' sparse index of open steps
+
+
+def queue_key(form: str, town: str, status: str, filing_id: str) -> str:
+    """A filing's key in the queue index: its form, town and status, and a shard fixed by
+    its id, so that a thousand filings a second in one town stay under a partition's
+    1,000 writes a second (benchmarks/REPORT.md, "The scale on paper")."""
+    return f"{form}#{town}#{status}#{zlib.crc32(filing_id.encode()) % QUEUE_SHARDS}"
+
+
+def queue_keys(form: str, town: str, status: str) -> Iterator[str]:
+    """Every key of one form's filings of one town in one status: a reader queries each."""
+    for shard in range(QUEUE_SHARDS):
+        yield f"{form}#{town}#{status}#{shard}"
+
+
+class FilingQueueIndex(GlobalSecondaryIndex["Filing"]):
+    """Staff queues and exports: one form's filings of one town in one status, by time.
+
+    It projects only what a queue and an export show, none of which changes while a
+    filing keeps its status: a decision, a document or a reminder then writes the table
+    alone, and only a change of status (a new key) writes the index."""
+
+    class Meta:
+        index_name = "queue-index"
+        projection = IncludeProjection(["slip_no", "status", "town", "applicant", "data"])
+
+    queue_key = UnicodeAttribute(hash_key=True)  # queue_key(): "<form>#<town>#<status>#<shard>"
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class FilingEmitIndex(GlobalSecondaryIndex["Filing"]):
+    """Sparse: a filing whose S3 record (snapshot or decision) may not have landed
+    carries a shard and a time until the reconciler has seen its events through. Keys
+    only (the reconciler reads each filing anyway): the many updates of a marked filing
+    then leave the index alone, which only a mark and its removal write."""
+
+    class Meta:
+        index_name = "emit-index"
+        projection = KeysOnlyProjection()
+
+    emit_shard = UnicodeAttribute(hash_key=True)
+    emit_at = UTCDateTimeAttribute(range_key=True)
+
+
+class Filing(Model):
+    class Meta:
+        table_name = "filings"
+
+    filing_id = UnicodeAttribute(hash_key=True)
+    form = UnicodeAttribute()
+    revision = NumberAttribute(default=1)  # of the form's declaration, for old filings
+    slip_no = UnicodeAttribute()
+    status = UnicodeAttribute()
+    stage = NumberAttribute(default=-1)
+    steps = MapAttribute[str, Any](default=dict)  # step id -> open/approved/rejected/superseded
+    reason = UnicodeAttribute(default="")
+    town = UnicodeAttribute()
+    applicant = UnicodeAttribute()
+    unique_value = UnicodeAttribute(null=True)  # e.g. the USCC whose open-filing claim this holds
+    data = JSONAttribute()
+    documents = MapAttribute[str, Any](default=dict)  # kind -> verification code
+    started_on = UnicodeAttribute(null=True)  # an approved enterprise's start of work (开工)
+    # What deciders filled in (Step.inputs), by step: {"finance": {"approved_amount":
+    # "180000.00"}}; the last approval of each step, set in the transition it caused.
+    outputs = JSONAttribute(null=True)
+    # Every decision in order, reopens included (their reasons are the timeline's):
+    # [{"step", "decision", "comment", "by", "at", "shown": [[label, text], ...]}].
+    history = JSONAttribute(null=True)
+    version = NumberAttribute(default=0)  # optimistic lock of every transition
+    queue_key = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute(null=True)  # DynamoDB TTL: personal data ends with the drive
+    queue_index = FilingQueueIndex()
+    emit_shard = UnicodeAttribute(null=True)  # set while a record it owes may be missing
+    emit_at = UTCDateTimeAttribute(null=True)  # when the reconciler looks at it (again)
+    emit_index = FilingEmitIndex()
+
+    def step_status(self, step: str) -> str | None:
+        return self.steps.as_dict().get(step)  # type: ignore[no-any-return]
+
+    def document_codes(self) -> dict[str, str]:
+        return dict(self.documents.as_dict())
+
+    def output(self, step: str, name: str) -> Any:
+        """One decision output (Step.inputs) of a step, None when not decided."""
+        return (self.outputs or {}).get(step, {}).get(name)
+
+
+class TaskAlertIndex(GlobalSecondaryIndex["Task"]):
+    """Sparse: only open steps carry an alert shard, so the sweep reads what is late."""
+
+    class Meta:
+        index_name = "alert-index"
+        projection = AllProjection()
+
+    alert_shard = UnicodeAttribute(hash_key=True)
+    alert_at = UTCDateTimeAttribute(range_key=True)
+
+
+class Task(Model):
+    """One approval step of a filing, and the capability its link carries."""
+
+    class Meta:
+        table_name = "tasks"
+
+    filing_id = UnicodeAttribute(hash_key=True)
+    step = UnicodeAttribute(range_key=True)
+    form = UnicodeAttribute()
+    role = UnicodeAttribute()
+    scope = UnicodeAttribute()
+    status = UnicodeAttribute()  # open | decided | superseded
+    link_gen = NumberAttribute(
+        default=1
+    )  # bumped when a link is reissued: older links are superseded
+    opened_at = UTCDateTimeAttribute()
+    due_at = UTCDateTimeAttribute()
+    decision = UnicodeAttribute(null=True)
+    comment = UnicodeAttribute(null=True)
+    decided_by = UnicodeAttribute(null=True)
+    decided_at = UTCDateTimeAttribute(null=True)
+    inputs = JSONAttribute(null=True)  # the decision's inputs (Step.inputs), as validated
+    shown = JSONAttribute(null=True)  # the same as [[label, text], ...], for pages and documents
+    alerts = NumberAttribute(default=0)  # 1: the approver reminded; 2: the district told
+    alert_shard = UnicodeAttribute(null=True)  # set while open: the alert index's key
+    alert_at = UTCDateTimeAttribute(null=True)  # when the next alert is due
+    alert_index = TaskAlertIndex()
+
+
+class Document(Model):
+    """An issued document, found by the code its QR carries."""
+
+    class Meta:
+        table_name = "documents"
+
+    code = UnicodeAttribute(hash_key=True)
+    filing_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    holder = UnicodeAttribute()  # masked where it names a person
+    valid_from = UnicodeAttribute()  # YYYY-MM-DD
+    valid_to = UnicodeAttribute(null=True)
+    revoked = BooleanAttribute(default=False)
+    depends_on = UnicodeAttribute(null=True)  # a filing whose ending revokes this too (employer)
+    s3_key = UnicodeAttribute()
+    issued_at = UTCDateTimeAttribute()
+
+
+class Contact(Model):
+    """The directory: who approves for a role in a scope (a town, the district)."""
+
+    class Meta:
+        table_name = "directory"
+
+    role = UnicodeAttribute(hash_key=True)
+    scope = UnicodeAttribute(range_key=True)
+    name = UnicodeAttribute()
+    emails = ListAttribute[str](default=list)  # of strings
+    phones = ListAttribute[str](default=list)
+
+
+class Counter(Model):
+    """An aggregate, sharded so that no key takes more than its share of writes."""
+
+    class Meta:
+        table_name = "counters"
+
+    key = UnicodeAttribute(hash_key=True)  # "<name>#<shard>"
+    value = NumberAttribute(default=0)
+
+
+class Stock(Model):
+    """A town's stock of one item of epidemic supplies (防疫物资): what is left to hand
+    out. Approved orders draw on it under the condition that enough is left."""
+
+    class Meta:
+        table_name = "stock"
+
+    town = UnicodeAttribute(hash_key=True)
+    item = UnicodeAttribute(range_key=True)  # chalicelib.filing.stock.ITEMS
+    remaining = NumberAttribute(default=0)
+    updated_at = UTCDateTimeAttribute(null=True)  # when staff last set the level
+    updated_by = UnicodeAttribute(null=True)
+
+
+class Unique(Model):
+    """A claim on a value that must be unique: an open filing per applicant, an
+    idempotency key, a slip number, a message already sent."""
+
+    class Meta:
+        table_name = "uniques"
+
+    key = UnicodeAttribute(hash_key=True)
+    filing_id = UnicodeAttribute()
+    body_hash = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute(null=True)  # DynamoDB TTL: claims that lapse (sent, idempotency)
+
+
+class Audit(Model):
+    """Append-only: who did what to which filing, when, from where."""
+
+    class Meta:
+        table_name = "audit"
+
+    filing_id = UnicodeAttribute(hash_key=True)
+    event_id = UnicodeAttribute(range_key=True)  # "<iso time>#<random>", in order
+    action = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    source_ip = UnicodeAttribute(null=True)
+    detail = UnicodeAttribute(default="")
+    expires_at = TTLAttribute(null=True)  # DynamoDB TTL: who and from where is personal data
+
+
+class RateWindow(Model):
+    """One client address's submissions in one minute: counted with an atomic ADD under
+    a condition, so the limit holds across every Lambda container; gone after the hour."""
+
+    class Meta:
+        table_name = "ratelimits"
+
+    key = UnicodeAttribute(hash_key=True)  # "<client address>#<window start, epoch seconds>"
+    hits = NumberAttribute(default=0)
+    expires_at = TTLAttribute(null=True)
+
+
+class OutboxMessage(Model):
+    """The local stage's copy of every message sent (`/dev/outbox`); not deployed."""
+
+    class Meta:
+        table_name = "outbox"
+
+    box = UnicodeAttribute(hash_key=True)  # one partition: a developer's outbox is small
+    seq = UnicodeAttribute(range_key=True)  # "<iso time>#<random>", oldest first
+    message = JSONAttribute()
+
+
+DEPLOYED_MODELS: tuple[type[Model], ...] = (
+    Filing,
+    Task,
+    Document,
+    Contact,
+    Counter,
+    Stock,
+    Unique,
+    Audit,
+    RateWindow,
+)
+LOCAL_MODELS: tuple[type[Model], ...] = (*DEPLOYED_MODELS, OutboxMessage)
+_TABLE_NAMES = {m: m.Meta.table_name for m in LOCAL_MODELS}
+_bound: tuple[str, str | None, str] | None = None
+
+
+def bind_models(settings: Settings | None = None) -> None:
+    """Point every model at the stage's tables and endpoint (once per configuration)."""
+    global _bound
+    s = settings or get_settings()
+    key = (s.table_prefix, s.endpoint_url, s.region)
+    if _bound == key:
+        return
+    for model, name in _TABLE_NAMES.items():
+        model.Meta.table_name = s.table_name(name)
+        model.Meta.host = s.endpoint_url
+        model.Meta.region = s.region
+        model._connection = None  # type: ignore[attr-defined]  # rebuilt lazily for the new host
+    _bound = key
+
+
+def connection() -> Any:
+    """The connection for transactions, on the same endpoint as the models; built once
+    per configuration (a botocore client costs tens of milliseconds to build)."""
+    bind_models()
+    s = get_settings()
+    return _connection(s.region, s.endpoint_url)
+
+
+@functools.lru_cache(maxsize=4)
+def _connection(region: str, host: str | None) -> Any:
+    from pynamodb.connection import Connection
+
+    return Connection(region=region, host=host)

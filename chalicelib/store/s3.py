@@ -1,0 +1,112 @@
+"""The documents bucket: its key layout beside the event records (chalicelib/store/
+records.py), its writes, presigned uploads and short-lived download addresses.
+
+A write that fails raises `NotWritten` (after the client's own retries): a request that
+owes the object says so in its log and the reconciler writes it again; an event handler
+fails and SQS delivers its message again.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+from chalicelib.core.clock import utcnow
+from chalicelib.settings import get_settings
+from chalicelib.store import aws
+
+DOCUMENTS = "documents/"  # documents/<filing_id>/<kind>-<code>.pdf: no event
+EXPORTS = "exports/"  # exports/<form>/<time>-<random>.<csv|xlsx>: a staff download, kept a day
+UPLOADS = "uploads/"  # uploads/<form>/<field>/<random>.<ext>: an applicant's file, no event
+
+
+def document_key(filing_id: str, kind: str, code: str) -> str:
+    return f"{DOCUMENTS}{filing_id}/{kind}-{code}.pdf"
+
+
+def export_key(form: str, ext: str) -> str:
+    return f"{EXPORTS}{form}/{utcnow():%Y%m%dT%H%M%S}-{secrets.token_hex(8)}.{ext}"
+
+
+class NotWritten(Exception):
+    """An object the bucket did not take (the endpoint failing, throttling past the
+    retries): the caller's work is stored in DynamoDB or will be delivered again."""
+
+
+def put(key: str, body: bytes, content_type: str) -> None:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        aws.client("s3").put_object(
+            Bucket=get_settings().bucket, Key=key, Body=body, ContentType=content_type
+        )
+    except (BotoCoreError, ClientError) as exc:
+        raise NotWritten(key) from exc
+
+
+def put_json(key: str, body: dict[str, Any]) -> None:
+    data = json.dumps(body, ensure_ascii=False, sort_keys=True, default=str).encode()
+    put(key, data, "application/json")
+
+
+def put_pdf(key: str, pdf: bytes) -> None:
+    put(key, pdf, "application/pdf")
+
+
+def download_url(
+    key: str,
+    filename: str,
+    seconds: int = 300,
+    content_type: str = "application/pdf",
+    disposition: str = "inline",
+) -> str:
+    """A short-lived address of one private object, served as `filename`."""
+    return str(
+        aws.client("s3").generate_presigned_url(
+            "get_object",
+            Params={
+                "Bucket": get_settings().bucket,
+                "Key": key,
+                "ResponseContentDisposition": f"{disposition}; filename={filename}",
+                "ResponseContentType": content_type,
+            },
+            ExpiresIn=seconds,
+        )
+    )
+
+
+def upload_prefix(form: str, field: str) -> str:
+    return f"{UPLOADS}{form}/{field}/"
+
+
+def new_upload_key(form: str, field: str, ext: str) -> str:
+    return f"{upload_prefix(form, field)}{secrets.token_hex(16)}.{ext}"
+
+
+def presigned_post(
+    key: str, fields: dict[str, str], conditions: list[Any], seconds: int
+) -> tuple[str, dict[str, str]]:
+    """A browser's direct upload of one object: the address and the form fields, S3
+    enforcing `conditions` (the POST policy)."""
+    answer = aws.client("s3").generate_presigned_post(
+        Bucket=get_settings().bucket,
+        Key=key,
+        Fields=fields,
+        Conditions=conditions,
+        ExpiresIn=seconds,
+    )
+    return str(answer["url"]), dict(answer["fields"])
+
+
+def head(key: str) -> dict[str, Any] | None:
+    """The object's metadata (ContentLength, ContentType), None when there is none."""
+    from botocore.exceptions import ClientError
+
+    try:
+        return dict(aws.client("s3").head_object(Bucket=get_settings().bucket, Key=key))
+    except ClientError as exc:
+        # HEAD has no body: a missing key is "404", or "403" without s3:ListBucket.
+        if exc.response.get("Error", {}).get("Code") in ("404", "403", "NoSuchKey"):
+            return None
+        raise

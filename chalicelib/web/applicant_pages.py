@@ -1,0 +1,269 @@
+"""Pages for the public: the forms, filling one in, a filing's slip and status."""
+
+from __future__ import annotations
+
+import secrets
+from importlib import resources
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from chalice import Blueprint, Response
+
+from chalicelib import links
+from chalicelib.core.clock import china_today
+from chalicelib.core.errors import (
+    DomainError,
+    DuplicateOpenFiling,
+    Forbidden,
+    NotFound,
+    RateLimited,
+    UnknownForm,
+    ValidationFailed,
+)
+from chalicelib.core.i18n import N_, translate
+from chalicelib.core.workflow import OPEN_OR_APPROVED
+from chalicelib.documents.qr import qr_svg
+from chalicelib.filing import applicant, submission, uploads
+from chalicelib.forms import FormSpec, all_forms, get_form
+from chalicelib.store import s3
+from chalicelib.web.form_view import field_view
+from chalicelib.web.pages import Said, error_page, render
+from chalicelib.web.request import (
+    FORM_BODY,
+    form_fields,
+    in_lang,
+    lang_of,
+    query,
+    source_ip,
+    switch_url,
+)
+from chalicelib.web.responses import CSP, redirect
+
+bp = Blueprint(__name__)
+
+# What the public pages say in their own words (pages.PAGE_ERRORS says the rest).
+STATUS_LINK_FULL = Said(403, N_("链接无效"), N_("进度链接不正确，请使用短信或回执中的完整链接。"))
+STATUS_LINK = Said(403, N_("链接无效"), N_("进度链接不正确。"))
+START_REFUSED = {
+    Forbidden: STATUS_LINK,
+    ValidationFailed: Said(400, N_("日期不正确"), N_("开工日期格式应为YYYY-MM-DD。")),
+    NotFound: Said(404, N_("没有这件申请"), N_("请核对链接。")),
+    DomainError: Said(
+        409, N_("无法报告开工"), N_("只有已通过备案的企业可以报告开工，且只需报告一次。")
+    ),
+}
+WITHDRAWAL_REFUSED = {
+    Forbidden: STATUS_LINK,
+    NotFound: Said(404, N_("没有这件申请"), N_("请核对链接。")),
+    DomainError: Said(409, N_("无法撤回"), N_("这件申请已经办结，不能撤回。")),
+}
+DOCUMENT_REFUSED = {
+    Forbidden: Said(403, N_("链接无效"), N_("下载链接不正确。")),
+    NotFound: Said(404, N_("文件尚未生成"), N_("请稍后刷新进度页再试。")),
+}
+
+
+@bp.route("/", methods=["GET"])
+def home() -> Response:
+    lang = lang_of(bp.current_request)
+    return render("index.html", forms=all_forms(), lang=lang, switch_url=switch_url("/", lang))
+
+
+@bp.route("/forms/{form}", methods=["GET"])
+def form_page(form: str) -> Response:
+    try:
+        spec = get_form(form)
+    except UnknownForm as exc:
+        return error_page(bp.current_request, exc)
+    return _form(spec, _uploaded(spec), {}, secrets.token_urlsafe(16))
+
+
+def _uploaded(spec: FormSpec) -> dict[str, str]:
+    """The keys of files already uploaded from this page: S3's redirect names the last
+    one (`upload` and the `key` it appends); the others ride along in the query."""
+    request = bp.current_request
+    found = {}
+    for field in spec.uploads:
+        key = query(request, field)
+        if query(request, "upload") == field:
+            key = query(request, "key")
+        if key and uploads.names_upload(spec, field, key):
+            found[field] = key
+    return found
+
+
+@bp.route("/forms/{form}", methods=["POST"], content_types=FORM_BODY)
+def form_submit(form: str) -> Response:
+    request = bp.current_request
+    try:
+        spec = get_form(form)
+    except UnknownForm as exc:
+        return error_page(request, exc)
+    posted = form_fields(request)
+    idem = posted.pop("idempotency_key", "") or secrets.token_urlsafe(16)
+    posted.pop("lang", None)
+    data: dict[str, Any] = {k: v for k, v in posted.items() if v != ""}
+    lang = lang_of(request)
+    try:
+        fields = spec.validate(data, lang)
+        receipt = submission.submit(  # counted in its transaction, once valid
+            spec,
+            fields,
+            rate_limited=True,
+            idempotency_key=idem,
+            digest=submission.body_digest(repr(sorted(data.items())).encode()),
+            source_ip=source_ip(request),
+            lang=lang,
+        )
+    except ValidationFailed as exc:
+        return _form(spec, posted, exc.fields, idem, status=400)
+    except RateLimited as exc:
+        return error_page(request, exc)
+    except DuplicateOpenFiling as exc:
+        first = exc.message_en if lang == "en" else exc.message_zh
+        said = (
+            f"{first} ({exc.filing_id})" if lang == "en" else f"{first}（编号 {exc.filing_id}）。"
+        )
+        return _form(spec, posted, {"_form": said}, idem, status=409)
+    return redirect(in_lang(lang, receipt.status_url))
+
+
+def _form(
+    spec: FormSpec, values: dict[str, str], errors: dict[str, str], idem: str, status: int = 200
+) -> Response:
+    lang = lang_of(bp.current_request)
+    schema = spec.json_schema()
+    required = set(schema.get("required", []))
+    labels = spec.labels(lang)
+    fields = [
+        field_view(name, prop, labels.get(name, name), name in required, values, errors)
+        for name, prop in schema["properties"].items()
+    ]
+    upload_forms = _upload_forms(spec, values, labels, lang)
+    response = render(
+        "form.html",
+        status,
+        spec=spec,
+        fields=fields,
+        errors=errors,
+        idem=idem,
+        lang=lang,
+        summary=[(f["name"], f["label"], errors[f["name"]]) for f in fields if f["name"] in errors],
+        form_error=errors.get("_form") or errors.get("_body"),
+        switch_url=switch_url(f"/forms/{spec.id}", lang),
+        uploads=upload_forms,
+    )
+    if upload_forms:
+        # The upload forms post to the bucket: the one origin the page may post to
+        # besides its own.
+        target = urlsplit(upload_forms[0]["post"].url)
+        origin = f"{target.scheme}://{target.netloc}"
+        response.headers["Content-Security-Policy"] = CSP.replace(
+            "form-action 'self'", f"form-action 'self' {origin}"
+        )
+    return response
+
+
+def _upload_forms(
+    spec: FormSpec, values: dict[str, str], labels: dict[str, str], lang: str
+) -> list[dict[str, Any]]:
+    """One small form per upload field, posting the file straight to S3 (a presigned
+    POST), which brings the browser back here with the key; the keys already uploaded
+    ride along in the address, so that one upload does not forget another."""
+    found = []
+    for field, upload in spec.uploads.items():
+        kept = {k: v for k, v in values.items() if k in spec.uploads and k != field and v}
+        params = {**kept, "upload": field, **({"lang": "en"} if lang == "en" else {})}
+        redirect = f"{links.public_base()}/forms/{spec.id}?{urlencode(params)}"
+        found.append(
+            {
+                "name": field,
+                "label": labels.get(field, field),
+                "key": values.get(field, ""),
+                "post": uploads.presign_for_page(spec, field, redirect),
+                "types": [(t, uploads.TYPE_NAMES.get(t, t)) for t in upload.types],
+                "max_mb": upload.max_bytes // (1024 * 1024),
+            }
+        )
+    return found
+
+
+@bp.route("/filings/{filing_id}", methods=["GET"])
+def status_page(filing_id: str) -> Response:
+    request = bp.current_request
+    token = query(request, "token")
+    try:
+        filing = applicant.get_for_applicant(filing_id, token)
+    except DomainError as exc:
+        return error_page(request, exc, {Forbidden: STATUS_LINK_FULL})
+    view = applicant.status_view(filing)
+    spec = get_form(filing.form)
+    lang = lang_of(request)
+    status_url = links.status_url(filing.filing_id)
+    steps = {step["id"]: step["status"] for step in view["steps"]}
+    return render(
+        "status.html",
+        token=token,
+        view=view,
+        spec=spec,
+        lang=lang,
+        status_url=status_url,
+        switch_url=switch_url(f"/filings/{filing.filing_id}?token={token}", lang),
+        qr=qr_svg(status_url, translate(lang, "本页链接的二维码")),
+        upcoming=applicant.next_steps(spec, filing.filing_id, filing.status, steps),
+        today=china_today().isoformat(),
+        can_withdraw=filing.status in OPEN_OR_APPROVED,
+    )
+
+
+@bp.route("/filings/{filing_id}/started", methods=["POST"], content_types=FORM_BODY)
+def report_start(filing_id: str) -> Response:
+    """An approved enterprise reports its start of work from its status page."""
+    request = bp.current_request
+    posted = form_fields(request)
+    try:
+        applicant.report_start(
+            filing_id,
+            query(request, "token"),
+            posted.get("started_on") or china_today().isoformat(),
+            source_ip(request),
+        )
+    except DomainError as exc:
+        return error_page(request, exc, START_REFUSED)
+    return redirect(in_lang(lang_of(request), links.status_url(filing_id)))
+
+
+@bp.route("/filings/{filing_id}/withdraw", methods=["POST"], content_types=FORM_BODY)
+def withdraw(filing_id: str) -> Response:
+    request = bp.current_request
+    token = query(request, "token")
+    try:
+        applicant.withdraw(filing_id, token, source_ip(request))
+    except DomainError as exc:
+        return error_page(request, exc, WITHDRAWAL_REFUSED)
+    return redirect(in_lang(lang_of(request), links.status_url(filing_id)))
+
+
+@bp.route("/filings/{filing_id}/documents/{kind}", methods=["GET"])
+def document(filing_id: str, kind: str) -> Response:
+    request = bp.current_request
+    try:
+        filing = applicant.get_for_applicant(filing_id, query(request, "token"))
+        key = applicant.document_key(filing, kind)
+    except DomainError as exc:
+        return error_page(request, exc, DOCUMENT_REFUSED)
+    return redirect(s3.download_url(key, f"{kind}.pdf"), 302)
+
+
+@bp.route("/static/app.css", methods=["GET"])
+def stylesheet() -> Response:
+    css = resources.files("chalicelib").joinpath("templates/app.css").read_text("utf-8")
+    return Response(
+        body=css,
+        status_code=200,
+        headers={
+            "Content-Type": "text/css; charset=utf-8",
+            "Cache-Control": "public, max-age=3600",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

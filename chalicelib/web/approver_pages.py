@@ -1,0 +1,168 @@
+"""Approvers' pages: GET shows (and changes nothing), POST decides once."""
+
+from __future__ import annotations
+
+import json
+
+from chalice import Blueprint, Response
+
+from chalicelib.core.errors import DomainError, Forbidden, Gone, ReasonRequired, ValidationFailed
+from chalicelib.core.i18n import N_, translate
+from chalicelib.filing import approve
+from chalicelib.store import audit
+from chalicelib.web.form_view import input_fields
+from chalicelib.web.pages import Said, error_page, render
+from chalicelib.web.request import body, form_fields, lang_of, source_ip, switch_url, wants_json
+from chalicelib.web.responses import json_error, json_response
+
+bp = Blueprint(__name__)
+
+GONE_TEXT = {
+    "expired": N_("此审核链接已过期。"),
+    "used": N_("此审核链接已使用过，决定已记录。"),
+    "superseded": N_("此申请已办结或已撤回，或已向您发送了新的链接，此链接不再有效。"),
+}
+
+
+@bp.route("/{token}", methods=["GET"])
+def show(token: str) -> Response:
+    try:
+        approval = approve.open_link(token)
+    except DomainError as exc:
+        return _refused(exc)
+    # Showing changes nothing of the filing; who saw its personal data is recorded.
+    task = approval.task
+    audit.record(
+        task.filing_id,
+        f"viewed:{task.step}",
+        approval.contact.name,
+        source_ip(bp.current_request),
+    )
+    return _page(approval)
+
+
+@bp.route(
+    "/{token}",
+    methods=["POST"],
+    content_types=["application/x-www-form-urlencoded", "application/json"],
+)
+def decide(token: str) -> Response:
+    request = bp.current_request
+    if "json" in (request.headers.get("content-type") or ""):
+        try:
+            raw = body(request).decode("utf-8", "replace")
+            posted = {k: str(v) for k, v in dict(json.loads(raw or "{}")).items()}
+        except (ValueError, TypeError):
+            posted = {}
+    else:
+        posted = form_fields(request)
+    lang = lang_of(request)
+    try:
+        decided = approve.decide(
+            token,
+            posted.get("decision", ""),
+            posted.get("comment", ""),
+            source_ip(request),
+            inputs=posted,
+            lang=lang,
+        )
+    except ReasonRequired:
+        if wants_json(request):
+            reason = translate(lang, "驳回时须填写理由")
+            return json_response({"error": "reason_required", "fields": {"comment": reason}}, 400)
+        return _page(
+            approve.open_link(token),
+            error=translate(lang, "驳回或退回时须填写理由，申请人会看到这条意见。"),
+            comment=posted.get("comment", ""),
+            status=400,
+            posted=posted,
+        )
+    except ValidationFailed as exc:
+        if wants_json(request):
+            return json_error(exc)
+        return _page(
+            approve.open_link(token),
+            comment=posted.get("comment", ""),
+            status=400,
+            posted=posted,
+            input_errors=exc.fields,
+        )
+    except DomainError as exc:
+        return _refused(exc)
+    if wants_json(request):
+        return json_response(decided.as_json())
+    return render("decided.html", decided=decided, lang=lang_of(request))
+
+
+def _page(
+    approval: approve.Approval,
+    error: str = "",
+    comment: str = "",
+    status: int = 200,
+    posted: dict[str, str] | None = None,
+    input_errors: dict[str, str] | None = None,
+) -> Response:
+    spec = approval.spec
+    lang = lang_of(bp.current_request)
+    labels = spec.labels(lang)
+    personal = set(spec.personal_fields)
+    rows = [
+        (labels.get(k, k), _show(v, lang), k in personal) for k, v in approval.filing.data.items()
+    ]
+    titles = {
+        step.id: step.title_en if lang == "en" else step.title for step in spec.workflow.steps
+    }
+    entries = approval.filing.history
+    if entries is None:  # a filing decided before decisions were kept on it: its tasks
+        entries = [
+            {"step": t.step, "decision": t.decision, "comment": t.comment or "", "shown": []}
+            for t in approval.tasks
+            if t.status == "decided"
+        ]
+    history = [(titles.get(entry["step"], entry["step"]), entry) for entry in entries]
+    return render(
+        "approve.html",
+        status,
+        lang=lang,
+        switch_url=switch_url(f"/approve/{approval.token}", lang),
+        a=approval,
+        rows=rows,
+        history=history,
+        error=error,
+        comment=comment,
+        inputs=input_fields(approval, posted or {}, input_errors or {}, lang),
+        input_errors=input_errors or {},
+    )
+
+
+def _show(value: object, lang: str) -> str:
+    if value is True:
+        return translate(lang, "是")
+    if value is False:
+        return translate(lang, "否")
+    return "" if value is None else str(value)
+
+
+def _refused(exc: DomainError) -> Response:
+    request = bp.current_request
+    if wants_json(request):
+        return json_error(exc)
+    gone = exc.reason if isinstance(exc, Gone) else "expired"
+    return error_page(
+        request,
+        exc,
+        {
+            Gone: Said(
+                410,
+                N_("链接已失效"),
+                GONE_TEXT.get(gone, GONE_TEXT["expired"]),
+                N_("如需处理，请联系区三服务办重新发送审核链接。"),
+            ),
+            Forbidden: Said(
+                403,
+                N_("链接无效"),
+                N_("这个审核链接不完整或被改动过。请从短信或邮件中完整打开链接。"),
+            ),
+            DomainError: Said(409, N_("无法办理"), N_("该申请当前不能执行此操作。")),
+        },
+    )

@@ -1,0 +1,89 @@
+"""How declared fields become a page's inputs: a form's fields from its JSON Schema, a
+step's decision inputs from theirs (a contact to choose, an amount, a long text)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.filing.approve import Approval
+from chalicelib.forms import field_labels
+
+
+def field_view(
+    name: str,
+    prop: dict[str, Any],
+    label: str,
+    required: bool,
+    values: dict[str, str],
+    errors: dict[str, str],
+) -> dict[str, Any]:
+    prop = _resolve(prop)
+    kind = prop.get("type", "string")
+    if prop.get("format") == "upload":
+        widget = "upload"  # a hidden key: the file goes up through the upload form
+    elif "enum" in prop:
+        widget = "select"
+    elif kind == "boolean":
+        widget = "checkbox"
+    elif kind == "integer":
+        widget = "number"
+    elif prop.get("format") == "date":
+        widget = "date"
+    elif prop.get("format") == "email":
+        widget = "email"
+    elif "phone" in name:
+        widget = "tel"
+    else:
+        widget = "text"
+    return {
+        "name": name,
+        "label": label,
+        "hint": prop.get("description", ""),
+        "widget": widget,
+        "options": prop.get("enum", []),
+        "required": required and widget != "checkbox",
+        "value": values.get(name, ""),
+        "checked": values.get(name, "") in ("on", "true", "1"),
+        "error": errors.get(name),
+        "min": prop.get("minimum"),
+        "max": prop.get("maximum"),
+        "maxlength": prop.get("maxLength"),
+        "inputmode": "decimal" if prop.get("format") == "yuan" else None,
+    }
+
+
+def _resolve(prop: dict[str, Any]) -> dict[str, Any]:
+    """Optional fields come as anyOf [X, null]: the page wants X."""
+    for option in prop.get("anyOf", []):
+        if option.get("type") != "null":
+            return {**option, **{k: v for k, v in prop.items() if k != "anyOf"}}
+    return prop
+
+
+def input_fields(
+    approval: Approval, posted: dict[str, str], errors: dict[str, str], lang: str
+) -> list[dict[str, Any]]:
+    """The step's decision inputs as the page's fields, from their declaration: a
+    contact choice is a list of the contacts offered, a whole number a number, an
+    amount a decimal text box, a long text a text area."""
+
+    model = approval.step.inputs
+    if model is None:
+        return []
+    schema = model.model_json_schema()
+    required = set(schema.get("required", []))
+    labels = field_labels(model, lang)
+    fields = []
+    for name, prop in schema.get("properties", {}).items():
+        field = field_view(name, prop, labels[name], name in required, posted, errors)
+        if name in approval.choices:
+            field["widget"] = "select"
+            field["options"] = approval.choices[name]
+        else:
+            field["options"] = [(option, option) for option in field["options"]]
+        if prop.get("format") == "yuan":
+            field["widget"] = "decimal"
+        elif field["widget"] == "text" and (field["maxlength"] or 0) > 100:
+            field["widget"] = "textarea"
+        fields.append(field)
+    return fields

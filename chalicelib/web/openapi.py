@@ -1,0 +1,512 @@
+"""The API's OpenAPI 3.1 document, generated from the form catalogue.
+
+Each form's submission is its own path (`POST /api/filings/<form id>`) whose request
+body is the form's JSON Schema, as pydantic writes it; the other calls are those of
+the contract (README, "HTTP API"), with their answers and error bodies.
+`GET /api/openapi.json` serves it; schemathesis tests the running stack against it
+(tests/e2e/test_openapi_schemathesis.py).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from chalicelib.core.workflow import STATUSES
+from chalicelib.forms import FormSpec, all_forms
+
+JSON = "application/json"
+HTML = "text/html"
+FORM = "application/x-www-form-urlencoded"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+KINDS = ["slip", "certificate", "docking_slip", "pass"]
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _answer(description: str, schema: str | None = None, *, html: bool = False) -> dict[str, Any]:
+    content: dict[str, Any] = {}
+    if schema:
+        content[JSON] = {"schema": _ref(schema)}
+    if html:
+        content[HTML] = {"schema": {"type": "string"}}
+    return {"description": description, **({"content": content} if content else {})}
+
+
+def _error(description: str, *, html: bool = False) -> dict[str, Any]:
+    return _answer(description, "Error", html=html)
+
+
+def _string(**more: Any) -> dict[str, Any]:
+    return {"type": "string", **more}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _object(required: list[str], properties: dict[str, Any], **more: Any) -> dict[str, Any]:
+    return {"type": "object", "required": required, "properties": properties, **more}
+
+
+def schemas() -> dict[str, Any]:
+    step = _object(
+        ["id", "title", "title_en"],
+        {"id": _string(), "title": _string(), "title_en": _string()},
+    )
+    return {
+        "Form": _object(
+            ["id", "title", "title_en", "steps", "schema"],
+            {
+                "id": _string(),
+                "title": _string(),
+                "title_en": _string(),
+                "steps": {"type": "array", "items": step},
+                "schema": {"type": "object", "description": "the form's fields, a JSON Schema"},
+            },
+        ),
+        "Receipt": _object(
+            ["filing_id", "slip_no", "status", "status_url", "submitted_at"],
+            {
+                "filing_id": _string(pattern="^[0-9a-f]{32}$"),
+                "slip_no": _string(),
+                "status": _string(enum=["submitted"]),
+                "status_url": _string(),
+                "submitted_at": _string(),
+            },
+        ),
+        "FilingStatus": _object(
+            ["filing_id", "form", "status", "steps", "documents"],
+            {
+                "filing_id": _string(),
+                "form": _string(),
+                "slip_no": _string(),
+                "status": _string(enum=list(STATUSES)),
+                "reason": _nullable(_string()),
+                "submitted_at": _string(),
+                "started_on": _nullable(_string()),
+                "steps": {
+                    "type": "array",
+                    "items": _object(
+                        ["id", "status", "decided_at", "comment"],
+                        {
+                            "id": _string(),
+                            "title": _string(),
+                            "title_en": _string(),
+                            "status": _string(),
+                            "decided_at": _nullable(_string()),
+                            "comment": _nullable(_string()),
+                        },
+                    ),
+                },
+                "documents": {
+                    "type": "array",
+                    "items": _object(
+                        ["kind", "url"], {"kind": _string(enum=KINDS), "url": _string()}
+                    ),
+                },
+            },
+        ),
+        "Decided": _object(
+            ["filing_id", "step", "decision"],
+            {
+                "filing_id": _string(),
+                "step": _string(),
+                "decision": _string(enum=["approve", "reject"]),
+            },
+        ),
+        "Verification": _object(
+            ["code", "kind", "status", "holder", "valid_from", "valid_to"],
+            {
+                "code": _string(),
+                "kind": _string(enum=KINDS),
+                "status": _string(enum=["valid", "expired", "revoked"]),
+                "holder": _string(description="masked where it names a person"),
+                "valid_from": _string(),
+                "valid_to": _nullable(_string()),
+            },
+        ),
+        "OutboxMessage": _object(
+            ["channel", "to", "subject", "text", "links", "filing_id"],
+            {
+                "channel": _string(),
+                "to": _string(),
+                "subject": _string(),
+                "text": _string(),
+                "links": {"type": "array", "items": _string()},
+                "filing_id": _string(),
+                "step": _nullable(_string()),  # a message about no step: a stock refusal
+            },
+        ),
+        # Every refusal: a code, and what it needs (fields named, a limit, a wait, ...).
+        "Error": _object(
+            ["error"],
+            {
+                "error": _string(),
+                "message": _string(description="Chinese first"),
+                "fields": {"type": "object", "additionalProperties": _string()},
+                "rows": {"type": "object"},
+                "reason": _string(enum=["expired", "used", "superseded"]),
+                "filing_id": _string(),
+                "limit": {"type": "integer"},
+                "retry_after": {"type": "integer"},
+            },
+        ),
+        "Decision": _object(
+            ["decision"],
+            {
+                "decision": _string(enum=["approve", "reject"]),
+                "comment": _string(maxLength=500, description="required to reject"),
+            },
+            additionalProperties=False,
+        ),
+    }
+
+
+def _token(description: str, required: bool = False) -> dict[str, Any]:
+    return {
+        "name": "token",
+        "in": "query",
+        "required": required,
+        "description": description,
+        "schema": _string(),
+    }
+
+
+def _path(name: str, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": _string(minLength=1),
+    }
+
+
+TOO_LARGE = _error("the body is over the route's limit (64 KiB): refused before it is parsed")
+
+
+def submission(spec: FormSpec) -> dict[str, Any]:
+    return {
+        "post": {
+            "operationId": f"submit-{spec.id}",
+            "summary": f"{spec.title} ({spec.title_en}): file one",
+            "parameters": [
+                {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": False,
+                    "description": "the same key and body again: the same answer, stored once",
+                    "schema": _string(),
+                }
+            ],
+            "requestBody": {"required": True, "content": {JSON: {"schema": spec.json_schema()}}},
+            "responses": {
+                "201": {
+                    **_answer("filed: the slip", "Receipt"),
+                    "headers": {"Location": {"schema": _string(), "description": "status link"}},
+                },
+                "400": _error("every bad field named, in Chinese (English under Accept-Language)"),
+                "409": _error("the applicant has an open filing of this form already"),
+                "413": TOO_LARGE,
+                "415": _error("not JSON"),
+                "422": _error("the Idempotency-Key came before with another body"),
+                "429": {
+                    **_error("too many submissions from this address this minute"),
+                    "headers": {
+                        "Retry-After": {"schema": {"type": "integer"}, "description": "seconds"}
+                    },
+                },
+            },
+        }
+    }
+
+
+def paths() -> dict[str, Any]:
+    filing = _path("filing_id", "the filing's id, from its slip")
+    status_token = _token("the status link's token")
+    found: dict[str, Any] = {
+        "/api/openapi.json": {
+            "get": {
+                "operationId": "openapi",
+                "summary": "this document",
+                "responses": {"200": {"description": "OpenAPI 3.1", "content": {JSON: {}}}},
+            }
+        },
+        "/api/forms": {
+            "get": {
+                "operationId": "list-forms",
+                "summary": "the form catalogue",
+                "responses": {
+                    "200": {
+                        "description": "every form, with its steps and JSON Schema",
+                        "content": {JSON: {"schema": {"type": "array", "items": _ref("Form")}}},
+                    }
+                },
+            }
+        },
+        "/api/forms/{form}": {
+            "get": {
+                "operationId": "show-form",
+                "parameters": [_path("form", "a form's id")],
+                "responses": {"200": _answer("the form", "Form"), "404": _error("unknown form")},
+            }
+        },
+    }
+    for spec in all_forms():
+        found[f"/api/filings/{spec.id}"] = submission(spec)
+    found["/api/filings/{filing_id}"] = {
+        "get": {
+            "operationId": "filing-status",
+            "summary": "a filing's status and documents, for its applicant",
+            "parameters": [filing, status_token],
+            "responses": {
+                "200": _answer("the filing", "FilingStatus"),
+                "403": _error("missing or wrong token"),
+                "404": _error("no such filing"),
+            },
+        }
+    }
+    applicant_post = {"content": {JSON: {"schema": {}}}, "required": False}
+    found["/api/filings/{filing_id}/withdraw"] = {
+        "post": {
+            "operationId": "withdraw",
+            "parameters": [filing, status_token],
+            "requestBody": applicant_post,
+            "responses": {
+                "200": _answer("withdrawn", "FilingStatus"),
+                "403": _error("missing or wrong token"),
+                "404": _error("no such filing"),
+                "409": _error("the filing has ended"),
+                "413": TOO_LARGE,
+            },
+        }
+    }
+    found["/api/filings/{filing_id}/started"] = {
+        "post": {
+            "operationId": "report-start",
+            "summary": "an approved enterprise reports its start of work (开工)",
+            "parameters": [filing, status_token],
+            "requestBody": {
+                "required": False,
+                "content": {
+                    JSON: {
+                        "schema": {
+                            "type": "object",
+                            "properties": {"started_on": _string(format="date")},
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": _answer("reported", "FilingStatus"),
+                "400": _error("not a date, or not an object"),
+                "403": _error("missing or wrong token"),
+                "404": _error("no such filing"),
+                "409": _error("not an approved enterprise filing, or reported already"),
+                "413": TOO_LARGE,
+            },
+        }
+    }
+    found["/api/filings/{filing_id}/roster"] = {
+        "post": {
+            "operationId": "roster",
+            "summary": "an approved enterprise files a charter's workers: CSV or XLSX",
+            "parameters": [filing, status_token],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "text/csv": {"schema": _string()},
+                    XLSX: {"schema": _string(contentMediaType=XLSX)},
+                },
+            },
+            "responses": {
+                "201": {
+                    "description": "a filing per row",
+                    "content": {
+                        JSON: {
+                            "schema": _object(
+                                ["rows", "filings"],
+                                {
+                                    "rows": {"type": "integer"},
+                                    "filings": {"type": "array", "items": {"type": "object"}},
+                                },
+                            )
+                        }
+                    },
+                },
+                "400": _error("every bad row's errors, or an unreadable file"),
+                "403": _error("missing or wrong token"),
+                "404": _error("no such filing"),
+                "409": _error("not an approved enterprise filing"),
+                "413": _error("the file is over 4 MiB"),
+                "429": _error("too many submissions from this address this minute"),
+            },
+        }
+    }
+    link = _path("token", "the approval link's signed token")
+    refused = {
+        "403": _error("tampered", html=True),
+        "410": _error("expired, used, or no longer current", html=True),
+    }
+    found["/approve/{token}"] = {
+        "get": {
+            "operationId": "show-approval",
+            "summary": "the approver's page: changes nothing",
+            "parameters": [link],
+            "responses": {"200": _answer("the filing and a form", html=True), **refused},
+        },
+        "post": {
+            "operationId": "decide",
+            "summary": "decide once (JSON answer under Accept: application/json)",
+            "parameters": [link],
+            "requestBody": {
+                "required": True,
+                "content": {FORM: {"schema": _ref("Decision")}, JSON: {"schema": _ref("Decision")}},
+            },
+            "responses": {
+                "200": _answer("decided", "Decided", html=True),
+                "400": _error("a rejection must say why", html=True),
+                **refused,
+                "409": _error("not a decision this step takes", html=True),
+                "413": _error("the body is over 64 KiB", html=True),
+            },
+        },
+    }
+    staff_token = _token("a staff link's token (or Authorization: Bearer)")
+    found["/api/uploads"] = {
+        "post": {
+            "operationId": "presign-upload",
+            "summary": "a presigned S3 POST for a form's upload field; the filing names its key",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    JSON: {
+                        "schema": _object(
+                            ["form", "field", "content_type"],
+                            {
+                                "form": _string(),
+                                "field": _string(),
+                                "content_type": _string(),
+                            },
+                        )
+                    }
+                },
+            },
+            "responses": {
+                "201": {
+                    "description": "POST the file to `url` with `fields`, then name `key`",
+                    "content": {
+                        JSON: {
+                            "schema": _object(
+                                ["url", "fields", "key", "max_bytes"],
+                                {
+                                    "url": _string(),
+                                    "fields": {
+                                        "type": "object",
+                                        "additionalProperties": _string(),
+                                    },
+                                    "key": _string(),
+                                    "max_bytes": {"type": "integer"},
+                                },
+                            )
+                        }
+                    },
+                },
+                "400": _error("a field the form does not upload, or a type it does not take"),
+                "404": _error("unknown form"),
+                "413": TOO_LARGE,
+            },
+        }
+    }
+    found["/api/stats"] = {
+        "get": {
+            "operationId": "statistics",
+            "summary": "the link's towns: filings by form, town and status; the drive's "
+            "figures; each form's figures; the stock",
+            "parameters": [staff_token],
+            "responses": {
+                "200": {
+                    "description": "the figures",
+                    "content": {JSON: {"schema": {"type": "object"}}},
+                },
+                "403": _error("missing or wrong staff link"),
+                "410": _error("the staff link has expired"),
+            },
+        }
+    }
+    found["/api/stock/{town}"] = {
+        "put": {
+            "operationId": "set-stock",
+            "summary": "set a town's stock levels (a town's office its own town)",
+            "parameters": [_path("town", "the town's name"), staff_token],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    JSON: {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                item: {"type": "integer", "minimum": 0}
+                                for item in ("masks", "disinfectant", "thermometers")
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": {
+                    "description": "the town's levels now",
+                    "content": {JSON: {"schema": {"type": "object"}}},
+                },
+                "400": _error("a level that is not a whole number of at least 0"),
+                "403": _error("missing or wrong staff link, or another town's"),
+                "404": _error("unknown town"),
+                "410": _error("the staff link has expired"),
+                "413": TOO_LARGE,
+            },
+        }
+    }
+    found["/verify/{code}"] = {
+        "get": {
+            "operationId": "verify",
+            "summary": "a document's standing (JSON under Accept: application/json)",
+            "parameters": [_path("code", "the code under the QR")],
+            "responses": {
+                "200": _answer("valid, expired or revoked", "Verification", html=True),
+                "404": _error("no such document", html=True),
+            },
+        }
+    }
+    found["/dev/outbox"] = {
+        "get": {
+            "operationId": "outbox",
+            "summary": "every message sent, oldest first: the local stage only",
+            "responses": {
+                "200": {
+                    "description": "the outbox",
+                    "content": {
+                        JSON: {"schema": {"type": "array", "items": _ref("OutboxMessage")}}
+                    },
+                },
+                "404": _error("every stage but local"),
+            },
+        }
+    }
+    return found
+
+
+@functools.cache
+def document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "婺城家服务 Jiafuwu",
+            "version": "1",
+            "description": "复工备案与人员返婺：提交、审核、核验。Filings, approvals, checks.",
+        },
+        "paths": paths(),
+        "components": {"schemas": schemas()},
+    }

@@ -1,0 +1,128 @@
+"""Staff pages behind a signed staff link, under /dashboard: the dashboard, each form's
+exports and the towns' stock of supplies (the JSON calls are chalicelib/web/api.py's)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from chalice import Blueprint, Response
+
+from chalicelib.core.clock import utcnow
+from chalicelib.core.errors import (
+    DomainError,
+    Forbidden,
+    Gone,
+    NotFound,
+    UnknownForm,
+    ValidationFailed,
+)
+from chalicelib.core.i18n import N_
+from chalicelib.filing import stock
+from chalicelib.forms import all_forms, get_form
+from chalicelib.staff import access, dashboard, exports
+from chalicelib.store import audit, s3
+from chalicelib.web.pages import Said, error_page, message, render
+from chalicelib.web.request import FORM_BODY, form_fields, lang_of, query, source_ip, switch_url
+from chalicelib.web.responses import redirect
+
+bp = Blueprint(__name__)
+
+# What the staff pages say in their own words (pages.PAGE_ERRORS says the rest).
+STAFF_LINK = {
+    Gone: Said(
+        410, N_("链接已过期"), N_("这个工作台链接已过期。"), N_("请向区三服务办索取新的链接。")
+    ),
+    Forbidden: Said(
+        403, N_("链接无效"), N_("这个工作台链接不完整或被改动过，请完整打开发给您的链接。")
+    ),
+}
+NO_SUCH_EXPORT = Said(404, N_("没有这个表单"), N_("请从工作台选择导出。"))
+NOT_YOUR_STOCK = Said(403, N_("无权设置"), N_("此链接只能设置本镇街的库存。"))
+
+
+def _claim(token: str | None) -> access.StaffClaim | Response:
+    try:
+        return access.read_staff_token(token)
+    except DomainError as exc:
+        return error_page(bp.current_request, exc, STAFF_LINK)
+
+
+@bp.route("/", methods=["GET"])
+def show() -> Response:
+    token = query(bp.current_request, "token")
+    claim = _claim(token)
+    if isinstance(claim, Response):
+        return claim
+    _seen(claim, "dashboard", "")
+    lang = lang_of(bp.current_request)
+    return render(
+        "dashboard.html",
+        lang=lang,
+        switch_url=switch_url(f"/dashboard?token={quote(token or '')}", lang),
+        d=dashboard.build(claim, utcnow()),
+        token=token,
+        forms=all_forms(),
+        stock_items=stock.ITEMS,
+    )
+
+
+@bp.route("/exports/{name}", methods=["GET"])
+def export(name: str) -> Response:
+    """Form `name`'s filings in the link's towns: ?format=csv (default) or xlsx."""
+    request = bp.current_request
+    claim = _claim(query(request, "token"))
+    if isinstance(claim, Response):
+        return claim
+    try:
+        spec = get_form(name)
+    except UnknownForm as exc:
+        return error_page(request, exc, {UnknownForm: NO_SUCH_EXPORT})
+    _seen(claim, f"export:{spec.id}", query(request, "format") or "csv")
+    if query(request, "format") == "xlsx":
+        content, kind, ext = exports.to_xlsx(spec, claim), exports.XLSX, "xlsx"
+    else:
+        text = exports.to_csv(spec, claim)
+        content, kind, ext = text.encode("utf-8"), "text/csv; charset=utf-8", "csv"
+    # Through S3, not in the answer: API Gateway and Lambda cap an answer at 10 and 6 MB,
+    # and a binary one needs API Gateway's binary media types. The file stays a day (the
+    # bucket's `exports` rule); the address is good for a minute.
+    key = s3.export_key(spec.id, ext)
+    s3.put(key, content, kind)
+    url = s3.download_url(
+        key, f"{spec.id}.{ext}", seconds=60, content_type=kind, disposition="attachment"
+    )
+    return redirect(url, 303)
+
+
+@bp.route("/stock", methods=["POST"], content_types=FORM_BODY)
+def set_stock_page() -> Response:
+    """The dashboard's stock form: blank fields keep their level; back to the dashboard."""
+    token = query(bp.current_request, "token")
+    claim = _claim(token)
+    if isinstance(claim, Response):
+        return claim
+    posted = form_fields(bp.current_request)
+    try:
+        town = claim.stock_town(posted.pop("town", ""))
+        filled = {k: v for k, v in posted.items() if k in stock.ITEMS and v.strip()}
+        stock.set_levels(town, stock.parse_levels(filled), claim.name)
+    except ValidationFailed as exc:
+        from chalicelib.forms.messages import BODY  # pydantic: only when a level is refused
+
+        text = "；".join(
+            ("" if name == BODY else f"{stock.ITEMS[name].name}：") + said
+            for name, said in exc.fields.items()
+            if name == BODY or name in stock.ITEMS
+        )
+        return message(
+            bp.current_request, 400, title=N_("库存未更新"), text=text or N_("请检查填写的数量。")
+        )
+    except (Forbidden, NotFound) as exc:
+        return error_page(bp.current_request, exc, {DomainError: NOT_YOUR_STOCK})
+    return redirect(f"/dashboard?token={quote(token or '')}#stock")
+
+
+def _seen(claim: access.StaffClaim, action: str, detail: str) -> None:
+    """Who opened the dashboard or took an export, when and from where."""
+    subject = audit.staff_subject(claim.role, claim.scope)
+    audit.record(subject, action, claim.name, source_ip(bp.current_request), detail)

@@ -1,0 +1,94 @@
+"""The local stack's demo data: an office for every town (its 专班), a few resident
+instructors per town, the district's offices, and the demo town's February stock of
+supplies. Never in the Lambda bundle: a deployed stage's directory is its own."""
+
+from __future__ import annotations
+
+from chalicelib.core.roles import (
+    COMMERCE_OFFICE,
+    DISTRICT_OFFICE,
+    FINANCE_OFFICE,
+    INSTRUCTOR,
+    TOWN_OFFICE,
+)
+from chalicelib.core.towns import town_names
+from chalicelib.filing import stock
+from chalicelib.settings import get_settings
+from chalicelib.store.directory import instructor_scope
+from chalicelib.store.models import Contact, bind_models
+
+INSTRUCTORS_PER_TOWN = 3
+_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
+# The demo's town bought these in February (the local stack seeds them).
+DEMO_TOWN = "白龙桥镇"
+DEMO_LEVELS = {"masks": 3000, "disinfectant": 1000, "thermometers": 100}
+
+
+def demo_contacts() -> list[Contact]:
+    """An office for each town (its 专班) and the district's 三服务办, at example addresses."""
+    contacts = [
+        Contact(
+            role=TOWN_OFFICE,
+            scope=town,
+            name=f"{town}复工专班",
+            emails=[f"town{i:02d}@wucheng.example.cn"],
+            phones=[f"+861390579{i:04d}"],
+        )
+        for i, town in enumerate(town_names(), start=1)
+    ]
+    # Each town's resident instructors (驻企指导员), a few per town.
+    for i, town in enumerate(town_names(), start=1):
+        for n in range(1, INSTRUCTORS_PER_TOWN + 1):
+            surname = _SURNAMES[(i * INSTRUCTORS_PER_TOWN + n) % len(_SURNAMES)]
+            contacts.append(
+                Contact(
+                    role=INSTRUCTOR,
+                    scope=instructor_scope(town, n),
+                    name=f"{surname}指导员（{town}）",
+                    emails=[f"zhidao{i:02d}{n}@wucheng.example.cn"],
+                    phones=[f"+861370579{i:02d}{n:02d}"],
+                )
+            )
+    district = get_settings().district_scope
+    contacts.append(
+        Contact(
+            role=COMMERCE_OFFICE,
+            scope=district,
+            name="婺城区经济商务局",
+            emails=["jingshang@wucheng.example.cn"],
+            phones=["+8613905790001"],
+        )
+    )
+    contacts.append(
+        Contact(
+            role=FINANCE_OFFICE,
+            scope=district,
+            name="婺城区财政局",
+            emails=["caizheng@wucheng.example.cn"],
+            phones=["+8613905790002"],
+        )
+    )
+    contacts.append(
+        Contact(
+            role=DISTRICT_OFFICE,
+            scope=district,
+            name="婺城区三服务办",
+            emails=["sanfuwu@wucheng.example.cn"],
+            phones=["+8613905790000"],
+        )
+    )
+    return contacts
+
+
+def seed_directory() -> int:
+    bind_models()
+    contacts = demo_contacts()
+    with Contact.batch_write() as batch:
+        for contact in contacts:
+            batch.save(contact)
+    return len(contacts)
+
+
+def seed_stock() -> None:
+    """The demo town's February purchase (the local stack's starting stock)."""
+    stock.set_levels(DEMO_TOWN, DEMO_LEVELS, "seed")
