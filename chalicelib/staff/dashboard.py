@@ -3,8 +3,6 @@ and the queues of filings waiting for a decision, oldest first, with their age."
 
 from __future__ import annotations
 
-import heapq
-import itertools
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
@@ -14,12 +12,12 @@ from chalicelib.core.roles import TOWN_OFFICE
 from chalicelib.core.workflow import ACTIVE, STATUSES, WORKER_DOCUMENTS
 from chalicelib.filing import stock
 from chalicelib.forms import all_forms
+from chalicelib.staff import listing
 from chalicelib.staff.access import StaffClaim
 from chalicelib.store import counters
-from chalicelib.store.models import Filing, bind_models, queue_keys
 
 DAYS = 14  # the line over days: the last two weeks, today included
-QUEUE_LIMIT = 100  # per form and town: a queue longer than this is a phone call, not a page
+QUEUE_LIMIT = 100  # per form and status: a queue longer than this is a phone call, not a page
 
 
 class TownRow(NamedTuple):
@@ -117,37 +115,28 @@ def by_town(claim: StaffClaim) -> list[TownRow]:
 
 
 def waiting(claim: StaffClaim, now: datetime) -> list[Waiting]:
-    """Every open filing in the link's towns, oldest first: the queue-index's partitions
-    are one form's filings of one town in one status (over its shards), by submission."""
-    bind_models()
+    """Every open filing in the link's towns, oldest first (at most QUEUE_LIMIT of each
+    form and status): the district's in as many queries whatever the number of towns."""
     found = []
     for spec in all_forms():
-        for town in claim.towns:
-            for status in ACTIVE:
-                queue = heapq.merge(
-                    *(
-                        Filing.queue_index.query(key, limit=QUEUE_LIMIT)
-                        for key in queue_keys(spec.id, town, status)
-                    ),
-                    key=lambda f: f.created_at,
-                )
-                for filing in itertools.islice(queue, QUEUE_LIMIT):
-                    applicant = filing.applicant
-                    if spec.holder_is_person and not claim.sees_personal_data:
-                        applicant = mask_name(applicant)
-                    found.append(
-                        Waiting(
-                            filing_id=filing.filing_id,
-                            slip_no=filing.slip_no,
-                            form_title=spec.title,
-                            form_title_en=spec.title_en,
-                            town=town,
-                            applicant=applicant,
-                            status=filing.status,
-                            created_at=filing.created_at,
-                            age_hours=(now - filing.created_at).total_seconds() / 3600,
-                        )
+        for status in sorted(ACTIVE):
+            for filing in listing.filings(claim, spec.id, status, limit=QUEUE_LIMIT):
+                applicant = filing.applicant
+                if spec.holder_is_person and not claim.sees_personal_data:
+                    applicant = mask_name(applicant)
+                found.append(
+                    Waiting(
+                        filing_id=filing.filing_id,
+                        slip_no=filing.slip_no,
+                        form_title=spec.title,
+                        form_title_en=spec.title_en,
+                        town=filing.town,
+                        applicant=applicant,
+                        status=filing.status,
+                        created_at=filing.created_at,
+                        age_hours=(now - filing.created_at).total_seconds() / 3600,
                     )
+                )
     return sorted(found, key=lambda w: w.created_at)
 
 
