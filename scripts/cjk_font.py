@@ -3,8 +3,9 @@ Droid Sans Fallback (fonts-droid-fallback, Apache License 2.0; its notice beside
 cut to what Chinese documents print: CJK punctuation, radicals, the unified ideographs and
 extension A (every character of a person's or an enterprise's name the font has), kana,
 fullwidth forms; Hangul, hinting and the few characters beyond U+FFFF dropped (reportlab
-maps those to no text a reader can copy: they print as the placeholder). reportlab embeds from it, per PDF, a subset
-of the glyphs that PDF uses, so that every viewer shows the same text.
+maps those to no text a reader can copy: they print as the placeholder). reportlab
+embeds from it, per PDF, a subset of the glyphs that PDF uses, so that every viewer
+shows the same text.
 
     .venv/bin/python scripts/cjk_font.py   (fontTools: requirements-dev.txt)
 """
