@@ -77,6 +77,32 @@ class Dashboard(NamedTuple):
         return TownRow("合计", self.totals, summed)
 
     @property
+    def active_towns(self) -> list[TownRow]:
+        """The towns with anything to show (a filing, or a figure of the drive); a town's
+        own link always shows its row."""
+        if len(self.towns) == 1:
+            return list(self.towns)
+        return [row for row in self.towns if row.total or any(row.drive.values())]
+
+    @property
+    def quiet_towns(self) -> int:
+        """The towns left out of the charts and tables: nothing filed, nothing counted."""
+        return len(self.towns) - len(self.active_towns)
+
+    @property
+    def stocked(self) -> dict[str, dict[str, int]]:
+        """The towns that hold any stock (the form to set levels offers every town)."""
+        return {town: left for town, left in self.stock.items() if any(left.values())}
+
+    @staticmethod
+    def step(part: int, whole: int) -> int:
+        """A bar's length in twentieths (app.css's .w0 to .w20): a page's CSP allows no
+        inline style; a bar of anything is never shorter than a twentieth."""
+        if whole <= 0 or part <= 0:
+            return 0
+        return max(1, round(part / whole * 20))
+
+    @property
     def largest(self) -> int:
         return max((row.total for row in self.towns), default=0)
 
