@@ -14,8 +14,8 @@ import requests
 from playwright.sync_api import Browser, sync_playwright
 
 from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, PHONE
-from tests.support.stack import make_uscc
 from tests.support.running_stack import RunningStack
+from tests.support.stack import make_uscc
 
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 DESKTOP = {"width": 1366, "height": 900}
@@ -69,8 +69,6 @@ def test_the_districts_dashboard_reads_well_on_a_phone_and_a_desktop(
     for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
         context = browser.new_context(viewport=viewport, base_url=running_stack.base_url)
         page = context.new_page()
-        icons = []
-        page.on("response", lambda r: icons.append(r) if "favicon" in r.url else None)
         page.goto(link)
         page.screenshot(path=str(SHOTS / f"dashboard-{name}.png"), full_page=True)
         # THEN the bars' town names are set at the page's size, not scaled down
@@ -90,6 +88,7 @@ def test_the_districts_dashboard_reads_well_on_a_phone_and_a_desktop(
     # AND the icon answers, where it is named and where a browser looks for it
     icon = requests.get(f"{running_stack.base_url}/favicon.ico", timeout=10)
     assert icon.status_code == 200 and icon.headers["Content-Type"] == "image/svg+xml"
-    assert "Content-Security-Policy" not in icon.headers or "script-src 'none'" in icon.headers[
-        "Content-Security-Policy"
-    ]
+    assert (
+        "Content-Security-Policy" not in icon.headers
+        or "script-src 'none'" in icon.headers["Content-Security-Policy"]
+    )
