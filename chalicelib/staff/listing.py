@@ -7,10 +7,14 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from chalicelib.core.roles import DISTRICT_OFFICE
 from chalicelib.staff.access import StaffClaim
 from chalicelib.store.models import Filing, bind_models, form_keys, queue_keys
+
+READERS = 8  # a status's shards queried side by side
 
 
 def filings(
@@ -18,14 +22,15 @@ def filings(
 ) -> Iterator[Filing]:
     """The index's projection of each filing (not its decisions), oldest first."""
     bind_models()
+    index: Any  # the form index or the queue index: the same query
     if claim.role == DISTRICT_OFFICE:
-        shards = [Filing.form_index.query(k, limit=limit) for k in form_keys(form, status)]
+        index, keys = Filing.form_index, list(form_keys(form, status))
     else:
-        shards = [
-            Filing.queue_index.query(k, limit=limit)
-            for town in claim.towns
-            for k in queue_keys(form, town, status)
-        ]
+        index = Filing.queue_index
+        keys = [k for town in claim.towns for k in queue_keys(form, town, status)]
+    Filing._get_connection()  # built once, before the readers share it
+    with ThreadPoolExecutor(max_workers=READERS) as pool:  # each waits on the network
+        shards = list(pool.map(lambda k: list(index.query(k, limit=limit)), keys))
     merged = heapq.merge(*shards, key=lambda f: f.created_at)
     return itertools.islice(merged, limit) if limit is not None else merged
 
