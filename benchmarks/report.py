@@ -49,6 +49,7 @@ def render(results: dict[str, Any], meta: dict[str, Any]) -> str:
         ("handler", _handler),
         ("documents", _documents),
         ("roster", _roster),
+        ("staff", _staff),
         ("month", _month),
         ("calls", _scale),
         ("bundle", _bundle),
@@ -459,6 +460,44 @@ def _roster(res: dict[str, Any]) -> str:
         f"same moto ({ro['floor_s']:.2f} s, the mean of one run before and one after): "
         f"{ro['ratio']:.2f}.\n"
     )
+
+
+# The same views measured at b433cb8, before the form index and the side-by-side counter
+# reads (benchmarks/bench_staff.py, this machine): district 2697 calls (2592 queries, 104
+# batch reads) in 2.92 s, a town 109 in 0.15 s, each export 1298 calls (1.3 to 2.8 s),
+# the charter-subsidy XLSX export 500.
+STAFF_BEFORE = {"dashboard, district": (2697, 2.92), "dashboard, town": (109, 0.15)}
+
+
+def _staff(res: dict[str, Any]) -> str:
+    st = res["staff"]
+    lines = [
+        "## What staff read\n",
+        "The dashboard of the district and of one town, and each form's export in both "
+        "formats, with one filing of every form through its lifecycle and six more waiting "
+        f"in six towns; calls counted on one view, times the median of {st['rounds']} in "
+        "process (`benchmarks/bench_staff.py`). The minimum is the counters shown in batches "
+        "of 100 keys, the stock in batches of 100, one query, the audit entry; an export's, "
+        "a query of each partition of the index it reads, its filings in batches of 100, "
+        "the audit entry and the PUT. The district's queue and exports read the form index "
+        "(a form's filings of one status in every town, over 8 shards): as many queries "
+        "whatever the number of towns; the counters' batches grow with the towns shown.\n",
+        "| View | Calls | Minimum | Time | Before (b433cb8) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for v in st["views"]:
+        calls, seconds = STAFF_BEFORE.get(v["view"], (None, None))
+        before = f"{calls} calls, {seconds:.2f} s" if calls else "—"
+        lines.append(
+            f"| {v['view']} | {v['calls']} | {v['minimum']} | {v['seconds']:.3f} s | {before} |"
+        )
+    for e in st["exports"]:
+        failed = "" if e["status"] in (200, 303) else f" (answered {e['status']})"
+        lines.append(
+            f"| export {e['form']} {e['format']}{failed} | {e['calls']} | {e['minimum']} | "
+            f"{e['seconds']:.3f} s | 1298 calls |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def _month_table(mo: dict[str, Any]) -> list[str]:

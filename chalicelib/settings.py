@@ -38,6 +38,9 @@ class Settings:
     support_limits: dict[str, int] = dataclasses.field(
         default_factory=lambda: dict(SUPPORT_LIMITS), hash=False
     )
+    certificate_valid_days: int = (
+        90  # a work-resumption certificate's validity, its first day included
+    )
     retention_days: int = 180  # personal data (filings, audit, claims) expires through TTL
     submissions_per_minute: int = 300  # per client address; 0: no limit
 
@@ -102,6 +105,7 @@ def get_settings() -> Settings:
         mail_from=_env("MAIL_FROM", "noreply@jiafuwu.example.cn"),
         district_scope=_env("DISTRICT_SCOPE", "婺城区"),
         pass_valid_days=int(_env("PASS_VALID_DAYS", "14")),
+        certificate_valid_days=int(_env("CERTIFICATE_VALID_DAYS", "90")),
         support_limits=_support_limits(),
         retention_days=int(_env("RETENTION_DAYS", "180")),
         submissions_per_minute=int(_env("SUBMISSIONS_PER_MINUTE", "300")),

@@ -34,6 +34,15 @@ STATUSES: tuple[str, ...] = (
     "withdrawn",
     "revoked",
 )  # in the order pages, counters and exports list them
+# What a person reads for each status (pages, exports), through the catalogue.
+STATUS_LABELS: dict[str, str] = {
+    "submitted": N_("已提交"),
+    "in_review": N_("审核中"),
+    "approved": N_("已通过"),
+    "rejected": N_("未通过"),
+    "withdrawn": N_("已撤回"),
+    "revoked": N_("已撤销"),
+}
 ACTIVE: frozenset[str] = frozenset({"submitted", "in_review"})  # awaiting an event or a decision
 APPROVED: frozenset[str] = frozenset({"approved"})
 OPEN_OR_APPROVED: frozenset[str] = ACTIVE | APPROVED  # holds its claim; may be withdrawn

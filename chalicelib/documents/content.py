@@ -13,6 +13,9 @@ from chalicelib.forms import FormSpec
 from chalicelib.settings import get_settings
 from chalicelib.store.models import Filing, Task
 
+# The certificate's issuer by its full name (区三服务办 is what people call it).
+DISTRICT_OFFICE_NAME = "金华市婺城区“三服务”活动领导小组办公室"
+
 
 @dataclass(frozen=True)
 class Issued:
@@ -73,7 +76,8 @@ def _certificate(spec: FormSpec, filing: Filing, code: str) -> Issued:
         if step.id in decided
     )
     title, title_en = spec.documents["certificate"]
-    today = china_today().isoformat()
+    start = china_today()
+    end = start + timedelta(days=get_settings().certificate_valid_days - 1)
     content = DocumentContent(
         kind="certificate",
         title=title,
@@ -92,17 +96,19 @@ def _certificate(spec: FormSpec, filing: Filing, code: str) -> Issued:
             (labels["employees_total"], str(data["employees_total"])),
             (labels["planned_start_date"], str(data["planned_start_date"])),
             ("回执编号", filing.slip_no),
+            ("有效期", f"{start.isoformat()} 至 {end.isoformat()}"),
             *approvals,
         ),
         notes=(
-            "该企业已完成复工备案，经镇（乡、街道）专班和区三服务办审核，准予复工。",
+            "该企业已完成复工备案，经镇（乡、街道）专班和区三服务办审核，准予复工。"
+            f"本证明有效期至 {end.isoformat()}。",
             "企业须落实疫情防控主体责任，做好员工健康监测、场所消毒和防护物资储备。"
             "扫描二维码可核验本证明真伪及状态。",
         ),
-        issuer="婺城区三服务办",
+        issuer=DISTRICT_OFFICE_NAME,
         issued_at=china_time(utcnow()),
     )
-    return Issued(content, str(data["enterprise_name"]), today, None)
+    return Issued(content, str(data["enterprise_name"]), start.isoformat(), end.isoformat())
 
 
 def _worker_rows(spec: FormSpec, filing: Filing) -> tuple[tuple[str, str], ...]:

@@ -11,6 +11,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -27,7 +28,11 @@ QR_SIZE = 42 * MM  # the symbol itself, quiet zone excluded: comfortable for any
 # code printed or on a screen is not one): benchmarks/REPORT.md, "Documents".
 QR_MASK = 4
 
-CJK = "STSong-Light"  # one of Adobe's CID fonts: viewers supply it, so nothing is embedded
+# The CJK font is embedded (as a subset of the glyphs each PDF uses): a CID font that
+# viewers must supply shows as nothing in some phones' viewers. Droid Sans Fallback cut to
+# Chinese (scripts/cjk_font.py; Apache License 2.0, its notice in fonts/NOTICE).
+CJK = "JiafuwuCJK"
+CJK_FILE = Path(__file__).with_name("fonts") / "cjk.ttf"
 LATIN = "Helvetica"
 LATIN_BOLD = "Helvetica-Bold"
 
@@ -62,13 +67,15 @@ MAX_HEADLINE_CHARS = 60
 MAX_TITLE_EN_CHARS = 160
 ELLIPSIS = "……"
 
-# Printable ASCII runs are set in Helvetica: its metrics are exact in every viewer,
-# whereas the Latin glyphs of a substituted Song font vary from one machine to the next.
-_LATIN_RUN = re.compile(r"[\x20-\x7e]+")
-# STSong-Light's UniGB-UCS2-H encoding stops at U+FFFF: a rare name character or an emoji
-# beyond it would print as two wrong glyphs, so it is shown as an honest placeholder instead.
-_BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
-MISSING = "□"
+# Printable ASCII and Latin-1 runs (the middle dot of 浙G·12345 and 买买提·艾力 among them)
+# are set in Helvetica, whose WinAnsi encoding has them and whose metrics every viewer has;
+# the CJK font has no Latin glyphs.
+_LATIN_RUN = re.compile(r"[\x20-\x7e\xa0-\xff]+")
+# A character neither font has (an emoji, a rare ideograph beyond U+FFFF): the geta mark,
+# typesetting's sign for a missing character (缺字符号), rather than a blank or a wrong glyph.
+MISSING = "〓"
+# What Helvetica's WinAnsi encoding has beyond Latin-1: quotes and dashes the CJK font lacks.
+_WIN_ANSI_EXTRA = frozenset("‘’“”‚„–—…•€™†‡‰‹›ŒœŠšŽžŸƒˆ˜")
 
 Rows = tuple[tuple[str, str], ...]
 Block = tuple[float, Any, float]  # (space above, a wrapped reportlab flowable, its height)
@@ -105,9 +112,14 @@ def render_pdf(content: DocumentContent) -> bytes:
 def _register_fonts() -> None:
     # Cached: registering once per process is enough, and module import stays cheap.
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.ttfonts import TTFont
 
-    pdfmetrics.registerFont(UnicodeCIDFont(CJK))
+    font = TTFont(CJK, str(CJK_FILE))
+    pdfmetrics.registerFont(font)
+    _covered.update(font.face.charToGlyph)
+
+
+_covered: set[int] = set()  # the code points the CJK font has, once registered
 
 
 def _new_canvas(buffer: io.BytesIO, content: DocumentContent) -> Canvas:
@@ -412,17 +424,22 @@ def _escape(text: str) -> str:
 
 
 def _runs(text: str, latin: str = LATIN) -> list[tuple[str, str]]:
-    """(font, piece) runs: printable ASCII in the Latin font, everything else in Song."""
-    text = _BEYOND_BMP.sub(MISSING, text)
-    runs = []
-    position = 0
-    for match in _LATIN_RUN.finditer(text):
-        if match.start() > position:
-            runs.append((CJK, text[position : match.start()]))
-        runs.append((latin, match.group()))
-        position = match.end()
-    if position < len(text):
-        runs.append((CJK, text[position:]))
+    """(font, piece) runs: printable Latin in the Latin font; the rest in the CJK font, or
+    in the Latin font where only it has the character (“ ” of a name in quotes); a
+    character neither has becomes MISSING (not a blank a reader cannot see)."""
+    _register_fonts()
+    runs: list[tuple[str, str]] = []
+    for c in text:
+        if _LATIN_RUN.fullmatch(c) or (ord(c) not in _covered and c in _WIN_ANSI_EXTRA):
+            font = latin
+        elif ord(c) in _covered or c == "\n":
+            font = CJK
+        else:
+            font, c = CJK, MISSING
+        if runs and runs[-1][0] == font:
+            runs[-1] = (font, runs[-1][1] + c)
+        else:
+            runs.append((font, c))
     return runs
 
 

@@ -24,7 +24,7 @@ from chalicelib.core.ids import new_filing_id, new_slip_no
 from chalicelib.filing import figures, uploads
 from chalicelib.forms import FormSpec, get_form
 from chalicelib.store import audit, claims, counters, ratelimit, records
-from chalicelib.store.models import Filing, Unique, bind_models, queue_key
+from chalicelib.store.models import Filing, Unique, bind_models, form_key, queue_key
 from chalicelib.store.s3 import NotWritten
 from chalicelib.store.tx import Cancelled, Transaction, transaction
 
@@ -87,6 +87,7 @@ def submit(
             unique_value=unique_value,
             data=data,
             queue_key=queue_key(spec.id, str(data[spec.town_field]), "submitted", filing_id),
+            form_key=form_key(spec.id, "submitted", filing_id),
             created_at=now,
             updated_at=now,
             expires_at=expires,

@@ -27,7 +27,15 @@ from chalicelib.core.workflow import (
 from chalicelib.filing import figures, stock
 from chalicelib.forms import FormSpec, get_form
 from chalicelib.store import audit, claims, counters, directory
-from chalicelib.store.models import ALERT_SHARDS, Audit, Filing, Task, bind_models, queue_key
+from chalicelib.store.models import (
+    ALERT_SHARDS,
+    Audit,
+    Filing,
+    Task,
+    bind_models,
+    form_key,
+    queue_key,
+)
 from chalicelib.store.tx import Action, Transaction, transaction
 
 log = logging.getLogger(__name__)
@@ -73,6 +81,7 @@ def apply(
             Filing.steps.set(dict(new.steps)),
             Filing.reason.set(new.reason),
             Filing.queue_key.set(queue_key(filing.form, filing.town, new.status, filing.filing_id)),
+            Filing.form_key.set(form_key(filing.form, new.status, filing.filing_id)),
             Filing.updated_at.set(now),
             Filing.version.add(1),
         ]

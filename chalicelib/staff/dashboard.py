@@ -3,8 +3,6 @@ and the queues of filings waiting for a decision, oldest first, with their age."
 
 from __future__ import annotations
 
-import heapq
-import itertools
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
@@ -14,12 +12,12 @@ from chalicelib.core.roles import TOWN_OFFICE
 from chalicelib.core.workflow import ACTIVE, STATUSES, WORKER_DOCUMENTS
 from chalicelib.filing import stock
 from chalicelib.forms import all_forms
+from chalicelib.staff import listing
 from chalicelib.staff.access import StaffClaim
 from chalicelib.store import counters
-from chalicelib.store.models import Filing, bind_models, queue_keys
 
 DAYS = 14  # the line over days: the last two weeks, today included
-QUEUE_LIMIT = 100  # per form and town: a queue longer than this is a phone call, not a page
+QUEUE_LIMIT = 100  # per form and status: a queue longer than this is a phone call, not a page
 
 
 class TownRow(NamedTuple):
@@ -79,6 +77,32 @@ class Dashboard(NamedTuple):
         return TownRow("合计", self.totals, summed)
 
     @property
+    def active_towns(self) -> list[TownRow]:
+        """The towns with anything to show (a filing, or a figure of the drive); a town's
+        own link always shows its row."""
+        if len(self.towns) == 1:
+            return list(self.towns)
+        return [row for row in self.towns if row.total or any(row.drive.values())]
+
+    @property
+    def quiet_towns(self) -> int:
+        """The towns left out of the charts and tables: nothing filed, nothing counted."""
+        return len(self.towns) - len(self.active_towns)
+
+    @property
+    def stocked(self) -> dict[str, dict[str, int]]:
+        """The towns that hold any stock (the form to set levels offers every town)."""
+        return {town: left for town, left in self.stock.items() if any(left.values())}
+
+    @staticmethod
+    def step(part: int, whole: int) -> int:
+        """A bar's length in twentieths (app.css's .w0 to .w20): a page's CSP allows no
+        inline style; a bar of anything is never shorter than a twentieth."""
+        if whole <= 0 or part <= 0:
+            return 0
+        return max(1, round(part / whole * 20))
+
+    @property
     def largest(self) -> int:
         return max((row.total for row in self.towns), default=0)
 
@@ -117,37 +141,28 @@ def by_town(claim: StaffClaim) -> list[TownRow]:
 
 
 def waiting(claim: StaffClaim, now: datetime) -> list[Waiting]:
-    """Every open filing in the link's towns, oldest first: the queue-index's partitions
-    are one form's filings of one town in one status (over its shards), by submission."""
-    bind_models()
+    """Every open filing in the link's towns, oldest first (at most QUEUE_LIMIT of each
+    form and status): the district's in as many queries whatever the number of towns."""
     found = []
     for spec in all_forms():
-        for town in claim.towns:
-            for status in ACTIVE:
-                queue = heapq.merge(
-                    *(
-                        Filing.queue_index.query(key, limit=QUEUE_LIMIT)
-                        for key in queue_keys(spec.id, town, status)
-                    ),
-                    key=lambda f: f.created_at,
-                )
-                for filing in itertools.islice(queue, QUEUE_LIMIT):
-                    applicant = filing.applicant
-                    if spec.holder_is_person and not claim.sees_personal_data:
-                        applicant = mask_name(applicant)
-                    found.append(
-                        Waiting(
-                            filing_id=filing.filing_id,
-                            slip_no=filing.slip_no,
-                            form_title=spec.title,
-                            form_title_en=spec.title_en,
-                            town=town,
-                            applicant=applicant,
-                            status=filing.status,
-                            created_at=filing.created_at,
-                            age_hours=(now - filing.created_at).total_seconds() / 3600,
-                        )
+        for status in sorted(ACTIVE):
+            for filing in listing.filings(claim, spec.id, status, limit=QUEUE_LIMIT):
+                applicant = filing.applicant
+                if spec.holder_is_person and not claim.sees_personal_data:
+                    applicant = mask_name(applicant)
+                found.append(
+                    Waiting(
+                        filing_id=filing.filing_id,
+                        slip_no=filing.slip_no,
+                        form_title=spec.title,
+                        form_title_en=spec.title_en,
+                        town=filing.town,
+                        applicant=applicant,
+                        status=filing.status,
+                        created_at=filing.created_at,
+                        age_hours=(now - filing.created_at).total_seconds() / 3600,
                     )
+                )
     return sorted(found, key=lambda w: w.created_at)
 
 

@@ -52,6 +52,20 @@ def queue_keys(form: str, town: str, status: str) -> Iterator[str]:
         yield f"{form}#{town}#{status}#{shard}"
 
 
+def form_key(form: str, status: str, filing_id: str) -> str:
+    """A filing's key in the form index: its form and status in every town together, and
+    the same shard as its queue key (the whole district's filings of one form and status
+    spread over QUEUE_SHARDS keys, each under a partition's writes at the peak)."""
+    return f"{form}#{status}#{zlib.crc32(filing_id.encode()) % QUEUE_SHARDS}"
+
+
+def form_keys(form: str, status: str) -> Iterator[str]:
+    """Every key of one form's filings in one status, district-wide: a reader queries each,
+    as many queries whatever the number of towns."""
+    for shard in range(QUEUE_SHARDS):
+        yield f"{form}#{status}#{shard}"
+
+
 class FilingQueueIndex(GlobalSecondaryIndex["Filing"]):
     """Staff queues and exports: one form's filings of one town in one status, by time.
 
@@ -64,6 +78,19 @@ class FilingQueueIndex(GlobalSecondaryIndex["Filing"]):
         projection = IncludeProjection(["slip_no", "status", "town", "applicant", "data"])
 
     queue_key = UnicodeAttribute(hash_key=True)  # queue_key(): "<form>#<town>#<status>#<shard>"
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class FilingFormIndex(GlobalSecondaryIndex["Filing"]):
+    """The district's queues and exports: one form's filings of one status in every town,
+    by time. It projects what the queue index projects, for the same reason; an export
+    reads the filings themselves (their decisions) in batches of 100."""
+
+    class Meta:
+        index_name = "form-index"
+        projection = IncludeProjection(["slip_no", "status", "town", "applicant", "data"])
+
+    form_key = UnicodeAttribute(hash_key=True)  # form_key(): "<form>#<status>#<shard>"
     created_at = UTCDateTimeAttribute(range_key=True)
 
 
@@ -111,6 +138,8 @@ class Filing(Model):
     updated_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute(null=True)  # DynamoDB TTL: personal data ends with the drive
     queue_index = FilingQueueIndex()
+    form_key = UnicodeAttribute(null=True)  # null only on filings from before the index
+    form_index = FilingFormIndex()
     emit_shard = UnicodeAttribute(null=True)  # set while a record it owes may be missing
     emit_at = UTCDateTimeAttribute(null=True)  # when the reconciler looks at it (again)
     emit_index = FilingEmitIndex()

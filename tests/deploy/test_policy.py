@@ -117,6 +117,8 @@ def a_filings_whole_life(stack: Stack) -> None:
     # the town's office sets its stock; the enterprise orders supplies, the town approves
     # (the stock drawn in the approving transaction); an order beyond the stock is refused
     town_staff = access.staff_token("town_office", "白龙桥镇")
+    # (the town's dashboard reads its own queue index; the district's, the form index)
+    assert stack.client.http.get(f"/dashboard?token={town_staff}").status_code == 200
     stocked = stack.client.http.put(
         f"/api/stock/{quote('白龙桥镇')}?token={town_staff}",
         headers={"Content-Type": "application/json"},
@@ -231,6 +233,7 @@ def test_the_policy_allows_every_call_of_a_filings_whole_life(stack: Stack) -> N
     assert uploads == {"s3:PutObject", "s3:GetObject"}
     assert any(r.action == "dynamodb:Query" and "directory" in r.resource for r in requests)
     assert any("/index/queue-index" in r.resource for r in requests)
+    assert any("/index/form-index" in r.resource for r in requests)
     assert any(r.resource.endswith("table/jiafuwu-prod-stock") for r in requests)
     # AND the submissions were counted against their client's rate window, and the
     # approver's and the staff's views written to the audit trail

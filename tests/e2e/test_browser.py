@@ -147,7 +147,7 @@ def test_a_person_files_on_a_phone_and_the_certificate_follows_two_approvals(
     page.goto(running_stack.staff_link())
     bar = page.locator('.town-bar[data-town="罗埠镇"]')
     expect(bar).to_have_attribute("data-total", "1")
-    expect(bar.locator("text").last).to_have_text("1")
+    expect(bar.locator(".n")).to_have_text("1")
     row = page.locator('tr[data-town="罗埠镇"] td')
     expect(row.nth(2)).to_have_text("1")  # 已通过: submitted, in review, approved, ...
 

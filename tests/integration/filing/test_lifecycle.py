@@ -4,6 +4,7 @@ both approvals through signed links, the certificate, verification."""
 from __future__ import annotations
 
 import json
+import subprocess
 
 from chalicelib import links
 from chalicelib.settings import get_settings
@@ -67,7 +68,17 @@ def test_a_filing_goes_from_submission_to_a_verified_certificate(stack: Stack) -
     assert {d["kind"] for d in status["documents"]} == {"slip", "certificate"}
     code = Filing.get(filing_id).document_codes()["certificate"]
     pdf = stack.s3.get_object(Bucket=get_settings().bucket, Key=Document.get(code).s3_key)
-    assert pdf["Body"].read().startswith(b"%PDF")
+    body = pdf["Body"].read()
+    assert body.startswith(b"%PDF")
+    # AND it names its issuer in full and the last day it is valid
+    text = "".join(
+        subprocess.run(["pdftotext", "-", "-"], input=body, capture_output=True, check=True)
+        .stdout.decode()
+        .split()
+    )
+    valid_to = Document.get(code).valid_to
+    assert valid_to is not None and f"有效期至{valid_to}" in text
+    assert "金华市婺城区“三服务”活动领导小组办公室" in text
     # AND the certificate's code verifies as valid, naming the enterprise
     verified = stack.client.http.get(f"/verify/{code}", headers={"Accept": "application/json"})
     assert verified.status_code == 200
@@ -77,7 +88,7 @@ def test_a_filing_goes_from_submission_to_a_verified_certificate(stack: Stack) -
         "status": "valid",
         "holder": "金华市婺城区示例机械有限公司",
         "valid_from": Document.get(code).valid_from,
-        "valid_to": None,
+        "valid_to": valid_to,
     }
     assert stack.client.http.get("/verify/NOSUCHCODE234567").status_code == 404
     # AND the applicant was told of the certificate

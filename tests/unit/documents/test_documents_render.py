@@ -202,8 +202,9 @@ def test_characters_beyond_the_font_encoding_become_a_placeholder(tmp_path: Path
     # WHEN it is rendered
     path = _write(_certificate(rows=rows), tmp_path)
 
-    # THEN a visible placeholder stands in for it, rather than two wrong glyphs
-    assert "□祥" in _compact_text(path)
+    # THEN a visible placeholder (the geta mark, 缺字符号) stands in for it, rather than
+    # two wrong glyphs or nothing
+    assert "〓祥" in _compact_text(path)
 
 
 def test_same_content_renders_the_same_bytes() -> None:
@@ -233,3 +234,29 @@ def test_importing_the_module_loads_neither_reportlab_nor_segno() -> None:
 
     # THEN the heavy libraries are still unloaded
     assert out.stdout.strip() == "[]"
+
+
+def test_a_middle_dot_prints_and_the_text_after_it_stays(tmp_path: Path) -> None:
+    # GIVEN a plate and a name written with U+00B7, as 浙G·12345 and 买买提·艾力 are
+    rows = (("车牌号", "浙G·12345 专列"), ("姓名", "买买提·艾力"), ("备注", "其后文字"))
+
+    # WHEN it is rendered
+    path = _write(_certificate(rows=rows), tmp_path)
+
+    # THEN both read back whole, the dot and everything after it
+    text = _compact_text(path)
+    assert "浙G·12345专列" in text and "买买提·艾力" in text and "其后文字" in text
+
+
+def test_the_cjk_font_is_embedded_as_a_subset(tmp_path: Path) -> None:
+    # GIVEN a rendered certificate WHEN its fonts are listed
+    path = _write(_certificate(), tmp_path)
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
+    fonts = [line.split() for line in out.stdout.splitlines()[2:]]
+
+    # THEN every font but the standard Latin one is embedded, as a subset
+    cjk = [f for f in fonts if not f[0].startswith("Helvetica")]
+    assert cjk, out.stdout
+    for font in cjk:
+        assert f"{font[0]}".split("+")[0].isupper() and "+" in font[0], out.stdout  # a subset
+        assert font[-5] == "yes", out.stdout  # emb
