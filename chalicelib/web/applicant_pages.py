@@ -136,7 +136,7 @@ def _form(
     required = set(schema.get("required", []))
     labels = spec.labels(lang)
     fields = [
-        field_view(name, prop, labels.get(name, name), name in required, values, errors)
+        field_view(name, prop, labels.get(name, name), name in required, values, errors, lang)
         for name, prop in schema["properties"].items()
     ]
     upload_forms = _upload_forms(spec, values, labels, lang)
