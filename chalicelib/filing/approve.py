@@ -7,13 +7,14 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from chalicelib import links
-from chalicelib.core.clock import utcnow
+from chalicelib.core.clock import china_today, utcnow
 from chalicelib.core.errors import (
     Conflict,
     Forbidden,
     Gone,
     InvalidTransition,
     ReasonRequired,
+    TooEarly,
     ValidationFailed,
 )
 from chalicelib.core.roles import DISTRICT_OFFICE
@@ -182,6 +183,13 @@ class Pending(NamedTuple):
     shown: list[list[str]]
 
 
+def not_before(approval: Approval) -> str | None:
+    """The day the step may first be approved, while it is still ahead (China time)."""
+    field = approval.step.not_before_field
+    day = str(approval.filing.data.get(field) or "") if field else ""
+    return day if day and day > china_today().isoformat() else None
+
+
 def decision_label(step: Step, decision: str) -> str:
     """A decision in its step's words: the approve button's or the second button's."""
     return step.approve_label if decision == "approve" else step.reject_label
@@ -201,6 +209,8 @@ def check_decision(
         raise InvalidTransition(f"unknown decision {decision!r}")
     if decision != "approve" and not comment:
         raise ReasonRequired(approval.step.id)
+    if decision == "approve" and (day := not_before(approval)):
+        raise TooEarly(day)
     values, shown = (
         validate_inputs(approval, inputs or {}, lang) if decision == "approve" else ({}, [])
     )

@@ -201,6 +201,19 @@ def with_code_labels(field_info: Any, labels: Mapping[str, str]) -> Any:
     return field_info
 
 
+PLEDGE = "x-pledge"
+
+
+def with_pledge(field_info: Any, pledge: tuple[str, ...]) -> Any:
+    """A box to tick that stands for a pledge: its paragraphs (Chinese, marked with N_),
+    shown above the box so that the applicant reads what they promise."""
+    extra = field_info.json_schema_extra
+    if not isinstance(extra, dict):
+        extra = field_info.json_schema_extra = {}
+    extra[PLEDGE] = list(pledge)
+    return field_info
+
+
 def code_labels(prop: Mapping[str, Any], lang: str = "zh") -> dict[str, str]:
     """A schema property's code -> the words for it in the language (empty: no codes)."""
     labels = prop.get(CODE_LABELS) or {}

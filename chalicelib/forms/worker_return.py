@@ -164,6 +164,7 @@ WORKFLOW = Workflow(
                     route_field="employer_filing_id",
                     due_hours=2,
                     due_from_field="arrival_date",
+                    not_before_field="arrival_date",
                 ),
                 Step(
                     id="checkin_village",
@@ -173,6 +174,7 @@ WORKFLOW = Workflow(
                     route_field="lodging_town",
                     due_hours=2,
                     due_from_field="arrival_date",
+                    not_before_field="arrival_date",
                 ),
             ),
             documents=("pass",),

@@ -6,7 +6,14 @@ import json
 
 from chalice import Blueprint, Response
 
-from chalicelib.core.errors import DomainError, Forbidden, Gone, ReasonRequired, ValidationFailed
+from chalicelib.core.errors import (
+    DomainError,
+    Forbidden,
+    Gone,
+    ReasonRequired,
+    TooEarly,
+    ValidationFailed,
+)
 from chalicelib.core.i18n import N_, translate
 from chalicelib.filing import approve
 from chalicelib.forms import shown_value
@@ -108,6 +115,10 @@ def decide(token: str) -> Response:
             posted=posted,
             input_errors=exc.fields,
         )
+    except TooEarly as exc:
+        if wants_json(request):
+            return json_error(exc)
+        return _page(approve.open_link(token), status=409, posted=posted, early=exc.day)
     except DomainError as exc:
         return _refused(exc)
     if wants_json(request):
@@ -139,6 +150,7 @@ def _page(
     status: int = 200,
     posted: dict[str, str] | None = None,
     input_errors: dict[str, str] | None = None,
+    early: str | None = None,
 ) -> Response:
     spec = approval.spec
     lang = lang_of(bp.current_request)
@@ -182,6 +194,7 @@ def _page(
         inputs=input_fields(approval, posted or {}, input_errors or {}, lang),
         input_errors=input_errors or {},
         evidence=approve.evidence(approval),
+        early=early or approve.not_before(approval),
     )
 
 

@@ -51,6 +51,7 @@ def field_view(
         "max": prop.get("maximum"),
         "maxlength": prop.get("maxLength"),
         "inputmode": "decimal" if prop.get("format") == "yuan" else None,
+        "pledge": prop.get("x-pledge", []),  # a pledge's paragraphs, shown above its box
     }
 
 
