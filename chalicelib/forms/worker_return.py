@@ -70,7 +70,7 @@ class WorkerReturn(FormModel):
         {"green": N_("绿码"), "yellow": N_("黄码"), "red": N_("红码")},
     )
     travel_mode: TravelMode = with_code_labels(
-        labelled("返婺方式", "Travel mode"),
+        labelled("返婺方式", "Travel mode", "抵达婺城区所乘的主要交通方式"),
         {
             "train": N_("火车（高铁）"),
             "charter": N_("包车（专列）"),

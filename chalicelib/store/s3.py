@@ -80,6 +80,8 @@ def download_url(
 def content_disposition(disposition: str, filename: str) -> str:
     """The header for a file name of any script: an ASCII fallback for old clients and
     the UTF-8 name in RFC 5987's `filename*` (20200210-7KQ3M-回执.pdf)."""
+    if filename.isascii():
+        return f"{disposition}; filename={filename}"
     fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
     return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
