@@ -140,7 +140,7 @@ def test_the_enterprise_meets_its_duplicate_then_withdraws_with_a_confirmation(
     # WHEN it withdraws THEN a second page spells out what it ends
     page.get_by_role("link", name="撤回申请…").click()
     expect(page.locator("h1")).to_have_text("确定撤回这件申请？")
-    expect(page.locator(".consequences")).to_contain_text("每一位员工")
+    expect(page.locator(".consequences")).to_contain_text("已发放的证明立即失效")  # in review
     shot(page, "withdraw-confirm")
     page.get_by_role("button", name="确认撤回").click()
     expect(page.locator("p.state")).to_have_text("已撤回")
