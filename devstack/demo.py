@@ -33,6 +33,9 @@ def demo_contacts() -> list[Contact]:
             name=f"{town}复工专班",
             emails=[f"town{i:02d}@wucheng.example.cn"],
             phones=[f"+861390579{i:04d}"],
+            # where an approved supplies order is collected (the town's own data)
+            pickup_place=f"{town}人民政府便民服务中心一楼物资发放点",
+            pickup_hours="每日 8:30–11:30、14:00–17:00",
         )
         for i, town in enumerate(town_names(), start=1)
     ]

@@ -130,11 +130,13 @@ def main(out: Path) -> None:
             shoot(browser, base, "approve", town, out)
             page.goto(town)
             page.get_by_role("button", name="通过").click()
+            page.get_by_role("button", name="确认通过").click()  # the second page
             district = wait_for(
                 lambda: outbox_link(base, filing_id, "district"), "the district's link"
             )
             page.goto(district)
             page.get_by_role("button", name="通过").click()
+            page.get_by_role("button", name="确认通过").click()
             verify = wait_for(lambda: verify_link(base, filing_id), "the certificate")
             shoot(browser, base, "status-approved", status, out)
             shoot(browser, base, "verify", verify, out)

@@ -66,6 +66,15 @@ class FilingClosed(InvalidTransition):
     """The filing has ended (approved, rejected or withdrawn)."""
 
 
+class TooEarly(InvalidTransition):
+    """A step that may not be approved before a day of the filing (a check-in before the
+    arrival day, China time)."""
+
+    def __init__(self, day: str) -> None:
+        super().__init__(day)
+        self.day = day
+
+
 class ReasonRequired(DomainError):
     """A rejection must say why."""
 

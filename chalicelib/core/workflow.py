@@ -73,6 +73,9 @@ class Step:
     route_field: str | None = None  # None: the role's district-wide office
     due_hours: int = 24  # a decision pending longer is reminded, twice as long escalated
     due_from_field: str | None = None  # a date field before which the clock does not run
+    # A date field before whose day (China time) the step cannot be approved: a check-in
+    # is on arrival, never before it.
+    not_before_field: str | None = None
     # What the decider fills in when approving (an approved amount, an assignee, a
     # resolution): a pydantic model, validated at decision time with the filing's data
     # and the offered choices as its context; the values are stored as the filing's

@@ -9,11 +9,16 @@ from chalicelib.core.errors import NotFound
 from chalicelib.core.workflow import DOCUMENT_TITLES, TAKEN_BACK
 from chalicelib.store.models import Document, Filing, bind_models
 
+# A slip (回执) is a receipt that a filing was made, not a permit: its QR never reads
+# valid. It reports its filing's status instead (CONTRACT.md, /verify/{code}).
+RECEIPTS = frozenset({"slip"})
+
 
 class Verification(NamedTuple):
     code: str
     kind: str
-    status: str  # valid | expired | revoked
+    # valid | expired | revoked | not_yet_valid; a receipt's: its filing's status
+    status: str
     holder: str
     valid_from: str
     valid_to: str | None
@@ -21,6 +26,10 @@ class Verification(NamedTuple):
     @property
     def kind_title(self) -> str:
         return DOCUMENT_TITLES.get(self.kind, self.kind)
+
+    @property
+    def is_receipt(self) -> bool:
+        return self.kind in RECEIPTS
 
     def as_json(self) -> dict[str, str | None]:
         return {
@@ -41,16 +50,23 @@ def check(code: str) -> Verification:
         doc = Document.get(code.strip().upper())
     except Document.DoesNotExist:
         raise NotFound(code) from None
+    statuses = _filing_statuses(doc)
     today = china_today().isoformat()
-    if doc.revoked or _ended(doc):
+    if doc.kind in RECEIPTS:
+        status = statuses.get(doc.filing_id, "submitted")
+    elif doc.revoked or any(s in TAKEN_BACK for s in statuses.values()):
         status = "revoked"
     elif doc.valid_to and doc.valid_to < today:
         status = "expired"
+    elif doc.valid_from > today:
+        status = "not_yet_valid"
     else:
         status = "valid"
     return Verification(doc.code, doc.kind, status, doc.holder, doc.valid_from, doc.valid_to)
 
 
-def _ended(doc: Document) -> bool:
+def _filing_statuses(doc: Document) -> dict[str, str]:
+    """The status of the document's filing and of the filing it depends on (its employer)."""
     ids = [doc.filing_id] + ([doc.depends_on] if doc.depends_on else [])
-    return any(f.status in TAKEN_BACK for f in Filing.batch_get(ids, attributes_to_get=["status"]))
+    filings = Filing.batch_get(ids, attributes_to_get=["filing_id", "status"])
+    return {f.filing_id: f.status for f in filings}

@@ -10,10 +10,11 @@ from typing import Any, NamedTuple
 from chalicelib import links
 from chalicelib.core import workflow
 from chalicelib.core.errors import InvalidTransition, NotFound, ValidationFailed
+from chalicelib.core.roles import DISTRICT_OFFICE, TOWN_OFFICE
 from chalicelib.core.workflow import ACTIVE
 from chalicelib.filing import figures, transitions
 from chalicelib.forms import FormSpec, get_form
-from chalicelib.store import audit, counters, s3
+from chalicelib.store import audit, counters, directory, s3
 from chalicelib.store.models import Filing, Task, bind_models
 from chalicelib.store.tx import transaction
 
@@ -83,6 +84,40 @@ def status_view(filing: Filing) -> dict[str, Any]:
         "history": history,  # every decision in order, reopens with their reasons
         "documents": documents,
     }
+
+
+class Pickup(NamedTuple):
+    """Where and when an approved supplies order's goods are collected, and whom to ask."""
+
+    office: str
+    place: str | None
+    hours: str | None
+    phones: tuple[str, ...]
+
+
+def pickup(filing: Filing) -> Pickup | None:
+    """An approved order's collection point: the town office's, from the directory."""
+    if filing.status != "approved":
+        return None
+    office = directory.find(TOWN_OFFICE, filing.town)
+    return Pickup(
+        str(office.name), office.pickup_place, office.pickup_hours, tuple(office.phones or ())
+    )
+
+
+def slip_no_of(filing_id: str) -> str | None:
+    """The slip number a person knows a filing by (a duplicate names the first one)."""
+    bind_models()
+    try:
+        return str(Filing.get(filing_id, attributes_to_get=["slip_no"]).slip_no)
+    except Filing.DoesNotExist:
+        return None
+
+
+def help_desk() -> Pickup:
+    """Whom a person who cannot find their filing calls: the district office."""
+    office = directory.find(DISTRICT_OFFICE, directory.scope_for(None))
+    return Pickup(str(office.name), None, None, tuple(office.phones or ()))
 
 
 def document_key(filing: Filing, kind: str) -> str:

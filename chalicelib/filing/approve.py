@@ -7,18 +7,20 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from chalicelib import links
-from chalicelib.core.clock import utcnow
+from chalicelib.core.clock import china_today, utcnow
 from chalicelib.core.errors import (
     Conflict,
     Forbidden,
     Gone,
     InvalidTransition,
     ReasonRequired,
+    TooEarly,
     ValidationFailed,
 )
+from chalicelib.core.roles import DISTRICT_OFFICE
 from chalicelib.core.workflow import TERMINAL, Step
 from chalicelib.forms import FormSpec, field_labels, get_form
-from chalicelib.store import audit, directory, records
+from chalicelib.store import audit, directory, records, s3
 from chalicelib.store.models import Contact, Filing, Task, bind_models
 from chalicelib.store.s3 import NotWritten
 from chalicelib.store.tx import Action, transaction
@@ -63,6 +65,46 @@ def open_link(token: str, history: bool = True) -> Approval:
         tasks=tuple(Task.query(filing.filing_id)) if history else (),
         choices=input_choices(step, filing),
     )
+
+
+class Evidence(NamedTuple):
+    """An uploaded file as the approver opens it: a short-lived address, its name, size
+    and type (None where the object is no longer there)."""
+
+    filename: str
+    size: int | None
+    content_type: str
+    url: str | None
+
+
+EVIDENCE_SECONDS = 300  # long enough to tap, short enough not to travel
+
+
+def evidence(approval: Approval) -> dict[str, Evidence]:
+    """Each upload field of the filing (a passenger list, a supporting file) by field."""
+    found: dict[str, Evidence] = {}
+    labels = approval.spec.labels("zh")
+    for field in approval.spec.uploads:
+        key = approval.filing.data.get(field)
+        if not key:
+            continue
+        ext = str(key).rsplit(".", 1)[-1] if "." in str(key) else "bin"
+        filename = f"{approval.filing.slip_no}-{labels.get(field, field)}.{ext}"
+        meta = s3.head(str(key))
+        if meta is None:
+            found[field] = Evidence(filename, None, "", None)
+            continue
+        content_type = str(meta.get("ContentType") or "application/octet-stream")
+        url = s3.download_url(
+            str(key), filename, EVIDENCE_SECONDS, content_type, disposition="attachment"
+        )
+        found[field] = Evidence(filename, int(meta.get("ContentLength", 0)), content_type, url)
+    return found
+
+
+def district_office() -> Contact:
+    """Whom an approver whose link no longer works can call: the district office."""
+    return directory.find(DISTRICT_OFFICE, directory.scope_for(None))
 
 
 def input_choices(step: Step, filing: Filing) -> dict[str, list[tuple[str, str]]]:
@@ -117,9 +159,62 @@ class Decided(NamedTuple):
     filing_id: str
     step: str
     decision: str
+    # What the page after deciding repeats: the filing, the words of the decision, the
+    # comment and what the decider filled in.
+    slip_no: str = ""
+    applicant: str = ""
+    form_title: str = ""
+    form_title_en: str = ""
+    label: str = ""
+    comment: str = ""
+    shown: tuple[tuple[str, str], ...] = ()
 
     def as_json(self) -> dict[str, str]:
         return {"filing_id": self.filing_id, "step": self.step, "decision": self.decision}
+
+
+class Pending(NamedTuple):
+    """A decision checked but not yet recorded: what its confirmation page repeats."""
+
+    decision: str
+    label: str  # the step's own words for it (派单, 未解决，重新办理, ...), marked with N_
+    comment: str
+    values: dict[str, Any]
+    shown: list[list[str]]
+
+
+def not_before(approval: Approval) -> str | None:
+    """The day the step may first be approved, while it is still ahead (China time)."""
+    field = approval.step.not_before_field
+    day = str(approval.filing.data.get(field) or "") if field else ""
+    return day if day and day > china_today().isoformat() else None
+
+
+def decision_label(step: Step, decision: str) -> str:
+    """A decision in its step's words: the approve button's or the second button's."""
+    return step.approve_label if decision == "approve" else step.reject_label
+
+
+def check_decision(
+    approval: Approval,
+    decision: str,
+    comment: str,
+    inputs: Mapping[str, str] | None = None,
+    lang: str = "zh",
+) -> Pending:
+    """Everything a decision must satisfy, checked without writing: a known decision,
+    a reason where one is needed, valid inputs (ValidationFailed naming each)."""
+    comment = comment.strip()[:500]
+    if decision not in approval.step.decisions:
+        raise InvalidTransition(f"unknown decision {decision!r}")
+    if decision != "approve" and not comment:
+        raise ReasonRequired(approval.step.id)
+    if decision == "approve" and (day := not_before(approval)):
+        raise TooEarly(day)
+    values, shown = (
+        validate_inputs(approval, inputs or {}, lang) if decision == "approve" else ({}, [])
+    )
+    return Pending(decision, decision_label(approval.step, decision), comment, values, shown)
 
 
 def decide(
@@ -135,14 +230,8 @@ def decide(
     carries the step's inputs (Step.inputs), validated first: ValidationFailed names
     each bad one and nothing is written."""
     approval = open_link(token, history=False)
-    comment = comment.strip()[:500]
-    if decision not in approval.step.decisions:
-        raise InvalidTransition(f"unknown decision {decision!r}")
-    if decision != "approve" and not comment:
-        raise ReasonRequired(approval.step.id)
-    values, shown = (
-        validate_inputs(approval, inputs or {}, lang) if decision == "approve" else ({}, [])
-    )
+    pending = check_decision(approval, decision, comment, inputs, lang)
+    comment, values, shown = pending.comment, pending.values, pending.shown
     task, now = approval.task, utcnow()
     actions: list[Action] = [
         Task.status.set("decided"),
@@ -182,4 +271,16 @@ def decide(
         # The decision is stored and the link used: the filing carries the reconciler's
         # mark, and the reconciler writes this record again (chalicelib/filing/reconcile.py).
         log.exception("decision record of %s/%s not written", task.filing_id, task.step)
-    return Decided(task.filing_id, task.step, decision)
+    spec, filing = approval.spec, approval.filing
+    return Decided(
+        task.filing_id,
+        task.step,
+        decision,
+        slip_no=filing.slip_no,
+        applicant=filing.applicant,
+        form_title=spec.title,
+        form_title_en=spec.title_en,
+        label=pending.label,
+        comment=comment,
+        shown=tuple((str(label), str(text)) for label, text in shown),
+    )

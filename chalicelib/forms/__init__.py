@@ -20,7 +20,10 @@ from chalicelib.forms.spec import (
     FormSpec,
     Reference,
     Upload,
+    code_labels,
     field_labels,
+    shown_value,
+    with_code_labels,
 )
 
 __all__ = [
@@ -34,8 +37,11 @@ __all__ = [
     "Reference",
     "Upload",
     "all_forms",
+    "code_labels",
     "field_labels",
     "get_form",
+    "shown_value",
+    "with_code_labels",
 ]
 
 

@@ -10,10 +10,11 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import ConfigDict, ValidationInfo, field_validator
 
+from chalicelib.core.i18n import N_
 from chalicelib.core.roles import DISTRICT_OFFICE, TOWN_OFFICE
 from chalicelib.core.workflow import Stage, Step, Workflow
 from chalicelib.forms.messages import rule_error
-from chalicelib.forms.spec import FormSpec
+from chalicelib.forms.spec import FormSpec, with_pledge
 from chalicelib.forms.types import (
     Count,
     FormBool,
@@ -85,12 +86,21 @@ class EnterpriseResumption(FormModel):
         "消毒液储备（千克）", "Disinfectant in stock (kg)", "现有消毒液重量"
     )
     thermometers: Count = labelled("体温计（支）", "Thermometers", "现有体温计数量")
-    commitment: Ticked = labelled(
-        "承诺书",
-        "Commitment",
-        "承诺所填信息真实，并落实各项防疫措施",
-        default=False,
-        validate_default=True,  # an unticked box is absent: it must still be refused
+    commitment: Ticked = with_pledge(
+        labelled(
+            "承诺书",
+            "Commitment",
+            "承诺所填信息真实，并落实各项防疫措施",
+            default=False,
+            validate_default=True,  # an unticked box is absent: it must still be refused
+        ),
+        (
+            N_("本企业承诺：所填信息真实、准确，如有虚假愿承担相应责任。"),
+            N_("落实防疫主体责任：设立防疫专员，每日对员工测温登记，工作场所定时消毒通风。"),
+            N_("储备足够的口罩、消毒液和体温计，员工返岗前须核验健康码和行程。"),
+            N_("发现发热、咳嗽等症状的员工，立即隔离并报告所在镇（乡、街道）。"),
+            N_("配合属地检查，疫情防控要求变化时及时调整。"),
+        ),
     )
 
     @field_validator("employees_returned")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib.core.errors import ValidationFailed
+from chalicelib.core.i18n import translate
 from chalicelib.core.workflow import Workflow
 
 if TYPE_CHECKING:
@@ -181,3 +182,54 @@ def _label(name: str, info: FieldInfo, lang: str) -> str:
     if lang == "en" and isinstance(extra.get("title_en"), str):
         return str(extra["title_en"])
     return info.title or name
+
+
+# --- coded values -------------------------------------------------------------------------
+# A field whose stored values are codes (origin_risk low/medium/high, CONTRACT.md) names the
+# words people read for each in its JSON Schema, `x-labels` (Chinese, marked with N_; the
+# English is the catalogue's): form selects, approvers' pages and the status page show them.
+
+CODE_LABELS = "x-labels"
+
+
+def with_code_labels(field_info: Any, labels: Mapping[str, str]) -> Any:
+    """A field (from `labelled`) whose values are shown through `labels` (code -> Chinese)."""
+    extra = field_info.json_schema_extra
+    if not isinstance(extra, dict):
+        extra = field_info.json_schema_extra = {}
+    extra[CODE_LABELS] = dict(labels)
+    return field_info
+
+
+PLEDGE = "x-pledge"
+
+
+def with_pledge(field_info: Any, pledge: tuple[str, ...]) -> Any:
+    """A box to tick that stands for a pledge: its paragraphs (Chinese, marked with N_),
+    shown above the box so that the applicant reads what they promise."""
+    extra = field_info.json_schema_extra
+    if not isinstance(extra, dict):
+        extra = field_info.json_schema_extra = {}
+    extra[PLEDGE] = list(pledge)
+    return field_info
+
+
+def code_labels(prop: Mapping[str, Any], lang: str = "zh") -> dict[str, str]:
+    """A schema property's code -> the words for it in the language (empty: no codes)."""
+    labels = prop.get(CODE_LABELS) or {}
+    return {code: translate(lang, text) for code, text in labels.items()}
+
+
+def shown_value(model: type[pydantic.BaseModel], name: str, value: object, lang: str) -> str:
+    """A stored value as a person reads it: a code as its words, yes/no, the rest as text."""
+    if value is True:
+        return translate(lang, "是")
+    if value is False:
+        return translate(lang, "否")
+    if value is None:
+        return ""
+    info = model.model_fields.get(name)
+    extra = info.json_schema_extra if info is not None else None
+    labels = extra.get(CODE_LABELS) if isinstance(extra, dict) else None
+    text = labels.get(str(value)) if isinstance(labels, dict) else None
+    return translate(lang, str(text)) if text else str(value)

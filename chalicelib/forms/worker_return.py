@@ -12,10 +12,11 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import ConfigDict, field_validator
 
+from chalicelib.core.i18n import N_
 from chalicelib.core.roles import EMPLOYER_CONTACT, TOWN_OFFICE
 from chalicelib.core.workflow import Stage, Step, Workflow
 from chalicelib.forms.messages import rule_error
-from chalicelib.forms.spec import FormSpec, Reference
+from chalicelib.forms.spec import FormSpec, Reference, with_code_labels
 from chalicelib.forms.types import (
     FilingId,
     FormBool,
@@ -60,20 +61,24 @@ class WorkerReturn(FormModel):
     origin_county: Annotated[str, bounded_text(1, 30)] = labelled(
         "来源县", "County of origin", "返婺前所在的县（区、旗）"
     )
-    origin_risk: OriginRisk = labelled(
-        "来源地风险",
-        "Risk level of origin",
-        "low 低风险、medium 中风险、high 高风险，以来源地公布为准",
+    origin_risk: OriginRisk = with_code_labels(
+        labelled("来源地风险", "Risk level of origin", "以来源地公布的风险等级为准"),
+        {"low": N_("低风险"), "medium": N_("中风险"), "high": N_("高风险")},
     )
-    health_code: HealthCode = labelled(
-        "健康码",
-        "Health code",
-        "green 绿码、yellow 黄码、red 红码；红码暂不能返婺",
+    health_code: HealthCode = with_code_labels(
+        labelled("健康码", "Health code", "红码暂不能返婺"),
+        {"green": N_("绿码"), "yellow": N_("黄码"), "red": N_("红码")},
     )
-    travel_mode: TravelMode = labelled(
-        "返婺方式",
-        "Travel mode",
-        "train 火车（高铁）、charter 包车（专列）、bus 客车、car 自驾、air 飞机、other 其他",
+    travel_mode: TravelMode = with_code_labels(
+        labelled("返婺方式", "Travel mode", "抵达婺城区所乘的主要交通方式"),
+        {
+            "train": N_("火车（高铁）"),
+            "charter": N_("包车（专列）"),
+            "bus": N_("客车"),
+            "car": N_("自驾"),
+            "air": N_("飞机"),
+            "other": N_("其他"),
+        },
     )
     train_no: Annotated[str | None, optional_text(20)] = labelled(
         "车次（航班）号", "Train or flight number", "选填，乘火车、飞机返婺时填写", default=None
@@ -159,6 +164,7 @@ WORKFLOW = Workflow(
                     route_field="employer_filing_id",
                     due_hours=2,
                     due_from_field="arrival_date",
+                    not_before_field="arrival_date",
                 ),
                 Step(
                     id="checkin_village",
@@ -168,6 +174,7 @@ WORKFLOW = Workflow(
                     route_field="lodging_town",
                     due_hours=2,
                     due_from_field="arrival_date",
+                    not_before_field="arrival_date",
                 ),
             ),
             documents=("pass",),

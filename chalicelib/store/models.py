@@ -224,6 +224,9 @@ class Contact(Model):
     name = UnicodeAttribute()
     emails = ListAttribute[str](default=list)  # of strings
     phones = ListAttribute[str](default=list)
+    # A town office's: where and when the goods of an approved supplies order are collected.
+    pickup_place = UnicodeAttribute(null=True)
+    pickup_hours = UnicodeAttribute(null=True)
 
 
 class Counter(Model):

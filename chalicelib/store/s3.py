@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 from typing import Any
+from urllib.parse import quote
 
 from chalicelib.core.clock import utcnow
 from chalicelib.settings import get_settings
@@ -68,12 +69,21 @@ def download_url(
             Params={
                 "Bucket": get_settings().bucket,
                 "Key": key,
-                "ResponseContentDisposition": f"{disposition}; filename={filename}",
+                "ResponseContentDisposition": content_disposition(disposition, filename),
                 "ResponseContentType": content_type,
             },
             ExpiresIn=seconds,
         )
     )
+
+
+def content_disposition(disposition: str, filename: str) -> str:
+    """The header for a file name of any script: an ASCII fallback for old clients and
+    the UTF-8 name in RFC 5987's `filename*` (20200210-7KQ3M-回执.pdf)."""
+    if filename.isascii():
+        return f"{disposition}; filename={filename}"
+    fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def upload_prefix(form: str, field: str) -> str:

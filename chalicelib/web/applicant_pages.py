@@ -14,6 +14,7 @@ from chalicelib.core.clock import china_today
 from chalicelib.core.errors import (
     DomainError,
     DuplicateOpenFiling,
+    FilingClosed,
     Forbidden,
     NotFound,
     RateLimited,
@@ -21,10 +22,10 @@ from chalicelib.core.errors import (
     ValidationFailed,
 )
 from chalicelib.core.i18n import N_, translate
-from chalicelib.core.workflow import OPEN_OR_APPROVED
+from chalicelib.core.workflow import ACTIVE, DOCUMENT_TITLES, OPEN_OR_APPROVED
 from chalicelib.documents.qr import qr_svg
 from chalicelib.filing import applicant, submission, uploads
-from chalicelib.forms import FormSpec, all_forms, get_form
+from chalicelib.forms import FormSpec, all_forms, get_form, shown_value
 from chalicelib.store import s3
 from chalicelib.web.form_view import field_view
 from chalicelib.web.pages import Said, error_page, render
@@ -120,23 +121,30 @@ def form_submit(form: str) -> Response:
     except RateLimited as exc:
         return error_page(request, exc)
     except DuplicateOpenFiling as exc:
-        first = exc.message_en if lang == "en" else exc.message_zh
-        said = (
-            f"{first} ({exc.filing_id})" if lang == "en" else f"{first}（编号 {exc.filing_id}）。"
-        )
-        return _form(spec, posted, {"_form": said}, idem, status=409)
+        # Nothing to correct: say which filing is already there and where to turn.
+        duplicate = {
+            "message": exc.message_en if lang == "en" else exc.message_zh,
+            "slip_no": applicant.slip_no_of(exc.filing_id),
+            "desk": applicant.help_desk(),
+        }
+        return _form(spec, posted, {}, idem, status=409, duplicate=duplicate)
     return redirect(in_lang(lang, receipt.status_url))
 
 
 def _form(
-    spec: FormSpec, values: dict[str, str], errors: dict[str, str], idem: str, status: int = 200
+    spec: FormSpec,
+    values: dict[str, str],
+    errors: dict[str, str],
+    idem: str,
+    status: int = 200,
+    duplicate: dict[str, Any] | None = None,
 ) -> Response:
     lang = lang_of(bp.current_request)
     schema = spec.json_schema()
     required = set(schema.get("required", []))
     labels = spec.labels(lang)
     fields = [
-        field_view(name, prop, labels.get(name, name), name in required, values, errors)
+        field_view(name, prop, labels.get(name, name), name in required, values, errors, lang)
         for name, prop in schema["properties"].items()
     ]
     upload_forms = _upload_forms(spec, values, labels, lang)
@@ -152,6 +160,7 @@ def _form(
         form_error=errors.get("_form") or errors.get("_body"),
         switch_url=switch_url(f"/forms/{spec.id}", lang),
         uploads=upload_forms,
+        duplicate=duplicate,
     )
     if upload_forms:
         # The upload forms post to the bucket: the one origin the page may post to
@@ -201,6 +210,13 @@ def status_page(filing_id: str) -> Response:
     lang = lang_of(request)
     status_url = links.status_url(filing.filing_id)
     steps = {step["id"]: step["status"] for step in view["steps"]}
+    labels = spec.labels(lang)
+    # The applicant's own answers, unmasked: whoever holds the status link filed them.
+    answers = [
+        (labels.get(k, k), shown_value(spec.model, k, v, lang))
+        for k, v in filing.data.items()
+        if k not in spec.uploads
+    ]
     return render(
         "status.html",
         token=token,
@@ -213,6 +229,9 @@ def status_page(filing_id: str) -> Response:
         upcoming=applicant.next_steps(spec, filing.filing_id, filing.status, steps),
         today=china_today().isoformat(),
         can_withdraw=filing.status in OPEN_OR_APPROVED,
+        ended=filing.status not in ACTIVE,
+        answers=answers,
+        pickup=applicant.pickup(filing) if filing.form == "supplies-order" else None,
     )
 
 
@@ -233,10 +252,36 @@ def report_start(filing_id: str) -> Response:
     return redirect(in_lang(lang_of(request), links.status_url(filing_id)))
 
 
+@bp.route("/filings/{filing_id}/withdraw", methods=["GET"])
+def withdraw_page(filing_id: str) -> Response:
+    """What a withdrawal ends, spelt out, before the button that does it."""
+    request = bp.current_request
+    token = query(request, "token")
+    try:
+        filing = applicant.get_for_applicant(filing_id, token)
+    except DomainError as exc:
+        return error_page(request, exc, {Forbidden: STATUS_LINK_FULL})
+    lang = lang_of(request)
+    if filing.status not in OPEN_OR_APPROVED:
+        return error_page(request, FilingClosed(filing_id), WITHDRAWAL_REFUSED)
+    return render(
+        "withdraw.html",
+        lang=lang,
+        filing=filing,
+        spec=get_form(filing.form),
+        token=token,
+        back=in_lang(lang, links.status_url(filing_id)),
+        switch_url=switch_url(f"/filings/{filing_id}/withdraw?token={token}", lang),
+    )
+
+
 @bp.route("/filings/{filing_id}/withdraw", methods=["POST"], content_types=FORM_BODY)
 def withdraw(filing_id: str) -> Response:
     request = bp.current_request
     token = query(request, "token")
+    if form_fields(request).get("confirmed") != "yes":  # only the confirmation page withdraws
+        path = f"/filings/{filing_id}/withdraw?token={token}"
+        return redirect(in_lang(lang_of(request), f"{links.public_base()}{path}"))
     try:
         applicant.withdraw(filing_id, token, source_ip(request))
     except DomainError as exc:
@@ -252,7 +297,9 @@ def document(filing_id: str, kind: str) -> Response:
         key = applicant.document_key(filing, kind)
     except DomainError as exc:
         return error_page(request, exc, DOCUMENT_REFUSED)
-    return redirect(s3.download_url(key, f"{kind}.pdf"), 302)
+    # A name that says what it is once saved: 20200210-7KQ3M-回执.pdf
+    title = translate(lang_of(request), DOCUMENT_TITLES.get(kind, kind))
+    return redirect(s3.download_url(key, f"{filing.slip_no}-{title}.pdf"), 302)
 
 
 @bp.route("/static/app.css", methods=["GET"])

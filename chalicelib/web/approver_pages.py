@@ -6,13 +6,29 @@ import json
 
 from chalice import Blueprint, Response
 
-from chalicelib.core.errors import DomainError, Forbidden, Gone, ReasonRequired, ValidationFailed
+from chalicelib.core.errors import (
+    DomainError,
+    Forbidden,
+    Gone,
+    ReasonRequired,
+    TooEarly,
+    ValidationFailed,
+)
 from chalicelib.core.i18n import N_, translate
 from chalicelib.filing import approve
+from chalicelib.forms import shown_value
 from chalicelib.store import audit
 from chalicelib.web.form_view import input_fields
 from chalicelib.web.pages import Said, error_page, render
-from chalicelib.web.request import body, form_fields, lang_of, source_ip, switch_url, wants_json
+from chalicelib.web.request import (
+    body,
+    form_fields,
+    in_lang,
+    lang_of,
+    source_ip,
+    switch_url,
+    wants_json,
+)
 from chalicelib.web.responses import json_error, json_response
 
 bp = Blueprint(__name__)
@@ -57,7 +73,19 @@ def decide(token: str) -> Response:
     else:
         posted = form_fields(request)
     lang = lang_of(request)
+    # A person's page decides in two steps: the first POST checks and shows what will be
+    # recorded (nothing written), the confirmation's POST (`confirmed`) records it; a
+    # program (Accept: application/json) decides at once.
+    confirmed = wants_json(request) or posted.get("confirmed") == "yes"
     try:
+        if posted.get("edit"):
+            return _page(approve.open_link(token), comment=posted.get("comment", ""), posted=posted)
+        if not confirmed:
+            approval = approve.open_link(token, history=False)
+            pending = approve.check_decision(
+                approval, posted.get("decision", ""), posted.get("comment", ""), posted, lang
+            )
+            return _confirmation(approval, pending, posted)
         decided = approve.decide(
             token,
             posted.get("decision", ""),
@@ -87,11 +115,32 @@ def decide(token: str) -> Response:
             posted=posted,
             input_errors=exc.fields,
         )
+    except TooEarly as exc:
+        if wants_json(request):
+            return json_error(exc)
+        return _page(approve.open_link(token), status=409, posted=posted, early=exc.day)
     except DomainError as exc:
         return _refused(exc)
     if wants_json(request):
         return json_response(decided.as_json())
-    return render("decided.html", decided=decided, lang=lang_of(request))
+    return render("decided.html", decided=decided, lang=lang)
+
+
+def _confirmation(
+    approval: approve.Approval, pending: approve.Pending, posted: dict[str, str]
+) -> Response:
+    """What will be recorded, in the step's own words, with a button that records it and
+    one that goes back to change it (the posted fields ride along, hidden)."""
+    lang = lang_of(bp.current_request)
+    kept = {k: v for k, v in posted.items() if k not in ("confirmed", "edit", "lang")}
+    return render(
+        "approve_confirm.html",
+        lang=lang,
+        a=approval,
+        pending=pending,
+        kept=kept,
+        action=in_lang(lang, f"/approve/{approval.token}"),
+    )
 
 
 def _page(
@@ -101,13 +150,15 @@ def _page(
     status: int = 200,
     posted: dict[str, str] | None = None,
     input_errors: dict[str, str] | None = None,
+    early: str | None = None,
 ) -> Response:
     spec = approval.spec
     lang = lang_of(bp.current_request)
     labels = spec.labels(lang)
     personal = set(spec.personal_fields)
     rows = [
-        (labels.get(k, k), _show(v, lang), k in personal) for k, v in approval.filing.data.items()
+        (k, labels.get(k, k), shown_value(spec.model, k, v, lang), k in personal)
+        for k, v in approval.filing.data.items()
     ]
     titles = {
         step.id: step.title_en if lang == "en" else step.title for step in spec.workflow.steps
@@ -119,7 +170,17 @@ def _page(
             for t in approval.tasks
             if t.status == "decided"
         ]
-    history = [(titles.get(entry["step"], entry["step"]), entry) for entry in entries]
+    steps = {step.id: step for step in spec.workflow.steps}
+    history = [
+        (
+            titles.get(entry["step"], entry["step"]),
+            entry,
+            approve.decision_label(steps[entry["step"]], entry["decision"])
+            if entry["step"] in steps
+            else entry["decision"],
+        )
+        for entry in entries
+    ]
     return render(
         "approve.html",
         status,
@@ -132,15 +193,9 @@ def _page(
         comment=comment,
         inputs=input_fields(approval, posted or {}, input_errors or {}, lang),
         input_errors=input_errors or {},
+        evidence=approve.evidence(approval),
+        early=early or approve.not_before(approval),
     )
-
-
-def _show(value: object, lang: str) -> str:
-    if value is True:
-        return translate(lang, "是")
-    if value is False:
-        return translate(lang, "否")
-    return "" if value is None else str(value)
 
 
 def _refused(exc: DomainError) -> Response:
@@ -148,6 +203,19 @@ def _refused(exc: DomainError) -> Response:
     if wants_json(request):
         return json_error(exc)
     gone = exc.reason if isinstance(exc, Gone) else "expired"
+    if isinstance(exc, Gone):
+        # Who can send a new link, by name and number (the directory's district office).
+        office = approve.district_office()
+        lang = lang_of(request)
+        return render(
+            "message.html",
+            410,
+            lang=lang,
+            title=N_("链接已失效"),
+            text=GONE_TEXT.get(gone, GONE_TEXT["expired"]),
+            more=N_("如需处理，请联系区三服务办重新发送审核链接。"),
+            contact=office,
+        )
     return error_page(
         request,
         exc,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.filing.approve import Approval
-from chalicelib.forms import field_labels
+from chalicelib.forms import code_labels, field_labels
 
 
 def field_view(
@@ -16,8 +16,10 @@ def field_view(
     required: bool,
     values: dict[str, str],
     errors: dict[str, str],
+    lang: str = "zh",
 ) -> dict[str, Any]:
     prop = _resolve(prop)
+    words = code_labels(prop, lang)  # a coded value's words (low: 低风险), else the value
     kind = prop.get("type", "string")
     if prop.get("format") == "upload":
         widget = "upload"  # a hidden key: the file goes up through the upload form
@@ -40,7 +42,7 @@ def field_view(
         "label": label,
         "hint": prop.get("description", ""),
         "widget": widget,
-        "options": prop.get("enum", []),
+        "options": [(option, words.get(option, option)) for option in prop.get("enum", [])],
         "required": required and widget != "checkbox",
         "value": values.get(name, ""),
         "checked": values.get(name, "") in ("on", "true", "1"),
@@ -49,6 +51,7 @@ def field_view(
         "max": prop.get("maximum"),
         "maxlength": prop.get("maxLength"),
         "inputmode": "decimal" if prop.get("format") == "yuan" else None,
+        "pledge": prop.get("x-pledge", []),  # a pledge's paragraphs, shown above its box
     }
 
 
@@ -75,12 +78,10 @@ def input_fields(
     labels = field_labels(model, lang)
     fields = []
     for name, prop in schema.get("properties", {}).items():
-        field = field_view(name, prop, labels[name], name in required, posted, errors)
+        field = field_view(name, prop, labels[name], name in required, posted, errors, lang)
         if name in approval.choices:
             field["widget"] = "select"
             field["options"] = approval.choices[name]
-        else:
-            field["options"] = [(option, option) for option in field["options"]]
         if prop.get("format") == "yuan":
             field["widget"] = "decimal"
         elif field["widget"] == "text" and (field["maxlength"] or 0) > 100:

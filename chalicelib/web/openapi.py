@@ -122,7 +122,10 @@ def schemas() -> dict[str, Any]:
             {
                 "code": _string(),
                 "kind": _string(enum=KINDS),
-                "status": _string(enum=["valid", "expired", "revoked"]),
+                "status": _string(
+                    enum=list(dict.fromkeys(["valid", "expired", "not_yet_valid", *STATUSES])),
+                    description="a slip (a receipt, never valid) reports its filing's status",
+                ),
                 "holder": _string(description="masked where it names a person"),
                 "valid_from": _string(),
                 "valid_to": _nullable(_string()),
@@ -475,7 +478,9 @@ def paths() -> dict[str, Any]:
             "summary": "a document's standing (JSON under Accept: application/json)",
             "parameters": [_path("code", "the code under the QR")],
             "responses": {
-                "200": _answer("valid, expired or revoked", "Verification", html=True),
+                "200": _answer(
+                    "valid, expired, revoked or not yet valid", "Verification", html=True
+                ),
                 "404": _error("no such document", html=True),
             },
         }

@@ -57,6 +57,7 @@ _ERRORS: list[tuple[type[errors.DomainError], int, str]] = [
     (errors.NotFound, 404, "not_found"),
     (errors.DuplicateOpenFiling, 409, "duplicate_open_filing"),
     (errors.Conflict, 409, "conflict"),
+    (errors.TooEarly, 409, "too_early"),
     (errors.InvalidTransition, 409, "invalid_transition"),
     (errors.Gone, 410, "gone"),
     (errors.IdempotencyKeyReused, 422, "idempotency_key_reused"),
@@ -80,6 +81,9 @@ def json_error(exc: errors.DomainError) -> Response:
     elif isinstance(exc, errors.DuplicateOpenFiling):
         body["filing_id"] = exc.filing_id
         body["message"] = exc.message_zh
+    elif isinstance(exc, errors.TooEarly):
+        body["not_before"] = exc.day
+        body["message"] = f"抵婺日期（{exc.day}）前不能打卡"
     elif isinstance(exc, errors.Gone):
         body["reason"] = exc.reason
     elif isinstance(exc, errors.PayloadTooLarge):

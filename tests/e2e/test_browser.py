@@ -81,7 +81,11 @@ def approve(page: Page, link: str) -> None:
     page.goto(link)
     expect(page.locator("h1")).to_contain_text("企业复工备案")
     page.get_by_role("button", name="通过").click()
-    expect(page.locator(".state")).to_have_text("已通过")
+    # a second page asks, in the step's words, before anything is recorded
+    expect(page.locator("h1")).to_have_text("确认通过？")
+    page.get_by_role("button", name="确认通过").click()
+    expect(page.locator("h1")).to_have_text("决定已记录")
+    expect(page.locator(".state")).to_have_text("通过")
 
 
 def test_a_person_files_on_a_phone_and_the_certificate_follows_two_approvals(

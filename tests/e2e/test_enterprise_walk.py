@@ -65,8 +65,11 @@ def test_a_filing_walks_to_a_certificate_whose_qr_code_verifies(
         link = eventually(lambda s=step: approval_link(stack, filing_id, s))
         page = requests.get(link, timeout=10)
         assert page.status_code == 200 and "通过" in page.text
-        decided = requests.post(link, data={"decision": "approve", "comment": "同意"}, timeout=10)
-        assert decided.status_code == 200 and "已通过" in decided.text
+        form = {"decision": "approve", "comment": "同意"}
+        asked = requests.post(link, data=form, timeout=10)  # the page's check: nothing yet
+        assert asked.status_code == 200 and "确认通过" in asked.text
+        decided = requests.post(link, data={**form, "confirmed": "yes"}, timeout=10)
+        assert decided.status_code == 200 and "决定已记录" in decided.text
         assert requests.post(link, data={"decision": "approve"}, timeout=10).status_code == 410
 
     # 4. the status lists the certificate; download it

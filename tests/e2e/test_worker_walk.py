@@ -24,7 +24,7 @@ def status_of(url: str) -> dict[str, object]:
 
 def approve(stack: RunningStack, filing_id: str, step: str) -> None:
     link = eventually(lambda: approval_link(stack, filing_id, step))
-    answer = requests.post(link, data={"decision": "approve"}, timeout=10)
+    answer = requests.post(link, data={"decision": "approve", "confirmed": "yes"}, timeout=10)
     assert answer.status_code == 200, answer.text
 
 

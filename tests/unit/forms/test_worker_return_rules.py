@@ -671,11 +671,18 @@ def test_schema_describes_the_enums_and_formats() -> None:
     assert properties["employer_filing_id"]["pattern"] == "^[0-9a-f]{32}$"
     assert properties["arrival_date"]["format"] == "date"
     assert {"type": "string", "maxLength": 20} in properties["train_no"]["anyOf"]
-    # the Chinese labels of the enum values are in the descriptions
-    for label in ("低风险", "中风险", "高风险"):
-        assert label in properties["origin_risk"]["description"]
-    for label in ("绿码", "黄码", "红码"):
-        assert label in properties["health_code"]["description"]
+    # the Chinese words of the coded values are in the schema, by code (x-labels)
+    assert properties["origin_risk"]["x-labels"] == {
+        "low": "低风险",
+        "medium": "中风险",
+        "high": "高风险",
+    }
+    assert properties["health_code"]["x-labels"] == {
+        "green": "绿码",
+        "yellow": "黄码",
+        "red": "红码",
+    }
+    assert set(properties["travel_mode"]["x-labels"]) == set(TRAVEL_MODES)
 
 
 # --- the workflow ------------------------------------------------------------------------------
