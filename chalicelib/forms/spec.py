@@ -220,6 +220,15 @@ def code_labels(prop: Mapping[str, Any], lang: str = "zh") -> dict[str, str]:
     return {code: translate(lang, text) for code, text in labels.items()}
 
 
+def code_word(model: type[pydantic.BaseModel], name: str, value: object, lang: str) -> object:
+    """A coded value's words in the language (low: 低风险); any other value as it is."""
+    info = model.model_fields.get(name)
+    extra = info.json_schema_extra if info is not None else None
+    labels = extra.get(CODE_LABELS) if isinstance(extra, dict) else None
+    text = labels.get(str(value)) if isinstance(labels, dict) and value is not None else None
+    return translate(lang, str(text)) if text else value
+
+
 def shown_value(model: type[pydantic.BaseModel], name: str, value: object, lang: str) -> str:
     """A stored value as a person reads it: a code as its words, yes/no, the rest as text."""
     if value is True:
@@ -228,8 +237,4 @@ def shown_value(model: type[pydantic.BaseModel], name: str, value: object, lang:
         return translate(lang, "否")
     if value is None:
         return ""
-    info = model.model_fields.get(name)
-    extra = info.json_schema_extra if info is not None else None
-    labels = extra.get(CODE_LABELS) if isinstance(extra, dict) else None
-    text = labels.get(str(value)) if isinstance(labels, dict) else None
-    return translate(lang, str(text)) if text else str(value)
+    return str(code_word(model, name, value, lang))

@@ -27,8 +27,7 @@ from typing import Any, NamedTuple
 from chalicelib.core.clock import CHINA
 from chalicelib.core.privacy import always_masked, mask
 from chalicelib.core.workflow import STATUS_LABELS, STATUSES, Step
-from chalicelib.forms import FormSpec
-from chalicelib.forms.codes import code_label
+from chalicelib.forms import FormSpec, code_word
 from chalicelib.staff import listing
 from chalicelib.staff.access import StaffClaim
 from chalicelib.store.models import Filing
@@ -98,7 +97,7 @@ def _answer(spec: FormSpec, name: str, prop: dict[str, Any], masked: bool) -> Ca
             return _amount(given)
         if kind == "upload" or name in spec.uploads:
             return _file_name(filing, spec.labels("zh").get(name, name), str(given))
-        return code_label(name, given)
+        return code_word(spec.model, name, given, "zh")
 
     return value
 

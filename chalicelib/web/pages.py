@@ -16,6 +16,7 @@ from chalice.app import Request
 from chalicelib.core import errors
 from chalicelib.core.clock import china_time
 from chalicelib.core.i18n import N_, translate, translations
+from chalicelib.core.workflow import STATUS_LABELS, STATUSES
 from chalicelib.web.request import lang_of
 from chalicelib.web.responses import html_response
 
@@ -34,6 +35,9 @@ def _env(lang: str) -> Any:
     # newstyle: _() and {% trans %} escape and format like the rest of the template
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters["china_time"] = _china_time
+    # a filing's status as people read it, in the page's language: {{ status | status_words }}
+    env.filters["status_words"] = lambda status: translate(lang, STATUS_LABELS.get(status, status))
+    env.globals["STATUSES"] = STATUSES
     return env
 
 
