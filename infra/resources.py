@@ -20,6 +20,7 @@ from typing import Any
 from chalicelib.settings import EVENTS_QUEUE
 from chalicelib.store.models import _TABLE_NAMES, DEPLOYED_MODELS
 from chalicelib.store.records import EVENT_PREFIXES
+from infra import policy
 
 Resource = dict[str, Any]
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -286,18 +287,44 @@ def deployed_bucket_name(base: str, account: str) -> str:
 def chalice_functions() -> tuple[list[str], list[str]]:
     """The logical ids `chalice package` gives the app's functions, and those of its
     SQS-triggered ones (read from the app itself)."""
+    names = list(chalice_roles())
     from chalice.app import SQSEventConfig
     from chalice.utils import to_cfn_resource_name
 
     from app import app
 
-    names = ["APIHandler"] if app.routes else []
-    names += [to_cfn_resource_name(s.name) for s in app.event_sources]
-    names += [to_cfn_resource_name(f.name) for f in app.pure_lambda_functions]
     on_sqs = [
         to_cfn_resource_name(s.name) for s in app.event_sources if isinstance(s, SQSEventConfig)
     ]
     return names, on_sqs
+
+
+def chalice_roles() -> dict[str, str]:
+    """Each function's logical id -> its role's, as Chalice names them when the policy
+    is written (`<function>_role`; the API's function is `api_handler`)."""
+    from chalice.utils import to_cfn_resource_name
+
+    from app import app
+
+    functions = {"APIHandler": "api_handler"} if app.routes else {}
+    for source in (*app.event_sources, *app.pure_lambda_functions):
+        functions[to_cfn_resource_name(source.name)] = source.name
+    return {k: to_cfn_resource_name(f"{name}_role") for k, name in functions.items()}
+
+
+def stage_policy(stage: str, partition: str = "aws") -> dict[str, Any]:
+    """`.chalice/policy-<stage>.json`: the policy as `chalice deploy` takes it, for any
+    region and account of one partition, the stage's bucket by its prefix (docs/DEPLOY.md
+    lets a dev stage rename it)."""
+    env = stage_environment(stage)
+    return policy.resolved(policy.document(env, env["DOCUMENTS_BUCKET"] + "*"), partition)
+
+
+def template_policy(stage: str) -> dict[str, Any]:
+    """The packaged stack's policy: every ARN built from the stack's partition, region
+    and account, the bucket the stack's own by its exact name."""
+    env = stage_environment(stage)
+    return policy.for_template(policy.document(env, env["DOCUMENTS_BUCKET"] + BUCKET_SUFFIX))
 
 
 def dead_letter_alarm() -> dict[str, Resource]:
@@ -372,6 +399,12 @@ def merge_template(stage: str = "prod") -> dict[str, Any]:
     env = stage_environment(stage)
     resources = _deployed(env["TABLE_PREFIX"], {"Fn::Sub": env["DOCUMENTS_BUCKET"] + BUCKET_SUFFIX})
     functions, on_sqs = chalice_functions()
+    document = template_policy(stage)
+    for role in chalice_roles().values():
+        # Chalice writes .chalice/policy-<stage>.json in as it is (one partition's ARNs):
+        # a list replaces, so the role carries the partition-neutral document instead.
+        policies = [{"PolicyName": f"{role}Policy", "PolicyDocument": document}]
+        resources[role] = {"Properties": {"Policies": policies}}
     for name in functions:
         # Chalice's own values are deep-merged with these: a dict merges, a value replaces.
         variables = {"DOCUMENTS_BUCKET": {"Ref": BUCKET_ID}, "PUBLIC_BASE_URL": {"Ref": BASE_URL}}
@@ -433,12 +466,23 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Print the deployment's merge template.")
     parser.add_argument("--stage", default="prod")
     parser.add_argument(
+        "--policy",
+        action="store_true",
+        help="the stage's policy file for Chalice (.chalice/policy-<stage>.json)",
+    )
+    parser.add_argument("--partition", default="aws", choices=policy.PARTITIONS)
+    parser.add_argument(
         "--resources-only",
         action="store_true",
         help="a template of the resources alone, for a stage deployed with `chalice deploy`",
     )
     args = parser.parse_args(argv)
-    template = resources_template(args.stage) if args.resources_only else merge_template(args.stage)
+    if args.policy:
+        template = stage_policy(args.stage, args.partition)
+    elif args.resources_only:
+        template = resources_template(args.stage)
+    else:
+        template = merge_template(args.stage)
     print(render(template), end="")
 
 
