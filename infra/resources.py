@@ -307,8 +307,10 @@ def chalice_roles() -> dict[str, str]:
     from app import app
 
     functions = {"APIHandler": "api_handler"} if app.routes else {}
-    for source in (*app.event_sources, *app.pure_lambda_functions):
-        functions[to_cfn_resource_name(source.name)] = source.name
+    names: list[str] = [s.name for s in app.event_sources]
+    names += [f.name for f in app.pure_lambda_functions]
+    for name in names:
+        functions[to_cfn_resource_name(name)] = name
     return {k: to_cfn_resource_name(f"{name}_role") for k, name in functions.items()}
 
 
