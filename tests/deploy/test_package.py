@@ -177,6 +177,44 @@ def test_the_api_stage_is_throttled(package: Package) -> None:
     assert 0 < resources.THROTTLE_RATE <= resources.THROTTLE_BURST
 
 
+def test_the_stack_logs_access_and_keeps_failed_runs_without_writing_tokens(
+    package: Package,
+) -> None:
+    template = package.template["Resources"]
+    # GIVEN the API's access log: JSON, each request's route template, never its path
+    (api,) = package.of_type("AWS::Serverless::Api").values()
+    setting = api["Properties"]["AccessLogSetting"]
+    assert setting["DestinationArn"] == {"Fn::GetAtt": [resources.API_ACCESS_LOG_ID, "Arn"]}
+    logged = json.loads(setting["Format"])
+    assert logged["route"] == "$context.resourcePath" and logged["status"] == "$context.status"
+    # THEN neither the path (an approval link's token) nor a query (a status link's) is in it
+    variables = set(logged.values())
+    assert not variables & {"$context.path", "$context.requestOverride.querystring"}
+    assert all("querystring" not in v.lower() and v != "$context.path" for v in variables)
+    # AND the documents bucket's server access logs go to a private bucket of their own
+    logging = template["DocumentsBucket"]["Properties"]["LoggingConfiguration"]
+    assert logging["DestinationBucketName"] == {"Ref": resources.ACCESS_LOGS_BUCKET_ID}
+    logs = template[resources.ACCESS_LOGS_BUCKET_ID]["Properties"]
+    assert logs["PublicAccessBlockConfiguration"]["RestrictPublicBuckets"] is True
+    # AND each scheduled function sends a run that failed its retries to a dead-letter queue
+    for name in ("RemindLateSteps", "ReconcileRecords"):
+        assert template[name]["Properties"]["DeadLetterQueue"] == {
+            "Type": "SQS",
+            "TargetArn": {"Fn::GetAtt": [resources.SCHEDULE_DLQ_ID, "Arn"]},
+        }
+    # AND the events handler's reserved concurrency is a parameter, none reserved by default
+    parameter = package.template["Parameters"][resources.EVENT_CONCURRENCY]
+    assert parameter["Default"] == 0
+    assert template["OnEvent"]["Properties"]["ReservedConcurrentExecutions"] == {
+        "Fn::If": [
+            resources.EVENT_CONCURRENCY_SET,
+            {"Ref": resources.EVENT_CONCURRENCY},
+            {"Ref": "AWS::NoValue"},
+        ]
+    }
+    assert "ReservedConcurrentExecutions" not in template["APIHandler"]["Properties"]
+
+
 def test_the_functions_run_this_python_on_the_stacks_resources(package: Package) -> None:
     functions = package.of_type("AWS::Serverless::Function")
     assert set(functions) == set(resources.chalice_functions()[0])

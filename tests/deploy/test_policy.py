@@ -419,8 +419,14 @@ def test_the_stacks_policy_is_the_files_own_statements_in_its_stack_only(partiti
     policy = stack_policy(partition)
     # GIVEN the packaged policy: the same statements, actions and conditions as the file
     file_statements = statements(load_policy("prod"))
-    assert [(s["Sid"], s["Action"], s.get("Condition")) for s in statements(policy)] == [
+    *own, dead_letters = statements(policy)
+    assert [(s["Sid"], s["Action"], s.get("Condition")) for s in own] == [
         (s["Sid"], s["Action"], s.get("Condition")) for s in file_statements
+    ]
+    # AND one more: the scheduled runs' dead letters, a queue only the stack has
+    assert dead_letters["Action"] == ["sqs:SendMessage"]
+    assert dead_letters["Resource"] == [
+        f"arn:{partition}:sqs:{region}:{ACCOUNT}:{resources.SCHEDULED_DLQ}"
     ]
     # THEN every ARN is the stack's partition, region and account (S3's have neither)
     for statement in statements(policy):
