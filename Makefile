@@ -47,6 +47,9 @@ PACKAGE_DIR ?= build/package
 package: $(STAMP)  ## sam.json and deployment.zip of the prod stage in PACKAGE_DIR
 	@$(PY) -m infra.resources | cmp -s - .chalice/resources.json || \
 		{ echo ".chalice/resources.json is not what infra/resources.py makes: make resources"; exit 1; }
+	@for stage in dev prod; do $(PY) -m infra.resources --policy --stage $$stage --partition $(PARTITION) | \
+		cmp -s - .chalice/policy-$$stage.json || \
+		{ echo ".chalice/policy-$$stage.json is not what infra/policy.py makes: make resources"; exit 1; }; done
 	rm -rf $(PACKAGE_DIR)
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(VENV)/bin/chalice package \
 		--stage prod --merge-template .chalice/resources.json $(PACKAGE_DIR)
@@ -67,9 +70,15 @@ messages: $(STAMP)  ## extract the pages' texts, merge into the English catalogu
 	$(VENV)/bin/pybabel -q update -i $(LOCALE)/messages.pot -d $(LOCALE) -l en --no-fuzzy-matching --ignore-obsolete
 	$(VENV)/bin/pybabel -q compile -d $(LOCALE) -l en
 
-resources: $(STAMP)  ## write .chalice/resources.json from infra/resources.py
+# PARTITION=aws-cn writes the policy files for a China stage deployed by `chalice deploy`
+# (the packaged stack's policy is partition-neutral whatever the files say).
+PARTITION ?= aws
+
+resources: $(STAMP)  ## write .chalice/resources.json and the policy files from infra/
 	$(PY) -m infra.resources > .chalice/resources.json.new
 	mv .chalice/resources.json.new .chalice/resources.json
+	for stage in dev prod; do $(PY) -m infra.resources --policy --stage $$stage \
+		--partition $(PARTITION) > .chalice/policy-$$stage.json; done
 
 # benchmarks/REPORT.md, every figure against its floor or its peer (benchmarks/*.py).
 # BENCH_SCALE (0.1) is the share of the district's month it replays; 1 for all of it.

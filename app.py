@@ -16,6 +16,7 @@ from chalicelib.web import (
     dev,
     size_limit,
     staff_pages,
+    unavailable,
 )
 
 app = Chalice(app_name="jiafuwu")
@@ -32,6 +33,8 @@ app.register_blueprint(approver_pages.bp, url_prefix="/approve")
 app.register_blueprint(checkpoint_pages.bp, url_prefix="/verify")
 app.register_blueprint(staff_pages.bp, url_prefix="/dashboard")
 app.register_blueprint(dev.bp, url_prefix="/dev")
+# AWS not answering in time (a brown-out) answers 503 from every route, not 500.
+unavailable.wrap_routes(app)
 
 
 @app.on_sqs_message(queue=EVENTS_QUEUE, batch_size=10)

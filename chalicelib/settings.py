@@ -16,6 +16,12 @@ from dataclasses import dataclass
 # before any stage's environment exists: one name for every stage's own account.
 EVENTS_QUEUE = "jiafuwu-events"
 
+# Every AWS client's timeouts and attempts (chalicelib/store/aws.py builds them; the
+# signing keys' read below uses them too): a call's whole budget fits in a function's.
+CONNECT_TIMEOUT = 2  # seconds to open a connection (an endpoint's usual: milliseconds)
+READ_TIMEOUT = 5  # seconds to wait for an answer once the request is sent
+ATTEMPTS = 3  # of each AWS call: the first and two retries
+
 SUPPORT_LIMITS: dict[str, int] = {"防疫物资": 50_000, "房租": 100_000, "招工": 30_000}
 
 
@@ -64,16 +70,27 @@ def _signing_keys() -> tuple[str, ...]:
     SecureString parameter (deployed stages), read once per container."""
     raw = os.environ.get("SIGNING_KEYS")
     if raw is None:
-        import boto3  # deferred: only deployed stages read the parameter
-
         name = _env("SIGNING_KEYS_PARAMETER")
-        raw = boto3.client("ssm").get_parameter(Name=name, WithDecryption=True)["Parameter"][
-            "Value"
-        ]
+        raw = read_parameter(name)
     keys = tuple(k.strip() for k in raw.split(",") if k.strip())
     if not keys:
         raise RuntimeError("no signing key configured")
     return keys
+
+
+def read_parameter(name: str) -> str:
+    """An SSM SecureString parameter's value (deployed stages' secrets), with the
+    timeouts of every AWS client."""
+    import boto3  # deferred: only deployed stages read parameters
+    from botocore.config import Config
+
+    config = Config(
+        connect_timeout=CONNECT_TIMEOUT,
+        read_timeout=READ_TIMEOUT,
+        retries={"mode": "standard", "total_max_attempts": ATTEMPTS},
+    )
+    answer = boto3.client("ssm", config=config).get_parameter(Name=name, WithDecryption=True)
+    return str(answer["Parameter"]["Value"])
 
 
 def _support_limits() -> dict[str, int]:

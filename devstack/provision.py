@@ -120,10 +120,25 @@ def _s3_lifecycle(cfn: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _offers(service: str, region: str) -> bool:
+    import boto3
+
+    session = boto3.session.Session()
+    partition = session.get_partition_for_region(region)
+    return region in session.get_available_regions(service, partition_name=partition)
+
+
 def _create_bucket(properties: dict[str, Any]) -> None:
     s3 = aws.client("s3")
     name = properties["BucketName"]
-    s3.create_bucket(Bucket=name)
+    region = s3.meta.region_name
+    # outside us-east-1 S3 wants the bucket's region said (the China regions included)
+    where = (
+        {}
+        if region == "us-east-1"
+        else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    )
+    s3.create_bucket(Bucket=name, **where)
     s3.put_bucket_encryption(
         Bucket=name,
         ServerSideEncryptionConfiguration={
@@ -173,5 +188,6 @@ def create_all(settings: Settings) -> str:
     for resource in resources.values():
         if resource["Type"] == "AWS::DynamoDB::Table":
             _create_table(resource["Properties"])
-    aws.client("ses").verify_email_identity(EmailAddress=settings.mail_from)
+    if _offers("ses", settings.region):  # not in the China regions: mail goes by SMTP there
+        aws.client("ses").verify_email_identity(EmailAddress=settings.mail_from)
     return refs[EVENTS_QUEUE_ID]

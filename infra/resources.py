@@ -21,11 +21,13 @@ from typing import Any
 from chalicelib.settings import EVENTS_QUEUE
 from chalicelib.store.models import _TABLE_NAMES, DEPLOYED_MODELS
 from chalicelib.store.records import EVENT_PREFIXES
+from infra import policy
 
 Resource = dict[str, Any]
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 DEAD_LETTER_QUEUE = f"{EVENTS_QUEUE}-dlq"
+SCHEDULED_DLQ = "jiafuwu-scheduled-dlq"  # runs of the reminders and the reconciler that failed
 MAX_RECEIVES = 5  # deliveries of a message before it goes to the dead-letter queue
 # Lambda advises at least six times the function's timeout (`lambda_timeout`, 30 s):
 # a batch still being handled must not be handed to another invocation.
@@ -53,6 +55,32 @@ BUCKET_POLICY_ID = "DocumentsBucketPolicy"
 ALARM_TOPIC_ID = "AlarmTopic"
 ALARM_ID = "DeadLetterQueueAlarm"
 BASE_URL = "PublicBaseUrl"  # the template's parameter: PUBLIC_BASE_URL of every function
+# The events handler's reserved concurrency: 0 (the default) reserves none, for accounts
+# whose concurrency limit is small; a number caps it, so a flood of events cannot
+# starve the API of the account's concurrency.
+EVENT_CONCURRENCY = "EventHandlerReservedConcurrency"
+EVENT_CONCURRENCY_SET = "EventHandlerConcurrencyReserved"  # the template's condition
+SCHEDULE_DLQ_ID = "ScheduledDeadLetterQueue"  # a scheduled run that failed its retries
+ACCESS_LOGS_BUCKET_ID = "AccessLogsBucket"  # the documents bucket's server access logs
+API_ACCESS_LOG_ID = "ApiAccessLogGroup"
+ACCESS_LOG_DAYS = 30
+# API Gateway's access log: the route's template (`/approve/{token}`), never the path
+# or its query string, so no token is ever written (a link's token is in its path, a
+# status link's in its query).
+API_ACCESS_LOG_FORMAT = json.dumps(
+    {
+        "requestId": "$context.requestId",
+        "time": "$context.requestTime",
+        "ip": "$context.identity.sourceIp",
+        "method": "$context.httpMethod",
+        "route": "$context.resourcePath",
+        "status": "$context.status",
+        "bytes": "$context.responseLength",
+        "latencyMs": "$context.responseLatency",
+        "integrationStatus": "$context.integrationStatus",
+    },
+    separators=(",", ":"),
+)
 # A bucket's name is global: the deployed one ends with the account's id.
 BUCKET_SUFFIX = "-${AWS::AccountId}"
 
@@ -233,6 +261,63 @@ def bucket(name: str | dict[str, Any]) -> Resource:
     }
 
 
+def access_logs_bucket() -> dict[str, Resource]:
+    """Where S3 writes the documents bucket's server access logs (a request's line
+    holds its query string: a presigned address's signature, valid 5 minutes, is the
+    one secret that remains in them; hence private, and kept a month)."""
+    return {
+        ACCESS_LOGS_BUCKET_ID: {
+            "Type": "AWS::S3::Bucket",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "BucketEncryption": {
+                    "ServerSideEncryptionConfiguration": [
+                        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+                    ]
+                },
+                "PublicAccessBlockConfiguration": {
+                    "BlockPublicAcls": True,
+                    "IgnorePublicAcls": True,
+                    "BlockPublicPolicy": True,
+                    "RestrictPublicBuckets": True,
+                },
+                "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+                "LifecycleConfiguration": {
+                    "Rules": [
+                        {
+                            "Id": "access-logs",
+                            "Status": "Enabled",
+                            "ExpirationInDays": ACCESS_LOG_DAYS,
+                        }
+                    ]
+                },
+            },
+        },
+        f"{ACCESS_LOGS_BUCKET_ID}Policy": {
+            "Type": "AWS::S3::BucketPolicy",
+            "Properties": {
+                "Bucket": {"Ref": ACCESS_LOGS_BUCKET_ID},
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "S3WritesTheDocumentsBucketsLogs",
+                            "Effect": "Allow",
+                            "Principal": {"Service": "logging.s3.amazonaws.com"},
+                            "Action": "s3:PutObject",
+                            "Resource": {"Fn::Sub": f"${{{ACCESS_LOGS_BUCKET_ID}.Arn}}/*"},
+                            "Condition": {
+                                "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+                            },
+                        }
+                    ],
+                },
+            },
+        },
+    }
+
+
 def bucket_policy() -> Resource:
     """Nothing reaches the documents but over TLS (presigned links included). Deployed
     only: the emulator enforces it, and the local stack speaks plain HTTP."""
@@ -287,18 +372,72 @@ def deployed_bucket_name(base: str, account: str) -> str:
 def chalice_functions() -> tuple[list[str], list[str]]:
     """The logical ids `chalice package` gives the app's functions, and those of its
     SQS-triggered ones (read from the app itself)."""
+    names = list(chalice_roles())
     from chalice.app import SQSEventConfig
     from chalice.utils import to_cfn_resource_name
 
     from app import app
 
-    names = ["APIHandler"] if app.routes else []
-    names += [to_cfn_resource_name(s.name) for s in app.event_sources]
-    names += [to_cfn_resource_name(f.name) for f in app.pure_lambda_functions]
     on_sqs = [
         to_cfn_resource_name(s.name) for s in app.event_sources if isinstance(s, SQSEventConfig)
     ]
     return names, on_sqs
+
+
+def chalice_roles() -> dict[str, str]:
+    """Each function's logical id -> its role's, as Chalice names them when the policy
+    is written (`<function>_role`; the API's function is `api_handler`)."""
+    from chalice.utils import to_cfn_resource_name
+
+    from app import app
+
+    functions = {"APIHandler": "api_handler"} if app.routes else {}
+    names: list[str] = [s.name for s in app.event_sources]
+    names += [f.name for f in app.pure_lambda_functions]
+    for name in names:
+        functions[to_cfn_resource_name(name)] = name
+    return {k: to_cfn_resource_name(f"{name}_role") for k, name in functions.items()}
+
+
+def scheduled_functions() -> list[str]:
+    """The logical ids of the app's scheduled functions (Lambda invokes them async)."""
+    from chalice.app import ScheduledEventConfig
+    from chalice.utils import to_cfn_resource_name
+
+    from app import app
+
+    return [
+        to_cfn_resource_name(s.name)
+        for s in app.event_sources
+        if isinstance(s, ScheduledEventConfig)
+    ]
+
+
+def stage_policy(stage: str, partition: str = "aws") -> dict[str, Any]:
+    """`.chalice/policy-<stage>.json`: the policy as `chalice deploy` takes it, for any
+    region and account of one partition, the stage's bucket by its prefix (docs/DEPLOY.md
+    lets a dev stage rename it)."""
+    env = stage_environment(stage)
+    return policy.resolved(policy.document(env, env["DOCUMENTS_BUCKET"] + "*"), partition)
+
+
+def template_policy(stage: str) -> dict[str, Any]:
+    """The packaged stack's policy: every ARN built from the stack's partition, region
+    and account, the bucket the stack's own by its exact name; and the dead-letter
+    queue of the scheduled runs, which only the stack has."""
+    env = stage_environment(stage)
+    document = policy.document(env, env["DOCUMENTS_BUCKET"] + BUCKET_SUFFIX)
+    document["Statement"].append(
+        {
+            "Sid": "ScheduledRunsDeadLetters",
+            "Effect": "Allow",
+            "Action": ["sqs:SendMessage"],
+            "Resource": [
+                "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:" + SCHEDULED_DLQ
+            ],
+        }
+    )
+    return policy.for_template(document)
 
 
 def dead_letter_alarm() -> dict[str, Resource]:
@@ -348,12 +487,19 @@ def api_throttling() -> dict[str, Any]:
 
 
 def _deployed(table_prefix: str, bucket_name: str | dict[str, Any]) -> dict[str, Resource]:
-    """The stack's resources as deployed: the local ones, the bucket's policy, the alarm."""
-    return {
+    """The stack's resources as deployed: the local ones, the bucket's policy and its
+    access logs, the alarm."""
+    resources = {
         **stack_resources(table_prefix, bucket_name, DEPLOYED_MODELS),
         BUCKET_POLICY_ID: bucket_policy(),
+        **access_logs_bucket(),
         **dead_letter_alarm(),
     }
+    resources[BUCKET_ID]["Properties"]["LoggingConfiguration"] = {
+        "DestinationBucketName": {"Ref": ACCESS_LOGS_BUCKET_ID},
+        "LogFilePrefix": "documents/",
+    }
+    return resources
 
 
 def _outputs() -> dict[str, Any]:
@@ -373,6 +519,12 @@ def merge_template(stage: str = "prod") -> dict[str, Any]:
     env = stage_environment(stage)
     resources = _deployed(env["TABLE_PREFIX"], {"Fn::Sub": env["DOCUMENTS_BUCKET"] + BUCKET_SUFFIX})
     functions, on_sqs = chalice_functions()
+    document = template_policy(stage)
+    for role in chalice_roles().values():
+        # Chalice writes .chalice/policy-<stage>.json in as it is (one partition's ARNs):
+        # a list replaces, so the role carries the partition-neutral document instead.
+        policies = [{"PolicyName": f"{role}Policy", "PolicyDocument": document}]
+        resources[role] = {"Properties": {"Policies": policies}}
     for name in functions:
         # Chalice's own values are deep-merged with these: a dict merges, a value replaces.
         variables = {"DOCUMENTS_BUCKET": {"Ref": BUCKET_ID}, "PUBLIC_BASE_URL": {"Ref": BASE_URL}}
@@ -386,10 +538,39 @@ def merge_template(stage: str = "prod") -> dict[str, Any]:
             },
         }
     if "APIHandler" in functions:
-        resources["RestAPI"] = {"Properties": {"MethodSettings": [api_throttling()]}}
+        resources["RestAPI"] = {
+            "Properties": {
+                "MethodSettings": [api_throttling()],
+                "AccessLogSetting": {
+                    "DestinationArn": _arn(API_ACCESS_LOG_ID),
+                    "Format": API_ACCESS_LOG_FORMAT,
+                },
+            }
+        }
+        resources[API_ACCESS_LOG_ID] = {
+            "Type": "AWS::Logs::LogGroup",
+            "Properties": {"RetentionInDays": LOG_RETENTION_DAYS},
+        }
+    resources[SCHEDULE_DLQ_ID] = {
+        "Type": "AWS::SQS::Queue",
+        "Properties": {
+            "QueueName": SCHEDULED_DLQ,
+            "MessageRetentionPeriod": RETENTION,
+            "SqsManagedSseEnabled": True,
+        },
+    }
+    for name in scheduled_functions():
+        # Lambda retries a failed scheduled run twice, then sends its event here
+        resources[name]["Properties"]["DeadLetterQueue"] = {
+            "Type": "SQS",
+            "TargetArn": _arn(SCHEDULE_DLQ_ID),
+        }
     from chalice.utils import to_cfn_resource_name
 
     for name in on_sqs:
+        resources[name]["Properties"]["ReservedConcurrentExecutions"] = {
+            "Fn::If": [EVENT_CONCURRENCY_SET, {"Ref": EVENT_CONCURRENCY}, {"Ref": "AWS::NoValue"}]
+        }
         # Chalice names the queue by an ARN it builds, not by reference: the function,
         # and so its event source mapping, must wait for the queue defined here.
         resources[name]["DependsOn"] = [EVENTS_QUEUE_ID]
@@ -398,7 +579,7 @@ def merge_template(stage: str = "prod") -> dict[str, Any]:
         source = to_cfn_resource_name(f"{name}-sqs-event-source")
         events = {source: {"Properties": {"FunctionResponseTypes": ["ReportBatchItemFailures"]}}}
         resources[name]["Properties"]["Events"] = events
-    parameters = {
+    parameters: dict[str, dict[str, Any]] = {
         BASE_URL: {
             "Type": "String",
             # Links in messages and QR codes carry it: the API's address, better a domain's.
@@ -406,7 +587,21 @@ def merge_template(stage: str = "prod") -> dict[str, Any]:
             "AllowedPattern": r"^https://\S+[^/]$",
         }
     }
-    return {"Parameters": parameters, "Resources": resources, "Outputs": _outputs()}
+    parameters[EVENT_CONCURRENCY] = {
+        "Type": "Number",
+        "Default": 0,
+        "MinValue": 0,
+        "Description": "Reserved concurrency of the events handler; 0 reserves none",
+    }
+    conditions = {
+        EVENT_CONCURRENCY_SET: {"Fn::Not": [{"Fn::Equals": [{"Ref": EVENT_CONCURRENCY}, 0]}]}
+    }
+    return {
+        "Parameters": parameters,
+        "Conditions": conditions,
+        "Resources": resources,
+        "Outputs": _outputs(),
+    }
 
 
 def resources_template(stage: str) -> dict[str, Any]:
@@ -432,12 +627,23 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Print the deployment's merge template.")
     parser.add_argument("--stage", default="prod")
     parser.add_argument(
+        "--policy",
+        action="store_true",
+        help="the stage's policy file for Chalice (.chalice/policy-<stage>.json)",
+    )
+    parser.add_argument("--partition", default="aws", choices=policy.PARTITIONS)
+    parser.add_argument(
         "--resources-only",
         action="store_true",
         help="a template of the resources alone, for a stage deployed with `chalice deploy`",
     )
     args = parser.parse_args(argv)
-    template = resources_template(args.stage) if args.resources_only else merge_template(args.stage)
+    if args.policy:
+        template = stage_policy(args.stage, args.partition)
+    elif args.resources_only:
+        template = resources_template(args.stage)
+    else:
+        template = merge_template(args.stage)
     print(render(template), end="")
 
 

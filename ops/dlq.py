@@ -19,6 +19,10 @@ from chalicelib.settings import EVENTS_QUEUE
 from chalicelib.store import aws
 from infra.resources import DEAD_LETTER_QUEUE
 
+# Where SQS has no dead-letter redrive task (StartMessageMoveTask): the China regions,
+# by AWS's China documentation. There, and wherever the task is refused as unsupported,
+# the messages are moved one by one (receive, send to the events queue, delete).
+NO_MOVE_TASK_PARTITIONS = frozenset({"aws-cn"})
 PEEK_SECONDS = 30  # a listed message is hidden this long while the listing runs
 MAX_MESSAGES = 1000  # read at most this many in one command
 
@@ -102,3 +106,31 @@ def redrive(message_id: str | None = None) -> list[DeadLetter]:
         sqs.delete_message(QueueUrl=url, ReceiptHandle=letter.receipt_handle)
     _release(url, [x for x in letters if x not in chosen])
     return chosen
+
+
+def can_start_move_task() -> bool:
+    """Whether the region's SQS offers StartMessageMoveTask, by its partition."""
+    return str(aws.client("sqs").meta.partition) not in NO_MOVE_TASK_PARTITIONS
+
+
+def redrive_all() -> tuple[str, int | None]:
+    """Every dead letter back to the events queue, the region's way: SQS's own move task
+    where it has one (("move-task", None): SQS moves them in the background), else one
+    by one (("one-by-one", how many were sent)). Safe to repeat: handlers are idempotent."""
+    sqs = aws.client("sqs")
+    if can_start_move_task():
+        url, events_url = queue_url(DEAD_LETTER_QUEUE), queue_url(EVENTS_QUEUE)
+        arns = [
+            sqs.get_queue_attributes(QueueUrl=u, AttributeNames=["QueueArn"])["Attributes"][
+                "QueueArn"
+            ]
+            for u in (url, events_url)
+        ]
+        try:
+            sqs.start_message_move_task(SourceArn=arns[0], DestinationArn=arns[1])
+            return "move-task", None
+        except sqs.exceptions.ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if "UnsupportedOperation" not in code and code != "InvalidAction":
+                raise
+    return "one-by-one", len(redrive(None))

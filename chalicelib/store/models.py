@@ -31,6 +31,7 @@ from pynamodb.indexes import (
 from pynamodb.models import Model
 
 from chalicelib.settings import Settings, get_settings
+from chalicelib.store.aws import ATTEMPTS, CONNECT_TIMEOUT, READ_TIMEOUT
 
 # Each index key spreads over shards, each under a partition's 1,000 writes a second at
 # 1,000 filings a second (benchmarks/REPORT.md, "The scale on paper"); a reader queries each.
@@ -332,6 +333,11 @@ def bind_models(settings: Settings | None = None) -> None:
         model.Meta.table_name = s.table_name(name)
         model.Meta.host = s.endpoint_url
         model.Meta.region = s.region
+        # the same budget as every boto3 client (chalicelib/store/aws.py), not
+        # PynamoDB's defaults (15 s to connect, 30 s to read, 1 + 3 attempts)
+        model.Meta.connect_timeout_seconds = CONNECT_TIMEOUT
+        model.Meta.read_timeout_seconds = READ_TIMEOUT
+        model.Meta.max_retry_attempts = ATTEMPTS - 1
         model._connection = None  # type: ignore[attr-defined]  # rebuilt lazily for the new host
     _bound = key
 
@@ -348,4 +354,10 @@ def connection() -> Any:
 def _connection(region: str, host: str | None) -> Any:
     from pynamodb.connection import Connection
 
-    return Connection(region=region, host=host)
+    return Connection(
+        region=region,
+        host=host,
+        connect_timeout_seconds=CONNECT_TIMEOUT,
+        read_timeout_seconds=READ_TIMEOUT,
+        max_retry_attempts=ATTEMPTS - 1,
+    )

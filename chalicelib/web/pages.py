@@ -36,7 +36,9 @@ def _env(lang: str) -> Any:
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters["china_time"] = _china_time
     # a filing's status as people read it, in the page's language: {{ status | status_words }}
-    env.filters["status_words"] = lambda status: translate(lang, STATUS_LABELS.get(status, status))
+    env.filters["status_words"] = lambda status: translate(
+        lang, STATUS_LABELS.get(status) or status
+    )
     env.globals["STATUSES"] = STATUSES
     return env
 

@@ -23,6 +23,42 @@ def load_policy(stage: str) -> dict[str, Any]:
     return json.loads((PROJECT_DIR / ".chalice" / f"policy-{stage}.json").read_text())
 
 
+# The two partitions' stacks the tests evaluate the packaged policy in.
+STACKS = {"aws": "us-east-1", "aws-cn": "cn-northwest-1"}
+
+
+def substituted(value: Any, values: dict[str, str]) -> Any:
+    """A template's fragment with every `Fn::Sub` done, as CloudFormation does it for
+    one stack (values: `AWS::Partition`, `AWS::Region`, `AWS::AccountId`, ...)."""
+    if isinstance(value, dict):
+        if set(value) == {"Fn::Sub"} and isinstance(value["Fn::Sub"], str):
+            return re.sub(r"\$\{([^}!]+)\}", lambda m: values[m.group(1)], value["Fn::Sub"])
+        return {k: substituted(v, values) for k, v in value.items()}
+    if isinstance(value, list):
+        return [substituted(v, values) for v in value]
+    return value
+
+
+def stack_policy(partition: str, account: str = ACCOUNT) -> dict[str, Any]:
+    """The prod stack's policy as IAM sees it, deployed in `partition`'s region."""
+    from infra import resources
+
+    values = {
+        "AWS::Partition": partition,
+        "AWS::Region": STACKS[partition],
+        "AWS::AccountId": account,
+    }
+    return dict(substituted(resources.template_policy("prod"), values))
+
+
+def in_partition(arn: str, partition: str) -> str:
+    """A request's ARN recorded in us-east-1 (moto's), as the same call in `partition`."""
+    if partition == "aws" or arn == "*":
+        return arn
+    _, _, service, region, rest = arn.split(":", 4)
+    return ":".join(("arn", partition, service, STACKS[partition] if region else region, rest))
+
+
 def statements(policy: dict[str, Any]) -> list[dict[str, Any]]:
     found = policy["Statement"]
     return [found] if isinstance(found, dict) else list(found)

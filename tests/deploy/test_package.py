@@ -46,11 +46,10 @@ class Package:
         return {k: r for k, r in self.template["Resources"].items() if r["Type"] == kind}
 
 
-@pytest.fixture(scope="module")
-def package(tmp_path_factory: pytest.TempPathFactory) -> Package:
+def build(tmp_path_factory: pytest.TempPathFactory, region: str) -> Package:
     out = tmp_path_factory.mktemp("package") / "prod"
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env["AWS_DEFAULT_REGION"] = "us-east-1"
+    env["AWS_DEFAULT_REGION"] = region
     started = time.monotonic()
     built = subprocess.run(
         ["make", "--no-print-directory", "package", f"PACKAGE_DIR={out}"],
@@ -64,14 +63,24 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Package:
     return Package(out, time.monotonic() - started)
 
 
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Package:
+    return build(tmp_path_factory, "us-east-1")
+
+
+@pytest.fixture(scope="module")
+def china_package(tmp_path_factory: pytest.TempPathFactory) -> Package:
+    return build(tmp_path_factory, "cn-northwest-1")
+
+
 def test_make_package_leaves_the_template_and_the_zip(package: Package) -> None:
     assert sorted(p.name for p in package.directory.iterdir()) == ["deployment.zip", "sam.json"]
     print(f"make package: {package.seconds:.0f} s, zip {package.zip.stat().st_size / 1e6:.1f} MB")
 
 
-def cfn_lint(template: Path) -> tuple[int, str]:
+def cfn_lint(template: Path, region: str = "us-east-1") -> tuple[int, str]:
     linted = subprocess.run(
-        [str(VENV_BIN / "cfn-lint"), str(template)],
+        [str(VENV_BIN / "cfn-lint"), "--regions", region, "--", str(template)],
         cwd=PROJECT_DIR,
         capture_output=True,
         text=True,
@@ -82,6 +91,35 @@ def cfn_lint(template: Path) -> tuple[int, str]:
 
 def test_cfn_lint_finds_nothing(package: Package) -> None:
     assert cfn_lint(package.directory / "sam.json") == (0, "")
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return [value] if isinstance(value, str) else []
+
+
+@pytest.mark.parametrize("region", ["cn-northwest-1", "cn-north-1", "us-east-1"])
+def test_the_package_built_for_china_lints_clean_there_and_names_no_partition(
+    china_package: Package, package: Package, region: str
+) -> None:
+    # GIVEN `AWS_DEFAULT_REGION=cn-northwest-1 make package`
+    template = china_package.template
+    # THEN cfn-lint finds nothing for the China regions (and a global one: one package)
+    assert cfn_lint(china_package.directory / "sam.json", region) == (0, "")
+    # AND no string of it, Chalice's parts included, spells a partition, a region or an
+    # endpoint: every ARN is built from ${AWS::Partition}, ${AWS::Region}, ${AWS::AccountId}
+    for text in _strings(template):
+        assert not re.search(r"arn:aws(-cn)?:", text), text
+        assert not re.search(r"(us|cn)-(north|northwest|east|west)-\d", text), text
+        assert "amazonaws.com.cn" not in text, text
+    # AND the API is regional (China has no edge-optimized endpoints)
+    (api,) = china_package.of_type("AWS::Serverless::Api").values()
+    assert api["Properties"]["EndpointConfiguration"] == "REGIONAL"
+    # AND it is the same template as the one built in us-east-1
+    assert template == package.template
 
 
 def test_the_dev_stages_resources_template_lints_clean(tmp_path: Path) -> None:
@@ -139,6 +177,44 @@ def test_the_api_stage_is_throttled(package: Package) -> None:
     assert 0 < resources.THROTTLE_RATE <= resources.THROTTLE_BURST
 
 
+def test_the_stack_logs_access_and_keeps_failed_runs_without_writing_tokens(
+    package: Package,
+) -> None:
+    template = package.template["Resources"]
+    # GIVEN the API's access log: JSON, each request's route template, never its path
+    (api,) = package.of_type("AWS::Serverless::Api").values()
+    setting = api["Properties"]["AccessLogSetting"]
+    assert setting["DestinationArn"] == {"Fn::GetAtt": [resources.API_ACCESS_LOG_ID, "Arn"]}
+    logged = json.loads(setting["Format"])
+    assert logged["route"] == "$context.resourcePath" and logged["status"] == "$context.status"
+    # THEN neither the path (an approval link's token) nor a query (a status link's) is in it
+    variables = set(logged.values())
+    assert not variables & {"$context.path", "$context.requestOverride.querystring"}
+    assert all("querystring" not in v.lower() and v != "$context.path" for v in variables)
+    # AND the documents bucket's server access logs go to a private bucket of their own
+    logging = template["DocumentsBucket"]["Properties"]["LoggingConfiguration"]
+    assert logging["DestinationBucketName"] == {"Ref": resources.ACCESS_LOGS_BUCKET_ID}
+    logs = template[resources.ACCESS_LOGS_BUCKET_ID]["Properties"]
+    assert logs["PublicAccessBlockConfiguration"]["RestrictPublicBuckets"] is True
+    # AND each scheduled function sends a run that failed its retries to a dead-letter queue
+    for name in ("RemindLateSteps", "ReconcileRecords"):
+        assert template[name]["Properties"]["DeadLetterQueue"] == {
+            "Type": "SQS",
+            "TargetArn": {"Fn::GetAtt": [resources.SCHEDULE_DLQ_ID, "Arn"]},
+        }
+    # AND the events handler's reserved concurrency is a parameter, none reserved by default
+    parameter = package.template["Parameters"][resources.EVENT_CONCURRENCY]
+    assert parameter["Default"] == 0
+    assert template["OnEvent"]["Properties"]["ReservedConcurrentExecutions"] == {
+        "Fn::If": [
+            resources.EVENT_CONCURRENCY_SET,
+            {"Ref": resources.EVENT_CONCURRENCY},
+            {"Ref": "AWS::NoValue"},
+        ]
+    }
+    assert "ReservedConcurrentExecutions" not in template["APIHandler"]["Properties"]
+
+
 def test_the_functions_run_this_python_on_the_stacks_resources(package: Package) -> None:
     functions = package.of_type("AWS::Serverless::Function")
     assert set(functions) == set(resources.chalice_functions()[0])
@@ -164,11 +240,13 @@ def test_the_functions_run_this_python_on_the_stacks_resources(package: Package)
     )
 
 
-def test_every_role_carries_the_written_policy_and_nothing_else(package: Package) -> None:
-    written = json.loads((PROJECT_DIR / ".chalice" / "policy-prod.json").read_text())
+def test_every_role_carries_the_stacks_policy_and_nothing_else(package: Package) -> None:
+    # the partition-neutral document (tests/deploy/test_policy.py evaluates it in both)
+    written = resources.template_policy("prod")
     roles = package.of_type("AWS::IAM::Role")
     # Chalice gives each function its own role when the policy is written
     assert len(roles) == len(package.of_type("AWS::Serverless::Function"))
+    assert set(roles) == set(resources.chalice_roles().values())
     for name, role in roles.items():
         (policy,) = role["Properties"]["Policies"]
         assert policy["PolicyDocument"] == written, name

@@ -14,6 +14,7 @@ every integration test's calls too:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable
 from datetime import timedelta
@@ -35,7 +36,17 @@ from chalicelib.store.records import EVENT_PREFIXES
 from chalicelib.store.s3 import DOCUMENTS, EXPORTS, UPLOADS
 from infra import resources
 from tests.deploy.aws_calls import Recorder, Request, is_local_only, recording
-from tests.deploy.iam import ACCOUNT, allows, arn_matches, load_policy, statements, to_prod_arn
+from tests.deploy.iam import (
+    ACCOUNT,
+    STACKS,
+    allows,
+    arn_matches,
+    in_partition,
+    load_policy,
+    stack_policy,
+    statements,
+    to_prod_arn,
+)
 from tests.support.stack import Stack, enterprise
 from tests.support.supplies import order
 
@@ -244,6 +255,15 @@ def test_the_policy_allows_every_call_of_a_filings_whole_life(stack: Stack) -> N
     assert any("/index/emit-index" in r.resource for r in requests)
     # AND the prod policy allows each of those calls, and the runtime's own
     assert refused(policy, requests + runtime_requests()) == []
+    # AND so does the packaged stack's, in either partition, each call made there
+    for partition in STACKS:
+        there = [
+            dataclasses.replace(r, resource=in_partition(r.resource, partition))
+            for r in requests + runtime_requests()
+        ]
+        assert refused(stack_policy(partition), there) == [], partition
+        if partition != "aws":  # and it is that partition's own: aws's ARNs are refused
+            assert refused(stack_policy(partition), requests) != []
 
 
 @pytest.fixture
@@ -383,3 +403,63 @@ def test_the_stages_use_their_written_policies() -> None:
     assert config["autogen_policy"] is False
     for stage in ("dev", "prod"):
         assert config["stages"][stage]["iam_policy_file"] == f"policy-{stage}.json"
+
+
+def test_the_policy_files_are_what_infra_makes_and_name_no_other_partition() -> None:
+    # GIVEN the files Chalice reads (`make resources` writes them; `make package` checks)
+    for stage in ("dev", "prod"):
+        written = load_policy(stage)
+        # THEN each is the one definition, resolved for the partition `aws`
+        assert written == resources.stage_policy(stage, "aws"), "stale: run `make resources`"
+        # AND the China file differs from it by the partition alone
+        china = json.dumps(resources.stage_policy(stage, "aws-cn"))
+        assert china == json.dumps(written).replace("arn:aws:", "arn:aws-cn:")
+
+
+@pytest.mark.parametrize("partition", list(STACKS))
+def test_the_stacks_policy_is_the_files_own_statements_in_its_stack_only(partition: str) -> None:
+    region = STACKS[partition]
+    policy = stack_policy(partition)
+    # GIVEN the packaged policy: the same statements, actions and conditions as the file
+    file_statements = statements(load_policy("prod"))
+    *own, dead_letters = statements(policy)
+    assert [(s["Sid"], s["Action"], s.get("Condition")) for s in own] == [
+        (s["Sid"], s["Action"], s.get("Condition")) for s in file_statements
+    ]
+    # AND one more: the scheduled runs' dead letters, a queue only the stack has
+    assert dead_letters["Action"] == ["sqs:SendMessage"]
+    assert dead_letters["Resource"] == [
+        f"arn:{partition}:sqs:{region}:{ACCOUNT}:{resources.SCHEDULED_DLQ}"
+    ]
+    # THEN every ARN is the stack's partition, region and account (S3's have neither)
+    for statement in statements(policy):
+        if statement["Resource"] == "*":
+            continue
+        for arn in statement["Resource"]:
+            _, part, service, where, account, _ = arn.split(":", 5)
+            assert part == partition, arn
+            if service == "s3":
+                assert arn.split(":::")[1].startswith(
+                    resources.deployed_bucket_name(PROD["DOCUMENTS_BUCKET"], ACCOUNT) + "/"
+                ), arn
+            else:
+                assert (where, account) == (region, ACCOUNT), arn
+    # AND nothing of another account, region or partition is allowed
+    table = f"table/{PROD['TABLE_PREFIX']}filings"
+    assert allows(
+        policy, "dynamodb:GetItem", f"arn:{partition}:dynamodb:{region}:{ACCOUNT}:{table}"
+    )
+    assert not allows(policy, "dynamodb:GetItem", f"arn:{partition}:dynamodb:{region}:1:{table}")
+    assert not allows(
+        policy, "dynamodb:GetItem", f"arn:{partition}:dynamodb:eu-west-1:{ACCOUNT}:{table}"
+    )
+    other = "aws-cn" if partition == "aws" else "aws"
+    assert not allows(
+        policy, "dynamodb:GetItem", f"arn:{other}:dynamodb:{region}:{ACCOUNT}:{table}"
+    )
+    bucket = resources.deployed_bucket_name(PROD["DOCUMENTS_BUCKET"], ACCOUNT)
+    own = {"s3:ResourceAccount": ACCOUNT}
+    assert allows(policy, "s3:PutObject", f"arn:{partition}:s3:::{bucket}/filings/f.json", own)
+    assert not allows(
+        policy, "s3:PutObject", f"arn:{partition}:s3:::{bucket}-other/filings/f.json", own
+    )

@@ -109,3 +109,69 @@ def test_redrive_all_empties_the_dead_letter_queue_and_wants_a_choice(stack: Sta
         "not json",
         json.dumps({"Records": [{"eventName": "x"}]}),
     ]
+
+
+@pytest.fixture
+def china(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stack in Ningxia (cn-northwest-1, partition aws-cn): set before it is built."""
+    from chalicelib.settings import get_settings
+    from chalicelib.store import aws
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "cn-northwest-1")
+    get_settings.cache_clear()
+    aws.reset_clients()
+
+
+def test_where_sqs_has_no_move_task_the_dead_letters_go_back_one_by_one(
+    china: None, stack: Stack
+) -> None:
+    from ops import dlq
+
+    # GIVEN a China region's stack, two dead letters
+    assert stack.sqs.meta.partition == "aws-cn"
+    for body in ("a", "b"):
+        stack.sqs.send_message(QueueUrl=dlq_url(stack), MessageBody=body)
+    from chalicelib.store import aws
+
+    asked: list[str] = []
+    aws.client("sqs").meta.events.register(
+        "before-call.sqs.*", lambda model, **_: asked.append(model.name)
+    )
+    # WHEN staff redrive them all
+    assert dlq.can_start_move_task() is False
+    assert dlq.redrive_all() == ("one-by-one", 2)
+    # THEN they are on the events queue, the dead-letter queue empty, and SQS was never
+    # asked for the task the region lacks
+    assert sorted(m["Body"] for m in stack.receive()) == ["a", "b"]
+    assert waiting(stack, dlq_url(stack)) == 0
+    assert "StartMessageMoveTask" not in asked and asked.count("SendMessage") == 2
+
+
+def test_where_sqs_has_the_move_task_it_is_used(stack: Stack) -> None:
+    from ops import dlq
+
+    # GIVEN a global region's stack and a dead letter
+    stack.sqs.send_message(QueueUrl=dlq_url(stack), MessageBody="a")
+    calls: list[str] = []
+    from types import SimpleNamespace
+
+    from chalicelib.store import aws
+
+    def refused(model: Any, **_: Any) -> Any:
+        # the emulator has no move task: SQS's answer where a region lacks it
+        calls.append(model.name)
+        if model.name != "StartMessageMoveTask":
+            return None
+        error = {"Code": "AWS.SimpleQueueService.UnsupportedOperation", "Message": "no"}
+        return SimpleNamespace(status_code=400), {
+            "Error": error,
+            "ResponseMetadata": {"HTTPStatusCode": 400},
+        }
+
+    aws.client("sqs").meta.events.register("before-call.sqs.*", refused)
+    # WHEN staff redrive them all
+    assert dlq.can_start_move_task() is True
+    # THEN the region's own task is asked for first, and refused, they go one by one
+    assert dlq.redrive_all() == ("one-by-one", 1)
+    assert calls.index("StartMessageMoveTask") < calls.index("SendMessage")
+    assert [m["Body"] for m in stack.receive()] == ["a"]

@@ -1,0 +1,154 @@
+"""The functions' policy, defined once, for any partition and region.
+
+`document` writes every ARN with CloudFormation's pseudo parameters (`${AWS::Partition}`,
+`${AWS::Region}`, `${AWS::AccountId}`), so one definition serves `aws` and `aws-cn`:
+
+- in the packaged stack (`merge_template`), each string becomes an `Fn::Sub` and the
+  bucket is the stack's own, by its exact name;
+- as a file for Chalice (`.chalice/policy-<stage>.json`, which `chalice deploy` reads
+  and cannot substitute), the pseudo parameters are resolved: the partition named,
+  any region and account of it (`*`), the stage's bucket by its prefix.
+
+    python -m infra.resources --policy dev [--partition aws-cn]   # or: make resources
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from chalicelib.settings import EVENTS_QUEUE
+
+PARTITIONS = ("aws", "aws-cn")
+_PSEUDO = re.compile(r"\$\{AWS::(Partition|Region|AccountId)\}")
+# A bucket's name is global: the policy also asks that it be the functions' own account's.
+_OWN_ACCOUNT = {"StringEquals": {"s3:ResourceAccount": "${aws:PrincipalAccount}"}}
+
+
+def _arn(service: str, resource: str, *, regional: bool = True) -> str:
+    where = "${AWS::Region}:${AWS::AccountId}" if regional else ":"
+    return f"arn:${{AWS::Partition}}:{service}:{where}:{resource}"
+
+
+def document(env: dict[str, str], bucket: str, ses: bool = True) -> dict[str, Any]:
+    """A stage's policy (its environment as `.chalice/config.json` sets it), `bucket`
+    being the name or the pattern of its documents bucket. Least privilege: the tables
+    and the indexes the code reads, actions table by table, writes under the four key
+    prefixes, the one parameter of the signing keys, the logs of the stage's functions."""
+    prefix = env["TABLE_PREFIX"]
+    stage = env["STAGE"]
+
+    def table(name: str, *indexes: str) -> list[str]:
+        if indexes:
+            return [_arn("dynamodb", f"table/{prefix}{name}/index/{i}") for i in indexes]
+        return [_arn("dynamodb", f"table/{prefix}{name}")]
+
+    def objects(*prefixes: str) -> list[str]:
+        return [f"arn:${{AWS::Partition}}:s3:::{bucket}/{p}*" for p in prefixes]
+
+    def allow(sid: str, actions: list[str], resource: Any, **extra: Any) -> dict[str, Any]:
+        return {"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": resource, **extra}
+
+    dynamodb = "dynamodb:"
+    statements = [
+        allow(
+            "WriteOwnLogs",
+            ["logs:CreateLogStream", "logs:PutLogEvents"],
+            [_arn("logs", f"log-group:/aws/lambda/jiafuwu-{stage}*:*")],
+        ),
+        allow(
+            "ReceiveEventsQueue",
+            ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+            [_arn("sqs", EVENTS_QUEUE)],
+        ),
+        allow(
+            "Filings",
+            [dynamodb + a for a in ("GetItem", "BatchGetItem", "PutItem", "UpdateItem")],
+            table("filings"),
+        ),
+        allow(
+            "FilingsQueueIndex", ["dynamodb:Query"], table("filings", "queue-index", "emit-index")
+        ),
+        allow(
+            "Tasks",
+            [dynamodb + a for a in ("GetItem", "Query", "PutItem", "UpdateItem")],
+            table("tasks"),
+        ),
+        allow("TasksAlertIndex", ["dynamodb:Query"], table("tasks", "alert-index")),
+        allow("Documents", ["dynamodb:GetItem", "dynamodb:PutItem"], table("documents")),
+        allow("DirectoryReadOnly", ["dynamodb:GetItem", "dynamodb:Query"], table("directory")),
+        allow("Counters", ["dynamodb:BatchGetItem", "dynamodb:UpdateItem"], table("counters")),
+        allow("Stock", ["dynamodb:BatchGetItem", "dynamodb:UpdateItem"], table("stock")),
+        allow(
+            "Uniques",
+            [dynamodb + a for a in ("GetItem", "BatchGetItem", "PutItem", "DeleteItem")],
+            table("uniques"),
+        ),
+        allow("AuditAppendOnly", ["dynamodb:PutItem"], table("audit")),
+        allow("RateLimitWindows", ["dynamodb:UpdateItem"], table("ratelimits")),
+        allow(
+            "WriteRecordsAndDocuments",
+            ["s3:PutObject"],
+            objects("filings/", "decisions/", "approved/", "documents/", "exports/"),
+            Condition=_OWN_ACCOUNT,
+        ),
+        allow(
+            "SignUploadsAndCheckThem",
+            ["s3:PutObject", "s3:GetObject"],
+            objects("uploads/"),
+            Condition=_OWN_ACCOUNT,
+        ),
+        allow(
+            "SignDocumentDownloads",
+            ["s3:GetObject"],
+            objects("documents/", "exports/"),
+            Condition=_OWN_ACCOUNT,
+        ),
+    ]
+    if ses:
+        mail_from = env["MAIL_FROM"]
+        statements.append(
+            allow(
+                "MailFromTheServiceAddress",
+                ["ses:SendEmail"],
+                [
+                    _arn("ses", f"identity/{mail_from}"),
+                    _arn("ses", f"identity/{mail_from.split('@')[1]}"),
+                ],
+                Condition={"StringEquals": {"ses:FromAddress": mail_from}},
+            )
+        )
+        # SMS to phone numbers has no resource to name
+        statements.append(allow("SmsToPhoneNumbersHasNoResourceArn", ["sns:Publish"], "*"))
+    parameters = [env["SIGNING_KEYS_PARAMETER"]]
+    if env.get("NOTIFY_SECRETS_PARAMETER"):
+        parameters.append(env["NOTIFY_SECRETS_PARAMETER"])
+    statements.append(
+        allow(
+            "ReadSigningKeys",
+            ["ssm:GetParameter"],
+            [_arn("ssm", f"parameter{name}") for name in parameters],
+        )
+    )
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def resolved(
+    policy: dict[str, Any], partition: str, region: str = "*", account: str = "*"
+) -> dict[str, Any]:
+    """The policy with its pseudo parameters named: what IAM evaluates in one stack."""
+    values = {"Partition": partition, "Region": region, "AccountId": account}
+    return _walk(policy, lambda s: _PSEUDO.sub(lambda m: values[m.group(1)], s))
+
+
+def for_template(policy: dict[str, Any]) -> dict[str, Any]:
+    """The policy inside a template: every string naming a pseudo parameter an Fn::Sub."""
+    return _walk(policy, lambda s: {"Fn::Sub": s} if _PSEUDO.search(s) else s)
+
+
+def _walk(value: Any, leaf: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _walk(v, leaf) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_walk(v, leaf) for v in value]
+    return leaf(value) if isinstance(value, str) else value
