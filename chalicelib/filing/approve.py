@@ -122,6 +122,20 @@ class Decided(NamedTuple):
         return {"filing_id": self.filing_id, "step": self.step, "decision": self.decision}
 
 
+def _clean_comment(comment: str, lang: str) -> str:
+    """The comment as the applicant will read it: clean text (forms.types.clean_text),
+    else ValidationFailed naming it."""
+    from pydantic_core import PydanticCustomError  # deferred: pydantic, as the forms' rules
+
+    from chalicelib.forms.messages import message
+    from chalicelib.forms.types import clean_text
+
+    try:
+        return str(clean_text(comment, multiline=True))
+    except PydanticCustomError as exc:
+        raise ValidationFailed({"comment": message(exc.type, exc.context, lang)}) from None
+
+
 def decide(
     token: str,
     decision: str,
@@ -135,7 +149,7 @@ def decide(
     carries the step's inputs (Step.inputs), validated first: ValidationFailed names
     each bad one and nothing is written."""
     approval = open_link(token, history=False)
-    comment = comment.strip()[:500]
+    comment = _clean_comment(comment, lang)[:500]
     if decision not in approval.step.decisions:
         raise InvalidTransition(f"unknown decision {decision!r}")
     if decision != "approve" and not comment:
