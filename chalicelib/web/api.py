@@ -3,19 +3,29 @@ and start of work, rosters, uploads; for a staff link, the statistics and the st
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import unquote
 
 from chalice import Blueprint, Response
 
 from chalicelib.core.clock import china_today, utcnow
-from chalicelib.core.errors import DomainError, ValidationFailed
+from chalicelib.core.errors import DomainError
 from chalicelib.filing import applicant, rosters, stock, submission, uploads
 from chalicelib.forms import FormSpec, all_forms, get_form
 from chalicelib.staff import access, statistics
 from chalicelib.store import ratelimit
-from chalicelib.web.request import ANY_BODY, body, header, json_object, lang_of, query, source_ip
+from chalicelib.web.request import (
+    ANY_BODY,
+    NotJson,
+    body,
+    header,
+    json_body,
+    json_object,
+    lang_of,
+    parse_json,
+    query,
+    source_ip,
+)
 from chalicelib.web.responses import api_errors, json_error, json_response
 
 bp = Blueprint(__name__)
@@ -65,12 +75,7 @@ def submit(name: str) -> Response:
     if not content_type.startswith("application/json"):
         return json_response({"error": "unsupported_media_type"}, 415)
     lang = lang_of(request)
-    try:
-        data = json.loads(raw or b"null")
-    except ValueError:
-        message = "Body is not valid JSON" if lang == "en" else "请求内容不是有效的JSON"
-        raise ValidationFailed({"_body": message}) from None
-    fields = spec.validate(data, lang)
+    fields = spec.validate(json_body(request), lang)
     # Counted in the submission's own transaction: a refused body stores nothing, not
     # even its count.
     receipt = submission.submit(
@@ -191,8 +196,8 @@ def set_stock(town: str) -> Response:
     checked = claim.stock_town(unquote(town))
     request = bp.current_request
     try:
-        sent = json.loads(body(request) or b"null")
-    except ValueError:
+        sent = parse_json(body(request) or b"null")
+    except NotJson:
         sent = None  # parse_levels names the body
     levels = stock.parse_levels(sent, lang_of(request))
     now = stock.set_levels(checked, levels, claim.name)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from chalice import Blueprint, Response
 
 from chalicelib.core.errors import DomainError, Forbidden, Gone, ReasonRequired, ValidationFailed
@@ -12,7 +10,16 @@ from chalicelib.filing import approve
 from chalicelib.store import audit
 from chalicelib.web.form_view import input_fields
 from chalicelib.web.pages import Said, error_page, render
-from chalicelib.web.request import body, form_fields, lang_of, source_ip, switch_url, wants_json
+from chalicelib.web.request import (
+    NotJson,
+    body,
+    form_fields,
+    lang_of,
+    parse_json,
+    source_ip,
+    switch_url,
+    wants_json,
+)
 from chalicelib.web.responses import json_error, json_response
 
 bp = Blueprint(__name__)
@@ -50,9 +57,9 @@ def decide(token: str) -> Response:
     request = bp.current_request
     if "json" in (request.headers.get("content-type") or ""):
         try:
-            raw = body(request).decode("utf-8", "replace")
-            posted = {k: str(v) for k, v in dict(json.loads(raw or "{}")).items()}
-        except (ValueError, TypeError):
+            sent = parse_json(body(request) or b"{}")
+            posted = {str(k): str(v) for k, v in dict(sent).items()}
+        except (NotJson, ValueError, TypeError):
             posted = {}
     else:
         posted = form_fields(request)
