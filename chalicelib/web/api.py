@@ -8,12 +8,12 @@ from urllib.parse import unquote
 
 from chalice import Blueprint, Response
 
-from chalicelib.core.clock import china_today, utcnow
+from chalicelib.core.clock import china_today
 from chalicelib.core.errors import DomainError
 from chalicelib.filing import applicant, rosters, stock, submission, uploads
 from chalicelib.forms import FormSpec, all_forms, get_form
 from chalicelib.staff import access, statistics
-from chalicelib.store import ratelimit
+from chalicelib.web import limits
 from chalicelib.web.request import (
     ANY_BODY,
     NotJson,
@@ -94,6 +94,7 @@ def submit(name: str) -> Response:
 @api_errors
 def filing_status(name: str) -> Response:
     """`name` is the filing's id."""
+    limits.admit(bp.current_request, "status")
     token = query(bp.current_request, "token")
     filing = applicant.get_for_applicant(name, token)
     return json_response(applicant.status_view(filing))
@@ -120,7 +121,7 @@ def roster(name: str) -> Response:
     request = bp.current_request
     raw = body(request)  # its size is checked before any route (web/size_limit.py)
     try:
-        ratelimit.admit(source_ip(request), utcnow())  # an upload counts as one submission
+        limits.admit(request, "roster")
         filed = rosters.submit(
             name,
             query(request, "token"),
@@ -162,6 +163,7 @@ def presign_upload() -> Response:
     form does not upload or a content type it does not take."""
     request = bp.current_request
     lang = lang_of(request)
+    limits.admit(request, "upload")
     posted = json_object(request)
     spec = get_form(str(posted.get("form", "")))
     post = uploads.presign(

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib.core.errors import DomainError, Forbidden, Gone, ReasonRequired, ValidationFailed
+from chalicelib.core.errors import (
+    DomainError,
+    Forbidden,
+    Gone,
+    RateLimited,
+    ReasonRequired,
+    ValidationFailed,
+)
 from chalicelib.core.i18n import N_, translate
 from chalicelib.filing import approve
 from chalicelib.store import audit
+from chalicelib.web import limits
 from chalicelib.web.form_view import input_fields
 from chalicelib.web.pages import Said, error_page, render
 from chalicelib.web.request import (
@@ -64,6 +72,10 @@ def decide(token: str) -> Response:
     else:
         posted = form_fields(request)
     lang = lang_of(request)
+    try:
+        limits.admit(request, "approval")
+    except RateLimited as exc:
+        return json_error(exc) if wants_json(request) else error_page(request, exc)
     try:
         decided = approve.decide(
             token,

@@ -6,9 +6,10 @@ from urllib.parse import quote
 
 from chalice import Blueprint, Response
 
-from chalicelib.core.errors import NotFound
+from chalicelib.core.errors import NotFound, RateLimited
 from chalicelib.core.i18n import N_
 from chalicelib.documents import verify
+from chalicelib.web import limits
 from chalicelib.web.pages import Said, error_page, render
 from chalicelib.web.request import lang_of, switch_url, wants_json
 from chalicelib.web.responses import json_error, json_response
@@ -23,7 +24,10 @@ def verify_page(code: str) -> Response:
     lang = lang_of(request)
     switch = switch_url(f"/verify/{quote(code)}", lang)
     try:
+        limits.admit(request, "verify")
         result = verify.check(code)
+    except RateLimited as exc:
+        return json_error(exc) if wants_json(request) else error_page(request, exc)
     except NotFound as exc:
         if wants_json(request):
             return json_error(exc)
