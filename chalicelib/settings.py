@@ -22,6 +22,17 @@ CONNECT_TIMEOUT = 2  # seconds to open a connection (an endpoint's usual: millis
 READ_TIMEOUT = 5  # seconds to wait for an answer once the request is sent
 ATTEMPTS = 3  # of each AWS call: the first and two retries
 
+# Calls per client address and minute, by kind (chalicelib/store/ratelimit.py): a person
+# at a checkpoint scans a few codes a minute, an applicant reloads a status page, an
+# approver decides one link at a time. RATE_LIMITS (JSON) changes any; 0: no limit.
+RATE_LIMITS: dict[str, int] = {
+    "verify": 120,
+    "upload": 30,
+    "approval": 30,
+    "status": 120,
+    "roster": 10,
+}
+
 SUPPORT_LIMITS: dict[str, int] = {"防疫物资": 50_000, "房租": 100_000, "招工": 30_000}
 
 
@@ -49,6 +60,9 @@ class Settings:
     )
     retention_days: int = 180  # personal data (filings, audit, claims) expires through TTL
     submissions_per_minute: int = 300  # per client address; 0: no limit
+    rate_limits: dict[str, int] = dataclasses.field(
+        default_factory=lambda: dict(RATE_LIMITS), hash=False
+    )
 
     @property
     def outbox_enabled(self) -> bool:
@@ -93,17 +107,21 @@ def read_parameter(name: str) -> str:
     return str(answer["Parameter"]["Value"])
 
 
-def _support_limits() -> dict[str, int]:
-    raw = os.environ.get("SUPPORT_LIMITS", "").strip()
-    limits = dict(SUPPORT_LIMITS)
+def _limits(name: str, defaults: dict[str, int], what: str) -> dict[str, int]:
+    raw = os.environ.get(name, "").strip()
+    limits = dict(defaults)
     if raw:
         given = json.loads(raw)
         if not isinstance(given, dict) or not all(
             isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in given.values()
         ):
-            raise RuntimeError("SUPPORT_LIMITS: a JSON object of category -> whole yuan")
+            raise RuntimeError(f"{name}: a JSON object of {what}")
         limits.update({str(k): int(v) for k, v in given.items()})
     return limits
+
+
+def _support_limits() -> dict[str, int]:
+    return _limits("SUPPORT_LIMITS", SUPPORT_LIMITS, "category -> whole yuan")
 
 
 @functools.lru_cache(maxsize=1)
@@ -126,4 +144,5 @@ def get_settings() -> Settings:
         support_limits=_support_limits(),
         retention_days=int(_env("RETENTION_DAYS", "180")),
         submissions_per_minute=int(_env("SUBMISSIONS_PER_MINUTE", "300")),
+        rate_limits=_limits("RATE_LIMITS", RATE_LIMITS, "kind -> calls per minute"),
     )

@@ -21,8 +21,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from chalice.local import ChaliceRequestHandler
+
 from chalicelib.core.clock import utcnow
 from chalicelib.core.roles import DISTRICT_OFFICE
+from chalicelib.logs import redact
 from chalicelib.settings import get_settings
 from chalicelib.staff import access
 from chalicelib.store import aws
@@ -161,6 +164,15 @@ def scheduled_event() -> dict[str, Any]:
     }
 
 
+class RedactingHandler(ChaliceRequestHandler):
+    """LocalDevServer's handler, its access log without link tokens: the request line
+    carries them (?token=..., /approve/<token>), as API Gateway's would."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        line = redact(format % args)
+        sys.stderr.write(f"{self.address_string()} - - [{self.log_date_time_string()}] {line}\n")
+
+
 class LocalStack:
     def __init__(self, port: int, aws_port: int) -> None:
         self.port = port
@@ -202,7 +214,13 @@ class LocalStack:
         self._scheduler.start()
         from chalice.local import LocalDevServer
 
-        self._server = LocalDevServer(app_module.app, config, host="127.0.0.1", port=self.port)
+        self._server = LocalDevServer(
+            app_module.app,
+            config,
+            host="127.0.0.1",
+            port=self.port,
+            handler_cls=RedactingHandler,
+        )
         threading.Thread(target=self._server.serve_forever, name="http", daemon=True).start()
 
     def _load_app(self) -> tuple[Any, Any]:

@@ -204,7 +204,7 @@ def check_decision(
 ) -> Pending:
     """Everything a decision must satisfy, checked without writing: a known decision,
     a reason where one is needed, valid inputs (ValidationFailed naming each)."""
-    comment = comment.strip()[:500]
+    comment = _clean_comment(comment, lang)[:500]
     if decision not in approval.step.decisions:
         raise InvalidTransition(f"unknown decision {decision!r}")
     if decision != "approve" and not comment:
@@ -215,6 +215,20 @@ def check_decision(
         validate_inputs(approval, inputs or {}, lang) if decision == "approve" else ({}, [])
     )
     return Pending(decision, decision_label(approval.step, decision), comment, values, shown)
+
+
+def _clean_comment(comment: str, lang: str) -> str:
+    """The comment as the applicant will read it: clean text (forms.types.clean_text),
+    else ValidationFailed naming it."""
+    from pydantic_core import PydanticCustomError  # deferred: pydantic, as the forms' rules
+
+    from chalicelib.forms.messages import message
+    from chalicelib.forms.types import clean_text
+
+    try:
+        return str(clean_text(comment, multiline=True))
+    except PydanticCustomError as exc:
+        raise ValidationFailed({"comment": message(exc.type, exc.context, lang)}) from None
 
 
 def decide(

@@ -1,10 +1,11 @@
 """Rosters: an enterprise brings its workers back by charter and files them all at once.
 
-An upload (CSV or XLSX) is read whole and every row validated as a worker-return
-filing before anything is written: one bad row refuses the upload with every row's
-errors, and nothing is stored. A valid upload becomes one filing per row, each with
-its own slip, submitted with an idempotency key derived from the upload and the row:
-the same upload sent again answers the same filings and stores nothing twice.
+An upload (CSV or XLSX) is read, streaming and bounded (`read_rows`), and every row
+validated as a worker-return filing before anything is written: one bad row refuses
+the upload with every row's errors, and nothing is stored. A valid upload becomes one
+filing per row, each with its own slip, submitted with an idempotency key derived from
+the upload and the row: the same upload sent again answers the same filings and stores
+nothing twice.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import time
+import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple
@@ -78,10 +81,35 @@ class Filed(NamedTuple):
     status_url: str
 
 
-def read_rows(body: bytes, content_type: str) -> list[dict[str, str]]:
-    """The rows of a CSV (UTF-8, or GB18030 as Chinese Excel saves it) or XLSX file."""
+# A workbook is a zip: 4 MiB of it may expand a thousandfold (a 168 KiB file held 1.2
+# million rows). A real roster of MAX_ROWS rows is a few MiB of XML; what the zip says
+# it expands to is checked before anything is read (zipfile never inflates a member past
+# its stated size), and the rows are read streaming, stopping at the cap and the clock.
+MAX_UNCOMPRESSED = 32 * 1024 * 1024
+MAX_SECONDS = 10.0
+
+_REFUSALS = {
+    "encoding": ("文件编码无法识别，请另存为UTF-8编码的CSV", "Save the file as UTF-8 CSV"),
+    "xlsx": ("无法读取该Excel文件", "The Excel file cannot be read"),
+    "expands": (
+        "Excel文件解压后过大，请只保留名单所在的工作表",
+        "The Excel file expands too large: keep only the roster's sheet",
+    ),
+    "rows": (f"一次最多上传{MAX_ROWS}人", f"At most {MAX_ROWS} people per upload"),
+    "slow": ("文件过于复杂，无法及时读取，请分批上传", "The file takes too long to read: split it"),
+}
+
+
+def _refused(kind: str, lang: str) -> ValidationFailed:
+    zh, en = _REFUSALS[kind]
+    return ValidationFailed({"_body": en if lang == "en" else zh})
+
+
+def read_rows(body: bytes, content_type: str, lang: str = "zh") -> list[dict[str, str]]:
+    """The rows of a CSV (UTF-8, or GB18030 as Chinese Excel saves it) or XLSX file,
+    at most MAX_ROWS of them (more: ValidationFailed, the rest never read)."""
     if content_type.startswith(XLSX) or body[:2] == b"PK":
-        return list(_xlsx_rows(body))
+        return _capped(_xlsx_rows(body, lang), lang)
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = body.decode(encoding)
@@ -89,20 +117,55 @@ def read_rows(body: bytes, content_type: str) -> list[dict[str, str]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise ValidationFailed({"_body": "文件编码无法识别，请另存为UTF-8编码的CSV"})
-    return [dict(row) for row in csv.DictReader(io.StringIO(text))]
+        raise _refused("encoding", lang)
+    return _capped((dict(row) for row in csv.DictReader(io.StringIO(text))), lang)
 
 
-def _xlsx_rows(body: bytes) -> Iterator[dict[str, str]]:
+def _capped(rows: Iterator[dict[str, str]], lang: str) -> list[dict[str, str]]:
+    deadline = time.monotonic() + MAX_SECONDS
+    taken: list[dict[str, str]] = []
+    for row in rows:
+        if len(taken) == MAX_ROWS:
+            raise _refused("rows", lang)
+        if time.monotonic() > deadline:
+            raise _refused("slow", lang)
+        taken.append(row)
+    return taken
+
+
+def _expanded_size(body: bytes, lang: str) -> int:
+    try:
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            return sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        raise _refused("xlsx", lang) from None
+
+
+def _xlsx_rows(body: bytes, lang: str = "zh") -> Iterator[dict[str, str]]:
     from openpyxl import load_workbook  # deferred: only roster uploads need it
 
+    if _expanded_size(body, lang) > MAX_UNCOMPRESSED:
+        raise _refused("expands", lang)
     try:
-        sheet = load_workbook(io.BytesIO(body), read_only=True, data_only=True).active
+        book = load_workbook(io.BytesIO(body), read_only=True, data_only=True)
+        rows = book.active.iter_rows(values_only=True)
+        yield from _sheet_rows(rows, lang)
+    except ValidationFailed:
+        raise
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ValidationFailed({"_body": "无法读取该Excel文件"}) from None
-    rows = sheet.iter_rows(values_only=True)
+        raise _refused("xlsx", lang) from None
+
+
+def _sheet_rows(rows: Iterator[tuple[Any, ...]], lang: str) -> Iterator[dict[str, str]]:
+    deadline = time.monotonic() + MAX_SECONDS
     header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
-    for values in rows:
+    # Blank rows are skipped, not counted as people; a sheet of a million of them still
+    # stops, at twice the cap of rows read, or on the clock, checked on every row.
+    for read, values in enumerate(rows, start=1):
+        if read > 2 * MAX_ROWS:
+            raise _refused("rows", lang)
+        if time.monotonic() > deadline:
+            raise _refused("slow", lang)
         if values is None or all(v is None or str(v).strip() == "" for v in values):
             continue
         yield {h: _cell(v) for h, v in zip(header, values, strict=False) if h}
@@ -223,7 +286,7 @@ def submit(
             {"employer_filing_id": spec.references["employer_filing_id"].message(lang)}
         )
     upload = hashlib.sha256(body).hexdigest()[:24]
-    models = validate(employer_filing_id, read_rows(body, content_type), lang, upload)
+    models = validate(employer_filing_id, read_rows(body, content_type, lang), lang, upload)
 
     def file_one(item: tuple[int, Any]) -> Filed:
         number, model = item

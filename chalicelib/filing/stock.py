@@ -9,6 +9,7 @@ back. Staff set the levels (what they counted on the shelves) through a staff li
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -65,20 +66,35 @@ def parse_levels(body: object, lang: str = "zh") -> dict[str, int]:
             bad[str(name)] = message("extra_forbidden", None, lang)
         elif not _whole(value):
             bad[name] = message("integer", None, lang)
-        elif not 0 <= int(value) <= MAX_LEVEL:
+        elif not 0 <= _level(value) <= MAX_LEVEL:
             bad[name] = _text(f"应为0至{MAX_LEVEL}", f"Must be 0 to {MAX_LEVEL}", lang)
         else:
-            found[name] = int(value)
+            found[name] = _level(value)
     if bad:
         _refuse(bad)
     return found
 
 
+# ASCII digits only ("²".isdigit() is true, int("²") fails), and few of them: int() of a
+# 5,000-digit string raises past Python's conversion limit, and is slow before it.
+# Full-width digits (a Chinese input method's) are digits; "²" is not.
+_DIGITS = re.compile(r"[0-9]{1,12}", re.ASCII)
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 def _whole(value: object) -> bool:
     """A whole number, or its digits as an HTML form sends them (not a bool, not 1.5)."""
     if isinstance(value, str):
-        return value.strip().isdigit()
+        return _DIGITS.fullmatch(_digits(value)) is not None
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _level(value: object) -> int:
+    return int(_digits(value)) if isinstance(value, str) else int(str(value))
+
+
+def _digits(value: str) -> str:
+    return value.strip().translate(_FULL_WIDTH)
 
 
 def _text(zh: str, en: str, lang: str) -> str:

@@ -7,11 +7,13 @@ answer is the POST's address and fields, with the key the filing then names. S3
 enforces the POST policy's conditions (that exact key, that content type, at most the
 field's size). At submission each upload field's object must exist under its form's
 and field's prefix, within the limits (a HEAD, so a key cannot be borrowed from
-elsewhere in the bucket or invented).
+elsewhere in the bucket or invented), and its first bytes must be of its declared
+type (a ranged GET: magic numbers; a CSV is text), never HTML, SVG or a script.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple
 
 from chalicelib.core.errors import ValidationFailed
@@ -33,7 +35,51 @@ _MESSAGES = {
     "type": ("文件类型应为：{types}", "The file must be one of: {types}"),
     "missing": ("未找到上传的文件，请重新上传", "The uploaded file was not found; upload it again"),
     "size": ("文件不能超过{mb}MB", "The file must be at most {mb} MB"),
+    "content": (
+        "文件内容与所选类型不符，请上传真实的{types}文件",
+        "The file's content is not what its type says: upload a real {types} file",
+    ),
 }
+
+SNIFF_BYTES = 512
+# What each accepted type's first bytes are. A CSV has no magic number: it is text
+# (UTF-8 or GB18030, no NUL) that does not open like markup or a script.
+MAGIC = {
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (b"PK\x03\x04",),
+}
+# Active content a browser would run if the bucket ever served it as a page.
+_ACTIVE = re.compile(
+    rb"^\s*<(?:!doctype|html|head|body|script|svg|\?xml|iframe|object|embed|meta|a\s)"
+    rb"|<script|javascript:",
+    re.IGNORECASE,
+)
+
+
+def real_type_is(content_type: str, head: bytes) -> bool:
+    """Whether the object's first bytes are of `content_type` and hold no active content
+    (HTML, SVG, XML, scripts), whatever type it was declared with."""
+    head = head.removeprefix(b"\xef\xbb\xbf")
+    if content_type in MAGIC:
+        return head.startswith(MAGIC[content_type])
+    if content_type == "text/csv":
+        return _is_text(head) and not _ACTIVE.search(head)
+    return False
+
+
+def _is_text(head: bytes) -> bool:
+    if b"\x00" in head or head.startswith(tuple(m for ms in MAGIC.values() for m in ms)):
+        return False
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            head.decode(encoding)
+            return True
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(head) - 4:  # a character cut by the range's end
+                return True
+    return False
 
 
 def _message(kind: str, lang: str, **ctx: object) -> str:
@@ -138,8 +184,10 @@ def check(spec: FormSpec, data: dict[str, Any], lang: str = "zh") -> None:
             bad[field] = _message("missing", lang)
         elif int(head["ContentLength"]) > upload.max_bytes:
             bad[field] = _message("size", lang, mb=upload.max_bytes // (1024 * 1024))
-        elif str(head.get("ContentType", "")).lower() not in upload.types:
+        elif (declared := str(head.get("ContentType", "")).lower()) not in upload.types:
             types = ", ".join(EXTENSIONS.get(t, t) for t in upload.types)
             bad[field] = _message("type", lang, types=types)
+        elif not real_type_is(declared, s3.first_bytes(str(key), SNIFF_BYTES)):
+            bad[field] = _message("content", lang, types=EXTENSIONS.get(declared, declared))
     if bad:
         raise ValidationFailed(bad)

@@ -28,7 +28,15 @@ from chalicelib.forms.enterprise_claims import (
 )
 from chalicelib.forms.messages import rule_error
 from chalicelib.forms.spec import CSV, PDF, XLSX, FormSpec, Upload
-from chalicelib.forms.types import IsoDate, PositiveCount, UploadKey, Yuan, bounded_text, labelled
+from chalicelib.forms.types import (
+    MAX_PASSENGERS,
+    IsoDate,
+    UploadKey,
+    Yuan,
+    bounded_text,
+    labelled,
+    whole_number,
+)
 
 # Mainland China's provinces, autonomous regions and municipalities: a list a phone
 # user picks from, so that the rule below compares like with like.
@@ -74,7 +82,7 @@ class CharterSubsidy(EnterpriseClaim):
     origin_risk: RiskLevel = labelled(
         "出发地风险等级", "Risk level of origin", "以出发地公布为准；仅低风险地区可申请"
     )
-    passengers: PositiveCount = labelled(
+    passengers: Annotated[int, whole_number(1, MAX_PASSENGERS)] = labelled(
         "乘车人数", "Passengers", "同一趟包车（专列）运送的员工人数，须超过200人"
     )
     travel_date: IsoDate = labelled("出发日期", "Travel date", "格式为YYYY-MM-DD")

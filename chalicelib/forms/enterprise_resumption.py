@@ -16,18 +16,18 @@ from chalicelib.core.workflow import Stage, Step, Workflow
 from chalicelib.forms.messages import rule_error
 from chalicelib.forms.spec import FormSpec, with_pledge
 from chalicelib.forms.types import (
-    Count,
+    MAX_EMPLOYEES,
     FormBool,
     FormModel,
     IsoDate,
     MobilePhone,
     OptionalEmail,
-    PositiveCount,
     Ticked,
     TownName,
     Uscc,
     bounded_text,
     labelled,
+    whole_number,
 )
 
 # Sections of the national industry classification (GB/T 4754) that a district economy
@@ -76,16 +76,22 @@ class EnterpriseResumption(FormModel):
     contact_email: OptionalEmail = labelled(
         "电子邮箱", "Contact email", "选填，用于接收审核结果和备案证明", default=None
     )
-    employees_total: PositiveCount = labelled("员工总数", "Total employees", "企业在册员工人数")
-    employees_returned: Count = labelled(
+    employees_total: Annotated[int, whole_number(1, MAX_EMPLOYEES)] = labelled(
+        "员工总数", "Total employees", "企业在册员工人数"
+    )
+    employees_returned: Annotated[int, whole_number(0, MAX_EMPLOYEES)] = labelled(
         "已返岗人数", "Employees returned", "已返回岗位的员工人数，不超过员工总数"
     )
     planned_start_date: IsoDate = labelled("计划复工日期", "Planned start date", "格式为YYYY-MM-DD")
-    masks: Count = labelled("口罩储备（只）", "Masks in stock", "现有口罩数量")
-    disinfectant_kg: Count = labelled(
+    masks: Annotated[int, whole_number(0, 10_000_000)] = labelled(
+        "口罩储备（只）", "Masks in stock", "现有口罩数量"
+    )
+    disinfectant_kg: Annotated[int, whole_number(0, 1_000_000)] = labelled(
         "消毒液储备（千克）", "Disinfectant in stock (kg)", "现有消毒液重量"
     )
-    thermometers: Count = labelled("体温计（支）", "Thermometers", "现有体温计数量")
+    thermometers: Annotated[int, whole_number(0, 100_000)] = labelled(
+        "体温计（支）", "Thermometers", "现有体温计数量"
+    )
     commitment: Ticked = with_pledge(
         labelled(
             "承诺书",

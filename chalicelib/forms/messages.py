@@ -16,6 +16,10 @@ BODY = "_body"  # the key naming the request body itself rather than one field
 _MESSAGES: dict[str, tuple[str, str]] = {
     "required": ("请填写此项", "This field is required"),
     "text": ("请输入文字", "Enter text"),
+    "text_control": ("不能含有控制字符", "Must not contain control characters"),
+    "text_line_break": ("此项不能换行或含制表符", "Must be one line, without tabs"),
+    "text_bidi": ("不能含有文字方向控制字符", "Must not contain text-direction controls"),
+    "text_invisible": ("不能只含不可见字符", "Must not be only invisible characters"),
     "text_length": ("长度应为{min}至{max}个字符", "Must be {min} to {max} characters long"),
     "uscc_length": ("统一社会信用代码应为18位", "The unified social credit code has 18 characters"),
     "uscc_format": (
@@ -36,6 +40,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "integer": ("请输入整数", "Enter a whole number"),
     "non_negative": ("不能为负数", "Must not be negative"),
     "at_least": ("不能小于{ge}", "Must be at least {ge}"),
+    "at_most": ("不能大于{le}", "Must be at most {le}"),
     "date_format": ("日期格式应为YYYY-MM-DD", "Enter the date as YYYY-MM-DD"),
     "date_invalid": ("日期不存在", "This date does not exist"),
     "boolean": ("请选择是或否", "Choose yes or no"),
@@ -90,6 +95,7 @@ _ALIASES: dict[str, str] = {
     "model_type": "body",
     "model_attributes_type": "body",
     "dict_type": "body",
+    "less_than_equal": "at_most",
 }
 
 

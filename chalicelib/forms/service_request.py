@@ -24,12 +24,14 @@ from chalicelib.forms.enterprise_claims import (
 from chalicelib.forms.messages import rule_error
 from chalicelib.forms.spec import Figure, FilingView, FormSpec
 from chalicelib.forms.types import (
+    MAX_EMPLOYEES,
     Count,
     FormModel,
     bounded_text,
     contact_choice,
     labelled,
     optional_text,
+    whole_number,
 )
 
 Category = Literal["用工", "技术", "物资", "资金", "物流", "政策"]
@@ -56,17 +58,17 @@ class ServiceRequest(EnterpriseClaim):
 
     category: Category = labelled("问题类别", "Category", "用工、技术、物资、资金、物流或政策")
     urgency: Urgency = labelled("紧急程度", "Urgency", "一般、紧急或特急")
-    description: Annotated[str, bounded_text(5, 500)] = labelled(
+    description: Annotated[str, bounded_text(5, 500, multiline=True)] = labelled(
         "问题描述", "Description", "遇到的困难和希望得到的帮助"
     )
-    workers_needed: Count | None = labelled(
+    workers_needed: Annotated[int, whole_number(0, MAX_EMPLOYEES)] | None = labelled(
         "用工缺口（人）",
         "Workers needed",
         "用工类必填：还需要的员工人数",
         default=None,
         validate_default=True,
     )
-    workers_on_duty: Count | None = labelled(
+    workers_on_duty: Annotated[int, whole_number(0, MAX_EMPLOYEES)] | None = labelled(
         "在岗人数（人）",
         "Workers on duty",
         "用工类必填：目前在岗的员工人数",
@@ -91,10 +93,10 @@ class Assignment(FormModel):
 class Resolution(FormModel):
     """The instructor's decision input: what was done, what it saved."""
 
-    resolution: Annotated[str, bounded_text(2, 500)] = labelled(
+    resolution: Annotated[str, bounded_text(2, 500, multiline=True)] = labelled(
         "办理情况", "Resolution", "如何解决了企业的困难"
     )
-    workers_delivered: Count | None = labelled(
+    workers_delivered: Annotated[int, whole_number(0, MAX_EMPLOYEES)] | None = labelled(
         "已输送员工（人）",
         "Workers delivered",
         "用工类必填：已帮助企业招到的员工人数",
@@ -104,7 +106,9 @@ class Resolution(FormModel):
     loss_avoided: Count = labelled(
         "减少经济损失（元）", "Economic loss avoided (yuan)", "估算的整数金额"
     )
-    note: Annotated[str | None, optional_text(200)] = labelled("备注", "Note", "选填", default=None)
+    note: Annotated[str | None, optional_text(200, multiline=True)] = labelled(
+        "备注", "Note", "选填", default=None
+    )
 
     @field_validator("workers_delivered")
     @classmethod

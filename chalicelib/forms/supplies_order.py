@@ -84,7 +84,7 @@ class SuppliesOrder(FormModel):
         default=0,
         validate_default=True,  # left out, it must still meet the nothing-ordered rule
     )
-    purpose: Annotated[str | None, optional_text(200)] = labelled(
+    purpose: Annotated[str | None, optional_text(200, multiline=True)] = labelled(
         "用途说明", "Purpose", "选填，如员工人数、使用场所", default=None
     )
 

@@ -45,7 +45,7 @@ class SupportSubsidy(EnterpriseClaim):
 
     category: Category = labelled("补助类别", "Category", "防疫物资、房租或招工；每类补助有上限")
     amount: Yuan = labelled("申请金额（元）", "Amount claimed (yuan)", "不超过该类别的补助上限")
-    description: Annotated[str | None, optional_text(200)] = labelled(
+    description: Annotated[str | None, optional_text(200, multiline=True)] = labelled(
         "申请说明", "Description", "选填，简要说明费用构成", default=None
     )
     supporting_file: UploadKey = labelled(

@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
+import annotated_types
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -88,15 +89,71 @@ def _text_errors(min_length: int, max_length: int) -> Any:
     return WrapValidator(check)
 
 
+# Control characters (C0, DEL, C1) break exports, logs and terminals; a newline or a
+# tab is text only in a multi-line field. Bidirectional overrides and isolates reorder
+# what a reader sees (a name shown reversed); surrogates cannot be encoded at all.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"[\t\n\r]")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# What shows nothing: format characters (zero-width space, joiners, BOM, ...) and
+# the blank marks Python's strip() keeps (Hangul fillers, braille blank).
+_INVISIBLE = frozenset("\u115f\u1160\u2800\u3164\uffa0")
+# Told to schema readers: the characters refused, as a JSON Schema pattern.
+_REFUSED = "\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069"
+SAFE_TEXT = f"^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f{_REFUSED}]*$"
+SAFE_LINE = f"^[^\\u0000-\\u001f{_REFUSED}]*$"
+
+
+def clean_text(value: object, multiline: bool = False) -> object:
+    """Text as stored: NFC, with no control character (newline, tab and carriage return
+    only where `multiline`), no bidirectional control, not only invisible characters.
+    Non-text is passed on for the type's own error."""
+    if not isinstance(value, str):
+        return value
+    if _SURROGATE.search(value):
+        raise PydanticCustomError("text_control", "Control characters")
+    text = unicodedata.normalize("NFC", value).strip()
+    if multiline:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    elif _LINE_BREAKS.search(text):
+        raise PydanticCustomError("text_line_break", "Line breaks or tabs")
+    if _CONTROL.search(text):
+        raise PydanticCustomError("text_control", "Control characters")
+    if _BIDI.search(text):
+        raise PydanticCustomError("text_bidi", "Bidirectional controls")
+    if text and all(_invisible(c) for c in text):
+        raise PydanticCustomError("text_invisible", "Only invisible characters")
+    return text
+
+
+def _invisible(char: str) -> bool:
+    return char.isspace() or char in _INVISIBLE or unicodedata.category(char) == "Cf"
+
+
+@dataclass(frozen=True)
+class _SafeTextSchema:
+    multiline: bool
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema["pattern"] = SAFE_TEXT if self.multiline else SAFE_LINE
+        return json_schema
+
+
 @dataclass(frozen=True)
 class bounded_text:  # lower case: used like a function, Annotated[str, bounded_text(2, 100)]
-    """Text stripped of surrounding whitespace, min_length..max_length characters long.
+    """Text stripped of surrounding whitespace, min_length..max_length characters long,
+    clean (`clean_text`: newlines and tabs only when `multiline`).
 
     A blank value counts as missing; either bound broken gives one "2 to 100" message.
     """
 
     min_length: int
     max_length: int
+    multiline: bool = False
 
     # annotated-types "grouped metadata": pydantic expands it into the items below.
     __is_annotated_types_grouped_metadata__ = True
@@ -106,6 +163,8 @@ class bounded_text:  # lower case: used like a function, Annotated[str, bounded_
             strip_whitespace=True, min_length=self.min_length, max_length=self.max_length
         )
         yield _text_errors(self.min_length, self.max_length)
+        yield BeforeValidator(lambda value: clean_text(value, self.multiline))  # runs first
+        yield _SafeTextSchema(self.multiline)
 
 
 def _nfkc_str(value: object, error_type: str) -> str:
@@ -225,12 +284,36 @@ def _whole_number(value: object) -> object:
     return value
 
 
-# The bound comes first so that it stays on the int schema (and shows as "minimum").
-Count = Annotated[int, Field(ge=0), BeforeValidator(_whole_number)]
-"""A whole number >= 0; an HTML form's "12" is accepted, 12.5 and true are not."""
+# Every count has a ceiling: a JSON integer has no size of its own (10**400 parses), and
+# DynamoDB refuses numbers past 38 digits. A form narrows it per field (`le=` in
+# `labelled`); this one keeps any sum of counts far inside a 64-bit integer.
+MAX_COUNT = 1_000_000_000
+MAX_EMPLOYEES = 100_000  # one employer's staff, needed or delivered: more is a typo
+MAX_PASSENGERS = 5_000  # one charter bus or special train
 
-PositiveCount = Annotated[int, Field(ge=1), BeforeValidator(_whole_number)]
-"""A whole number >= 1."""
+
+@dataclass(frozen=True)
+class whole_number:  # lower case: used like bounded_text, Annotated[int, whole_number(0, 10)]
+    """A whole number minimum..maximum; an HTML form's "12" is accepted, 12.5 and true
+    are not. Both bounds show in the schema ("minimum", "maximum")."""
+
+    minimum: int
+    maximum: int
+
+    __is_annotated_types_grouped_metadata__ = True
+
+    def __iter__(self) -> Iterator[object]:
+        # The bounds come first so that they stay on the int schema.
+        yield annotated_types.Ge(self.minimum)
+        yield annotated_types.Le(self.maximum)
+        yield BeforeValidator(_whole_number)
+
+
+Count = Annotated[int, whole_number(0, MAX_COUNT)]
+"""A whole number 0..MAX_COUNT."""
+
+PositiveCount = Annotated[int, whole_number(1, MAX_COUNT)]
+"""A whole number 1..MAX_COUNT."""
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
@@ -348,24 +431,26 @@ that it names a filing of the right form and status is a FormSpec reference's jo
 
 @dataclass(frozen=True)
 class optional_text:  # lower case: used like bounded_text, Annotated[str | None, ...]
-    """Text of at most max_length characters once stripped, or None when absent or blank."""
+    """Clean text (`clean_text`) of at most max_length characters once stripped, or None
+    when absent or blank."""
 
     max_length: int
+    multiline: bool = False
 
     __is_annotated_types_grouped_metadata__ = True
 
     def __iter__(self) -> Iterator[object]:
         yield BeforeValidator(self._check)
-        yield WithJsonSchema(
-            {"anyOf": [{"type": "string", "maxLength": self.max_length}, {"type": "null"}]}
-        )
+        pattern = SAFE_TEXT if self.multiline else SAFE_LINE
+        text = {"type": "string", "maxLength": self.max_length, "pattern": pattern}
+        yield WithJsonSchema({"anyOf": [text, {"type": "null"}]})
 
     def _check(self, value: object) -> str | None:
         if value is None:
             return None
         if not isinstance(value, str):
             raise PydanticCustomError("text", "Not text")
-        text = value.strip()
+        text = str(clean_text(value, self.multiline))
         if len(text) > self.max_length:
             raise PydanticCustomError("text_too_long", "Too long", {"max": self.max_length})
         return text or None

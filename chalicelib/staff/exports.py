@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from collections.abc import Callable
 from datetime import datetime
@@ -39,9 +40,20 @@ TIME_FORMAT = "yyyy-mm-dd hh:mm"
 MIN_WIDTH, MAX_WIDTH = 8, 50  # a column's width, in characters (a CJK character is two)
 
 
+# What XML 1.0 cannot carry (openpyxl raises IllegalCharacterError on it): C0 controls
+# but tab, newline and carriage return; lone surrogates; U+FFFE and U+FFFF.
+ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+REPLACEMENT = "\ufffd"
+
+
 def neutral(value: Any) -> Any:
-    """A cell that no spreadsheet will run: text that would start a formula is quoted."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """A cell that no spreadsheet will run and every writer takes: text that would start
+    a formula is quoted, characters XML cannot hold become U+FFFD. Stored text from
+    before the forms refused control characters must not stop an export."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_XML.sub(REPLACEMENT, value)
+    if value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 

@@ -1,12 +1,14 @@
-"""A per-client submission limit kept in DynamoDB, not in a process's memory: Lambda
-runs many containers at once, and each would otherwise count alone.
+"""Per-client limits kept in DynamoDB, not in a process's memory: Lambda runs many
+containers at once, and each would otherwise count alone.
 
-Each client address has one item per minute window (`RateWindow`): a submission adds
-one to it with an atomic ADD whose condition is that the count is still under the
-limit, so concurrent submissions cannot overshoot it. The item expires through TTL an
-hour after its window. A filing's submission counts inside its own transaction (`count`,
-from chalicelib/filing/submission.py: no call of its own, and nothing counted for a submission that
-is not stored); a roster upload counts once, before its rows (`admit`).
+Each kind of call (`KINDS`) of each client address has one item per minute window
+(`RateWindow`): a call adds one to it with an atomic ADD whose condition is that the
+count is still under the kind's limit (settings: `submissions_per_minute`,
+`rate_limits`), so concurrent calls cannot overshoot it. The item expires through TTL
+an hour after its window. A filing's submission counts inside its own transaction
+(`count`, from chalicelib/filing/submission.py: no call of its own, and nothing counted
+for a submission that is not stored); every other kind counts with one conditional
+update before its work (`admit`): a guessed link or code counts as much as a good one.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from chalicelib.settings import get_settings
 from chalicelib.store.models import RateWindow, bind_models
 from chalicelib.store.tx import Transaction
 
+SUBMISSION = "submission"
+KINDS = (SUBMISSION, "verify", "upload", "approval", "status", "roster")
 WINDOW_SECONDS = 60
 KEEP_SECONDS = 3600  # a window's item lingers this long, then TTL removes it
 
@@ -31,13 +35,13 @@ def window_of(now: datetime) -> int:
     return epoch - epoch % WINDOW_SECONDS
 
 
-def admit(client: str | None, now: datetime) -> None:
-    """Count one submission of `client`; RateLimited (with the seconds to wait) when
+def admit(client: str | None, now: datetime, kind: str = SUBMISSION) -> None:
+    """Count one call of `kind` by `client`; RateLimited (with the seconds to wait) when
     its window is full. A request without an address (a direct call) is not counted."""
-    if not counted(client):
+    if not counted(client, kind):
         return
     bind_models()
-    window, actions, condition = _window(str(client), now)
+    window, actions, condition = _window(str(client), now, kind)
     try:
         window.update(actions=actions, condition=condition)
     except UpdateError as exc:
@@ -46,15 +50,29 @@ def admit(client: str | None, now: datetime) -> None:
         raise
 
 
-def counted(client: str | None) -> bool:
-    return bool(client) and get_settings().submissions_per_minute > 0
+def limit_of(kind: str) -> int:
+    """Calls of `kind` per client and minute; 0: no limit."""
+    settings = get_settings()
+    if kind == SUBMISSION:
+        return settings.submissions_per_minute
+    return settings.rate_limits.get(kind, 0)
 
 
-def count(tx: Transaction, client: str, now: datetime) -> None:
+def counted(client: str | None, kind: str = SUBMISSION) -> bool:
+    return bool(client) and limit_of(kind) > 0
+
+
+def count(tx: Transaction, client: str, now: datetime, kind: str = SUBMISSION) -> None:
     """The same count as one item of a transaction: its condition failing cancels the
     transaction (the caller then raises `refusal(now)`)."""
-    window, actions, condition = _window(client, now)
+    window, actions, condition = _window(client, now, kind)
     tx.update(window, actions=actions, condition=condition)
+
+
+def window_key(client: str, now: datetime, kind: str = SUBMISSION) -> str:
+    # A submission's windows keep the key they had before the other kinds were counted.
+    start = window_of(now)
+    return f"{client}#{start}" if kind == SUBMISSION else f"{kind}#{client}#{start}"
 
 
 def refusal(now: datetime) -> RateLimited:
@@ -62,12 +80,12 @@ def refusal(now: datetime) -> RateLimited:
     return RateLimited(max(1, start + WINDOW_SECONDS - int(now.timestamp())))
 
 
-def _window(client: str, now: datetime) -> tuple[RateWindow, list[Any], Any]:
-    limit = get_settings().submissions_per_minute
+def _window(client: str, now: datetime, kind: str) -> tuple[RateWindow, list[Any], Any]:
+    limit = limit_of(kind)
     start = window_of(now)
     actions = [
         RateWindow.hits.add(1),
         RateWindow.expires_at.set(datetime.fromtimestamp(start + KEEP_SECONDS, tz=now.tzinfo)),
     ]
     condition = RateWindow.hits.does_not_exist() | (RateWindow.hits < limit)
-    return RateWindow(key=f"{client}#{start}"), actions, condition
+    return RateWindow(key=window_key(client, now, kind)), actions, condition

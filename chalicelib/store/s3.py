@@ -109,6 +109,24 @@ def presigned_post(
     return str(answer["url"]), dict(answer["fields"])
 
 
+def first_bytes(key: str, count: int) -> bytes:
+    """The object's first `count` bytes (a ranged GET): what it really is, whatever
+    its Content-Type says."""
+    answer = aws.client("s3").get_object(
+        Bucket=get_settings().bucket, Key=key, Range=f"bytes=0-{count - 1}"
+    )
+    return bytes(answer["Body"].read(count))
+
+
+def upload_download_url(key: str, filename: str, seconds: int = 300) -> str:
+    """An applicant's upload, served only as a download: an attachment of no type a
+    browser would render or sniff into HTML (a presigned GET cannot add
+    X-Content-Type-Options; octet-stream and attachment leave nothing to sniff)."""
+    return download_url(
+        key, filename, seconds, content_type="application/octet-stream", disposition="attachment"
+    )
+
+
 def head(key: str) -> dict[str, Any] | None:
     """The object's metadata (ContentLength, ContentType), None when there is none."""
     from botocore.exceptions import ClientError

@@ -3,19 +3,29 @@ and start of work, rosters, uploads; for a staff link, the statistics and the st
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import unquote
 
 from chalice import Blueprint, Response
 
-from chalicelib.core.clock import china_today, utcnow
-from chalicelib.core.errors import DomainError, ValidationFailed
+from chalicelib.core.clock import china_today
+from chalicelib.core.errors import DomainError
 from chalicelib.filing import applicant, rosters, stock, submission, uploads
 from chalicelib.forms import FormSpec, all_forms, get_form
 from chalicelib.staff import access, statistics
-from chalicelib.store import ratelimit
-from chalicelib.web.request import ANY_BODY, body, header, json_object, lang_of, query, source_ip
+from chalicelib.web import admission
+from chalicelib.web.request import (
+    ANY_BODY,
+    NotJson,
+    body,
+    header,
+    json_body,
+    json_object,
+    lang_of,
+    parse_json,
+    query,
+    source_ip,
+)
 from chalicelib.web.responses import api_errors, json_error, json_response
 
 bp = Blueprint(__name__)
@@ -65,12 +75,7 @@ def submit(name: str) -> Response:
     if not content_type.startswith("application/json"):
         return json_response({"error": "unsupported_media_type"}, 415)
     lang = lang_of(request)
-    try:
-        data = json.loads(raw or b"null")
-    except ValueError:
-        message = "Body is not valid JSON" if lang == "en" else "请求内容不是有效的JSON"
-        raise ValidationFailed({"_body": message}) from None
-    fields = spec.validate(data, lang)
+    fields = spec.validate(json_body(request), lang)
     # Counted in the submission's own transaction: a refused body stores nothing, not
     # even its count.
     receipt = submission.submit(
@@ -89,6 +94,7 @@ def submit(name: str) -> Response:
 @api_errors
 def filing_status(name: str) -> Response:
     """`name` is the filing's id."""
+    admission.admit(bp.current_request, "status")
     token = query(bp.current_request, "token")
     filing = applicant.get_for_applicant(name, token)
     return json_response(applicant.status_view(filing))
@@ -115,7 +121,7 @@ def roster(name: str) -> Response:
     request = bp.current_request
     raw = body(request)  # its size is checked before any route (web/size_limit.py)
     try:
-        ratelimit.admit(source_ip(request), utcnow())  # an upload counts as one submission
+        admission.admit(request, "roster")
         filed = rosters.submit(
             name,
             query(request, "token"),
@@ -157,6 +163,7 @@ def presign_upload() -> Response:
     form does not upload or a content type it does not take."""
     request = bp.current_request
     lang = lang_of(request)
+    admission.admit(request, "upload")
     posted = json_object(request)
     spec = get_form(str(posted.get("form", "")))
     post = uploads.presign(
@@ -191,8 +198,8 @@ def set_stock(town: str) -> Response:
     checked = claim.stock_town(unquote(town))
     request = bp.current_request
     try:
-        sent = json.loads(body(request) or b"null")
-    except ValueError:
+        sent = parse_json(body(request) or b"null")
+    except NotJson:
         sent = None  # parse_levels names the body
     levels = stock.parse_levels(sent, lang_of(request))
     now = stock.set_levels(checked, levels, claim.name)

@@ -27,6 +27,7 @@ from chalicelib.documents.qr import qr_svg
 from chalicelib.filing import applicant, submission, uploads
 from chalicelib.forms import FormSpec, all_forms, get_form, shown_value
 from chalicelib.store import s3
+from chalicelib.web import admission
 from chalicelib.web.form_view import field_view
 from chalicelib.web.pages import Said, error_page, render
 from chalicelib.web.request import (
@@ -202,6 +203,7 @@ def status_page(filing_id: str) -> Response:
     request = bp.current_request
     token = query(request, "token")
     try:
+        admission.admit(request, "status")
         filing = applicant.get_for_applicant(filing_id, token)
     except DomainError as exc:
         return error_page(request, exc, {Forbidden: STATUS_LINK_FULL})

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 from chalice import Blueprint, Response
 
 from chalicelib.core.errors import (
     DomainError,
     Forbidden,
     Gone,
+    RateLimited,
     ReasonRequired,
     TooEarly,
     ValidationFailed,
@@ -18,13 +17,16 @@ from chalicelib.core.i18n import N_, translate
 from chalicelib.filing import approve
 from chalicelib.forms import shown_value
 from chalicelib.store import audit
+from chalicelib.web import admission
 from chalicelib.web.form_view import input_fields
 from chalicelib.web.pages import Said, error_page, render
 from chalicelib.web.request import (
+    NotJson,
     body,
     form_fields,
     in_lang,
     lang_of,
+    parse_json,
     source_ip,
     switch_url,
     wants_json,
@@ -66,9 +68,9 @@ def decide(token: str) -> Response:
     request = bp.current_request
     if "json" in (request.headers.get("content-type") or ""):
         try:
-            raw = body(request).decode("utf-8", "replace")
-            posted = {k: str(v) for k, v in dict(json.loads(raw or "{}")).items()}
-        except (ValueError, TypeError):
+            sent = parse_json(body(request) or b"{}")
+            posted = {str(k): str(v) for k, v in dict(sent).items()}
+        except (NotJson, ValueError, TypeError):
             posted = {}
     else:
         posted = form_fields(request)
@@ -77,6 +79,10 @@ def decide(token: str) -> Response:
     # recorded (nothing written), the confirmation's POST (`confirmed`) records it; a
     # program (Accept: application/json) decides at once.
     confirmed = wants_json(request) or posted.get("confirmed") == "yes"
+    try:
+        admission.admit(request, "approval")
+    except RateLimited as exc:
+        return json_error(exc) if wants_json(request) else error_page(request, exc)
     try:
         if posted.get("edit"):
             return _page(approve.open_link(token), comment=posted.get("comment", ""), posted=posted)

@@ -7,9 +7,10 @@ from urllib.parse import quote
 
 from chalice import Blueprint, Response
 
-from chalicelib.core.errors import NotFound
+from chalicelib.core.errors import NotFound, RateLimited
 from chalicelib.documents import verify
-from chalicelib.web.pages import render
+from chalicelib.web import admission
+from chalicelib.web.pages import error_page, render
 from chalicelib.web.request import in_lang, lang_of, query, switch_url, wants_json
 from chalicelib.web.responses import json_error, json_response, redirect
 
@@ -33,7 +34,10 @@ def verify_page(code: str) -> Response:
     lang = lang_of(request)
     switch = switch_url(_path(code), lang)
     try:
+        admission.admit(request, "verify")
         result = verify.check(code)
+    except RateLimited as exc:
+        return json_error(exc) if wants_json(request) else error_page(request, exc)
     except NotFound as exc:
         if wants_json(request):
             return json_error(exc)

@@ -4,6 +4,7 @@ JSON object), the language, the client's address; and the language kept in addre
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -41,13 +42,53 @@ def form_fields(request: Request) -> dict[str, str]:
     return {k: v[-1] for k, v in parse_qs(body(request).decode("utf-8", "replace")).items()}
 
 
+# Our bodies are flat objects: a field may hold a list or an object, little more. The
+# standard library's parser recurses once per level and dies of RecursionError a few
+# thousand levels down (a 30 KB body), so depth is counted before parsing.
+MAX_DEPTH = 16
+_NESTING = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+class NotJson(ValueError):
+    """A body that is not JSON we read: malformed, not UTF-8, or nested too deep."""
+
+
+def parse_json(raw: bytes) -> Any:
+    """Every JSON endpoint's parser: the value, or NotJson. Strings are skipped whole,
+    so brackets inside them do not count."""
+    depth = 0
+    for token in _NESTING.finditer(raw):
+        mark = token.group()
+        if mark in (b"[", b"{"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise NotJson(f"nested deeper than {MAX_DEPTH}")
+        elif mark in (b"]", b"}"):
+            depth -= 1
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+        raise NotJson(str(exc)) from None
+
+
+def json_body(request: Request, empty: str = "null") -> Any:
+    """The body parsed (`empty`: what an empty body stands for), or ValidationFailed
+    naming the body."""
+    try:
+        return parse_json(body(request) or empty.encode())
+    except NotJson:
+        lang = lang_of(request)
+        text = "Body is not valid JSON" if lang == "en" else "请求内容不是有效的JSON"
+        raise ValidationFailed({"_body": text}) from None
+
+
 def json_object(request: Request, empty: str = "null") -> dict[str, Any]:
     """The body as a JSON object, or ValidationFailed naming the body (`empty`: what an
     empty body stands for)."""
     lang = lang_of(request)
     try:
-        posted = json.loads(body(request) or empty.encode())
-    except ValueError:
+        posted = parse_json(body(request) or empty.encode())
+    except NotJson:
         posted = None
     if not isinstance(posted, dict):
         text = "Send a JSON object" if lang == "en" else "请求内容应为JSON对象"

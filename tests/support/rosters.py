@@ -52,3 +52,39 @@ def as_csv(rows: list[list[str]], header: list[str] = HEADER) -> bytes:
     writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue().encode("utf-8-sig")  # as Excel saves it
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+_SHEET_START = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
+
+
+def xlsx_bomb(rows: int, cells: str = "x", pad: int = 0) -> bytes:
+    """A small XLSX whose one sheet holds `rows` rows (each its `cells` text, inline,
+    `pad` spaces of whitespace after it): a workbook that deflates a thousandfold, as a
+    zip bomb does. openpyxl writes the package; its sheet is then replaced, streaming,
+    so the test never holds the expanded sheet."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    plain = io.BytesIO()
+    Workbook().save(plain)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(plain) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive,
+    ):
+        for member in source.infolist():
+            if member.filename != SHEET:
+                archive.writestr(member.filename, source.read(member))
+        with archive.open(SHEET, "w", force_zip64=True) as sheet:
+            sheet.write(_SHEET_START)
+            row = f'<row><c t="inlineStr"><is><t>{cells}</t></is></c></row>{" " * pad}'
+            chunk = row.encode() * 1000
+            for _ in range(rows // 1000):
+                sheet.write(chunk)
+            sheet.write(b"</sheetData></worksheet>")
+    return out.getvalue()

@@ -43,6 +43,7 @@ _EVENTS = [
     ("ses", "SendEmail"),
     ("sns", "Publish"),
 ]
+_DECIDE = [*_REQUEST, ("dynamodb", "UpdateItem")]  # and the approver's rate window
 _ON_FILED = [*_EVENTS, ("dynamodb", "UpdateItem"), ("s3", "PutObject")]
 _RECONCILE = [("dynamodb", "GetItem"), ("dynamodb", "Query"), ("dynamodb", "UpdateItem")]
 
@@ -56,9 +57,9 @@ POINTS = {
         {
             "submit": _SUBMIT,
             "submit-events": _ON_FILED,
-            "decide-town": _REQUEST,
+            "decide-town": _DECIDE,
             "decide-town-events": _EVENTS,
-            "decide-district": _REQUEST,
+            "decide-district": _DECIDE,
             # the last approval: the certificate's record, then the certificate
             "decide-district-events": [*_EVENTS, ("dynamodb", "UpdateItem"), ("s3", "PutObject")],
             "reconcile-1": _RECONCILE,
@@ -69,13 +70,13 @@ POINTS = {
         {
             "submit": [*_SUBMIT, ("dynamodb", "GetItem")],  # the employer's filing read
             "submit-events": _ON_FILED,
-            "decide-employer": _REQUEST,
+            "decide-employer": _DECIDE,
             "decide-employer-events": _EVENTS,
-            "decide-village": _REQUEST,
+            "decide-village": _DECIDE,
             "decide-village-events": [*_EVENTS, ("dynamodb", "UpdateItem"), ("s3", "PutObject")],
-            "decide-checkin_employer": _REQUEST,
+            "decide-checkin_employer": _DECIDE,
             "decide-checkin_employer-events": _EVENTS,
-            "decide-checkin_village": _REQUEST,
+            "decide-checkin_village": _DECIDE,
             # the joint check-in complete: the pass's record, then the pass
             "decide-checkin_village-events": [
                 *(e for e in _EVENTS if e != ("dynamodb", "Query")),

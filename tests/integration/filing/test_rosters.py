@@ -108,3 +108,19 @@ def test_a_roster_of_a_thousand_rows_goes_in_one_upload(stack: Stack) -> None:
     assert len(filed) == 1000
     assert len({f["filing_id"] for f in filed}) == len({f["slip_no"] for f in filed}) == 1000
     assert workers_filed() == 1000
+
+
+def test_a_zip_bomb_roster_is_a_400_and_stores_nothing(stack: Stack) -> None:
+    from tests.support.rosters import xlsx_bomb
+
+    # GIVEN an approved employer and a 170 KiB workbook of 1.2 million rows
+    employer = approved_employer(stack)
+    stack.pump()
+    stored = stack.item_count()
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    for bomb in (xlsx_bomb(1_200_000), xlsx_bomb(100_000)):
+        # WHEN it is uploaded THEN 400 with a clear message, and nothing stored
+        answer = upload(stack, employer, bomb, xlsx)
+        assert answer.status_code == 400, answer.body
+        assert "_body" in json.loads(answer.body)["fields"]
+    assert stack.item_count() == stored

@@ -108,6 +108,41 @@ def test_a_file_stored_with_another_type_than_the_fields_is_refused_at_submissio
     assert list(json.loads(answer.body)["fields"]) == ["passenger_list"]
 
 
+@pytest.mark.parametrize(
+    ("declared", "body"),
+    [
+        (CSV, b"<!DOCTYPE html><html><script>alert(document.cookie)</script>"),
+        (CSV, b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+        (CSV, b"%PDF-1.4 a PDF sent as a passenger list"),
+    ],
+    ids=["html-as-csv", "svg-as-csv", "pdf-as-csv"],
+)
+def test_a_file_whose_content_is_not_its_declared_type_is_refused(
+    stack: Stack, declared: str, body: bytes
+) -> None:
+    # GIVEN a file stored under the field's own type, its content something else
+    enterprise_id = approved_enterprise(stack)
+    post = json.loads(presign(stack, "charter-subsidy", "passenger_list", declared).body)
+    stack.s3.put_object(Bucket=bucket(), Key=post["key"], Body=body, ContentType=declared)
+    stored = stack.item_count()
+    # WHEN the claim names it THEN 400 naming the field, from its first bytes; nothing stored
+    answer = stack.post_json(CHARTERS, charter(enterprise_id, post["key"]))
+    assert answer.status_code == 400
+    assert list(json.loads(answer.body)["fields"]) == ["passenger_list"]
+    assert stack.item_count() == stored
+
+
+def test_an_upload_is_downloaded_only_as_an_attachment(stack: Stack) -> None:
+    from urllib.parse import parse_qs, urlparse
+
+    from chalicelib.store import s3
+
+    url = s3.upload_download_url("uploads/charter-subsidy/passenger_list/x.csv", "list.csv")
+    query = parse_qs(urlparse(url).query)
+    assert query["response-content-disposition"] == ["attachment; filename=list.csv"]
+    assert query["response-content-type"] == ["application/octet-stream"]
+
+
 # --- the charter claim's life --------------------------------------------------------------
 
 

@@ -51,7 +51,7 @@ def test_a_client_over_the_limit_is_answered_429_with_retry_after(
     assert "秒后再试" in body["message"]
     assert stack.item_count() == stored
     # AND the count is kept in DynamoDB, not in this process, and expires through TTL
-    window = RateWindow.get(f"{CLIENT}#{ratelimit.window_of(NOW)}", consistent_read=True)
+    window = RateWindow.get(ratelimit.window_key(CLIENT, NOW), consistent_read=True)
     assert window.hits == LIMIT
     assert window.expires_at == datetime.fromtimestamp(
         ratelimit.window_of(NOW) + ratelimit.KEEP_SECONDS, tz=UTC

@@ -16,7 +16,7 @@ from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.privacy import mask_id, mask_name, mask_phone
 from chalicelib.core.towns import town_names
 from chalicelib.core.workflow import FlowState, IssueDocuments, OpenStep, decide, start
-from chalicelib.forms import Reference, all_forms, get_form
+from chalicelib.forms import Reference, all_forms, get_form, types
 from chalicelib.forms.worker_return import HEALTH_CODES, ORIGIN_RISKS, TRAVEL_MODES
 from tests.support.form_rules import MISSING, REQUIRED, FormRules
 
@@ -670,7 +670,8 @@ def test_schema_describes_the_enums_and_formats() -> None:
     assert properties["id_number"]["pattern"] == "^[0-9]{17}[0-9X]$"
     assert properties["employer_filing_id"]["pattern"] == "^[0-9a-f]{32}$"
     assert properties["arrival_date"]["format"] == "date"
-    assert {"type": "string", "maxLength": 20} in properties["train_no"]["anyOf"]
+    text = {"type": "string", "maxLength": 20, "pattern": types.SAFE_LINE}
+    assert text in properties["train_no"]["anyOf"]
     # the Chinese words of the coded values are in the schema, by code (x-labels)
     assert properties["origin_risk"]["x-labels"] == {
         "low": "低风险",

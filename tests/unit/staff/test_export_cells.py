@@ -31,3 +31,38 @@ def test_personal_fields_are_masked_by_kind() -> None:
     assert mask("contact_email", "wang@example.com") == HIDDEN
     assert mask("lodging_address", "白龙桥镇某村1号") == HIDDEN
     assert mask("email", None) is None  # nothing given, nothing to hide
+
+
+@pytest.mark.parametrize(
+    ("stored", "cell"),
+    [
+        ("王\x00五", "王\ufffd五"),
+        ("\x1b[31m红", "\ufffd[31m红"),
+        ("a\ud800b", "a\ufffdb"),
+        ("a\uffffb", "a\ufffdb"),
+        ("\x00=1+1", "\ufffd=1+1"),
+        ("第一行\n第二行\t", "第一行\n第二行\t"),  # XML carries these: kept
+    ],
+)
+def test_characters_xml_cannot_hold_are_replaced_not_raised(stored: str, cell: str) -> None:
+    # GIVEN text stored before the forms refused control characters
+    # WHEN it becomes a cell THEN the characters no XML writer takes are replaced
+    assert neutral(stored) == cell
+
+
+def test_an_xlsx_row_of_hostile_text_is_written_and_read_back() -> None:
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    # GIVEN every C0 control, a surrogate and a non-character in one cell
+    hostile = "".join(chr(c) for c in range(32)) + "\ud800\ufffe\uffff王五"
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("x")
+    # WHEN written through the export's cell helper THEN openpyxl does not refuse it
+    sheet.append([neutral(hostile)])
+    out = io.BytesIO()
+    book.save(out)
+    read = load_workbook(io.BytesIO(out.getvalue()), read_only=True).active
+    value = next(read.iter_rows(values_only=True))[0]
+    assert value.endswith("王五") and "\x00" not in value
