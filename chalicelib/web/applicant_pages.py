@@ -28,7 +28,7 @@ from chalicelib.filing import applicant, submission, uploads
 from chalicelib.forms import FormSpec, all_forms, get_form, shown_value
 from chalicelib.store import s3
 from chalicelib.web import admission
-from chalicelib.web.form_view import field_view
+from chalicelib.web.form_view import field_view, in_language
 from chalicelib.web.pages import Said, error_page, render
 from chalicelib.web.request import (
     FORM_BODY,
@@ -207,9 +207,9 @@ def status_page(filing_id: str) -> Response:
         filing = applicant.get_for_applicant(filing_id, token)
     except DomainError as exc:
         return error_page(request, exc, {Forbidden: STATUS_LINK_FULL})
-    view = applicant.status_view(filing)
     spec = get_form(filing.form)
     lang = lang_of(request)
+    view = in_language(applicant.status_view(filing), spec.workflow, lang)
     status_url = links.status_url(filing.filing_id)
     steps = {step["id"]: step["status"] for step in view["steps"]}
     labels = spec.labels(lang)

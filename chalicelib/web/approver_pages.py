@@ -18,7 +18,7 @@ from chalicelib.filing import approve
 from chalicelib.forms import shown_value
 from chalicelib.store import audit
 from chalicelib.web import admission
-from chalicelib.web.form_view import input_fields
+from chalicelib.web.form_view import input_fields, shown_in
 from chalicelib.web.pages import Said, error_page, render
 from chalicelib.web.request import (
     NotJson,
@@ -180,7 +180,7 @@ def _page(
     history = [
         (
             titles.get(entry["step"], entry["step"]),
-            entry,
+            {**entry, "shown": shown_in(spec.workflow, entry["step"], entry.get("shown"), lang)},
             approve.decision_label(steps[entry["step"]], entry["decision"])
             if entry["step"] in steps
             else entry["decision"],

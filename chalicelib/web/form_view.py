@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.core.workflow import Workflow
 from chalicelib.filing.approve import Approval
 from chalicelib.forms import code_labels, field_labels
 
@@ -88,3 +89,29 @@ def input_fields(
             field["widget"] = "textarea"
         fields.append(field)
     return fields
+
+
+def shown_in(workflow: Workflow, step_id: str, rows: Any, lang: str) -> list[list[str]]:
+    """A decision's [label, text] rows, stored in the decider's words, with each input's
+    label in the page's language (found by its field in the step's inputs)."""
+    found = [list(row) for row in rows or []]
+    step = next((s for s in workflow.steps if s.id == step_id), None)
+    if lang != "en" or step is None or step.inputs is None:
+        return found
+    zh, en = field_labels(step.inputs, "zh"), field_labels(step.inputs, "en")
+    words = {zh[name]: en[name] for name in zh}
+    return [[words.get(label, label), text] for label, text in found]
+
+
+def in_language(view: dict[str, Any], workflow: Workflow, lang: str) -> dict[str, Any]:
+    """The applicant's view (chalicelib/filing/applicant.py) with its decisions' rows in
+    the page's language."""
+    steps = [
+        {**step, "outputs": shown_in(workflow, step["id"], step["outputs"], lang)}
+        for step in view["steps"]
+    ]
+    history = [
+        {**entry, "shown": shown_in(workflow, entry["step"], entry.get("shown"), lang)}
+        for entry in view["history"]
+    ]
+    return {**view, "steps": steps, "history": history}

@@ -277,6 +277,28 @@ def test_a_support_claim_goes_through_town_and_district_to_a_notice_of_its_amoun
     assert "核定补助金额 10000.50 元" in pdf_text(stack, filing_id, "notice")
 
 
+def test_a_decisions_outputs_read_in_the_pages_language(stack: Stack) -> None:
+    # GIVEN a support claim whose district office set its amount (its label stored as the
+    # decider saw it, in Chinese)
+    enterprise_id = approved_enterprise(stack, serial=44)
+    key = upload(stack, "support-subsidy", "supporting_file", b"%PDF-1.4 receipt", PDF)
+    answer = stack.post_json(SUPPORT, support(enterprise_id, key))
+    filing_id = json.loads(answer.body)["filing_id"]
+    stack.pump()
+    assert decide(stack, stack.link("town", filing_id), "approve").status_code == 200
+    stack.pump()
+    district = stack.link("district", filing_id)
+    assert decide(stack, district, "approve", approved_amount="9000").status_code == 200
+    stack.pump()
+    status = f"/filings/{filing_id}?token={links.status_token(filing_id)}"
+    # WHEN the applicant reads the status page in English THEN the output's label is English
+    english = stack.client.http.get(f"{status}&lang=en").body.decode()
+    assert "Approved amount (yuan)" in english and "9000.00" in english
+    assert "核定金额" not in english
+    # AND in Chinese it reads as the decider wrote it
+    assert "核定金额（元）" in stack.client.http.get(status).body.decode()
+
+
 def test_a_support_claim_above_its_category_limit_is_refused_naming_amount(
     stack: Stack,
 ) -> None:

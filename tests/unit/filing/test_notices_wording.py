@@ -142,3 +142,13 @@ def test_a_missing_fact_is_an_error_not_a_blank() -> None:
         render_notice("document", "zh", **context)
     with pytest.raises(ValueError):
         render_notice("no_such_purpose", "zh")
+
+
+@pytest.mark.parametrize("purpose", sorted(CASES))
+def test_english_names_a_form_with_its_article_right(purpose: str) -> None:
+    # GIVEN a form whose English title starts with a vowel (the old email said "A Enterprise")
+    context = CASES[purpose][0]
+    # WHEN it renders in English THEN no "A" stands before a vowel
+    english = render_notice(purpose, "en", **context)
+    text = f"{english.subject}\n{english.email}"
+    assert not re.search(r"\bA [AEIOU]", text), text
