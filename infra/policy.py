@@ -67,7 +67,9 @@ def document(env: dict[str, str], bucket: str, ses: bool = True) -> dict[str, An
             table("filings"),
         ),
         allow(
-            "FilingsQueueIndex", ["dynamodb:Query"], table("filings", "queue-index", "emit-index")
+            "FilingsQueueIndex",
+            ["dynamodb:Query"],
+            table("filings", "queue-index", "form-index", "emit-index"),
         ),
         allow(
             "Tasks",

@@ -5,7 +5,6 @@ build/screenshots/ for a person to look at."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -61,10 +60,9 @@ def test_the_districts_dashboard_reads_well_on_a_phone_and_a_desktop(
     requests.get(link, timeout=30)  # the first view of a process loads its templates
     SHOTS.mkdir(parents=True, exist_ok=True)
 
-    # WHEN it is opened over HTTP THEN it answers within a second on the local stack
-    started = time.perf_counter()
+    # WHEN it is opened over HTTP THEN it answers (its speed is measured by make bench,
+    # benchmarks/bench_staff.py, in calls against their minimum: no timed assertion here)
     assert requests.get(link, timeout=30).status_code == 200
-    assert time.perf_counter() - started < 1.0
 
     for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
         context = browser.new_context(viewport=viewport, base_url=running_stack.base_url)
