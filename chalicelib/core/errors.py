@@ -80,11 +80,13 @@ class ReasonRequired(DomainError):
 
 
 class RateLimited(DomainError):
-    """Too many submissions from one client address in the current window."""
+    """Too many calls of one kind (submissions, verify look-ups, status reads, ...) from
+    one client address in the current window."""
 
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"retry after {retry_after} s")
+    def __init__(self, retry_after: int, kind: str = "submission") -> None:
+        super().__init__(f"{kind}: retry after {retry_after} s")
         self.retry_after = retry_after  # seconds until the window ends
+        self.kind = kind  # chalicelib.store.ratelimit's kinds: what the caller did too often
 
 
 class PayloadTooLarge(DomainError):

@@ -46,7 +46,7 @@ def admit(client: str | None, now: datetime, kind: str = SUBMISSION) -> None:
         window.update(actions=actions, condition=condition)
     except UpdateError as exc:
         if exc.cause_response_code == "ConditionalCheckFailedException":
-            raise refusal(now) from None
+            raise refusal(now, kind) from None
         raise
 
 
@@ -75,9 +75,9 @@ def window_key(client: str, now: datetime, kind: str = SUBMISSION) -> str:
     return f"{client}#{start}" if kind == SUBMISSION else f"{kind}#{client}#{start}"
 
 
-def refusal(now: datetime) -> RateLimited:
+def refusal(now: datetime, kind: str = SUBMISSION) -> RateLimited:
     start = window_of(now)
-    return RateLimited(max(1, start + WINDOW_SECONDS - int(now.timestamp())))
+    return RateLimited(max(1, start + WINDOW_SECONDS - int(now.timestamp())), kind)
 
 
 def _window(client: str, now: datetime, kind: str) -> tuple[RateWindow, list[Any], Any]:

@@ -128,6 +128,13 @@ def said_of(exc: errors.DomainError, own: Mapping[type[errors.DomainError], Said
     raise AssertionError("DomainError is the table's last row")  # pragma: no cover
 
 
+# A limit on anything but submissions says so in its own words (a checkpoint scanning,
+# an applicant reloading).
+TOO_MANY_CALLS = Said(
+    429, N_("请求过于频繁"), N_("同一网络的请求过于频繁，请%(seconds)s秒后再试。")
+)
+
+
 def error_page(
     request: Request,
     exc: errors.DomainError,
@@ -137,6 +144,8 @@ def error_page(
     """The page for a refusal: the route's own words for its context (`own`, by error
     class, most specific first), else the table's. A rate limit says when to come back."""
     said = said_of(exc, own or {})
+    if isinstance(exc, errors.RateLimited) and exc.kind != "submission":
+        said = TOO_MANY_CALLS
     text = said.text
     figures = next((f(exc) for cls, f in _FIGURES.items() if isinstance(exc, cls)), None)
     if figures:

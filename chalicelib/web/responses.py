@@ -91,7 +91,8 @@ def json_error(exc: errors.DomainError) -> Response:
         body["message"] = f"请求内容超过{exc.limit // 1024} KiB的上限，未予处理"
     elif isinstance(exc, errors.RateLimited):
         body["retry_after"] = exc.retry_after
-        body["message"] = f"提交过于频繁，请{exc.retry_after}秒后再试"
+        what = "提交" if exc.kind == "submission" else "请求"
+        body["message"] = f"{what}过于频繁，请{exc.retry_after}秒后再试"
         return json_response(body, status, {"Retry-After": str(exc.retry_after)})
     return json_response(body, status)
 

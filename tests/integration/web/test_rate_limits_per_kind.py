@@ -62,7 +62,12 @@ def test_each_kind_past_its_limit_is_a_429_with_retry_after(
     assert answer.status_code == 429, answer.body[:200]
     assert answer.headers["Retry-After"] == "45"
     if name != "status-page":
-        assert json.loads(answer.body)["error"] == "rate_limited"
+        said = json.loads(answer.body)
+        assert said["error"] == "rate_limited"
+        # AND it names what was done too often: a request, not a submission
+        assert said["message"].startswith("请求过于频繁")
+    else:
+        assert "请求过于频繁" in answer.body.decode()
 
 
 def test_kinds_count_apart_and_other_clients_are_not_held_back(
