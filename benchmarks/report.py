@@ -28,6 +28,7 @@ TITLES = {
     "handler": "Handler overhead",
     "documents": "Documents",
     "roster": "A charter's roster",
+    "staff": "What staff read",
     "month": "The district's month",
     "bundle": "The bundle",
 }
