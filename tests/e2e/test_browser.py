@@ -8,45 +8,18 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 
 import pytest
 import zxingcpp
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from stdnum.cn import uscc
 
+from tests.support.browser import PHONE
 from tests.support.running_stack import RunningStack
 from tests.support.walks import approval_link, eventually
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE = {"width": 360, "height": 740}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def phone(browser: Browser, running_stack: RunningStack) -> Iterator[Page]:
-    context = browser.new_context(
-        viewport=PHONE, base_url=running_stack.base_url, is_mobile=True, has_touch=True
-    )
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def good_uscc() -> str:

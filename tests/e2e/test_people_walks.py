@@ -7,37 +7,19 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from stdnum.cn import uscc
 
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, PHONE
+from tests.support.browser import PHONE
 from tests.support.running_stack import RunningStack
 from tests.support.walks import approval_link, eventually, qr_payload
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path(os.environ.get("WALK_SHOTS") or Path(tempfile.gettempdir()) / "jiafuwu-walks")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def phone(browser: Browser, running_stack: RunningStack) -> Iterator[Page]:
-    context = browser.new_context(
-        viewport=PHONE, base_url=running_stack.base_url, is_mobile=True, has_touch=True
-    )
-    yield context.new_page()
-    context.close()
 
 
 def shot(page: Page, name: str) -> None:

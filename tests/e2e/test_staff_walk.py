@@ -5,27 +5,17 @@ build/screenshots/ for a person to look at."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import requests
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, PHONE
+from tests.support.browser import PHONE
 from tests.support.running_stack import RunningStack
 from tests.support.stack import make_uscc
 
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 DESKTOP = {"width": 1366, "height": 900}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def file_some(stack: RunningStack) -> None:
