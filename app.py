@@ -28,7 +28,7 @@ app.api.binary_types.append("application/vnd.openxmlformats-officedocument.sprea
 app.register_blueprint(size_limit.bp)
 app.register_blueprint(api.bp, url_prefix="/api")
 app.register_blueprint(applicant_pages.bp)
-app.register_blueprint(assets.bp)  # the site's icon
+app.register_blueprint(assets.bp)  # the stylesheet and the icon
 app.register_blueprint(approver_pages.bp, url_prefix="/approve")
 app.register_blueprint(checkpoint_pages.bp, url_prefix="/verify")
 app.register_blueprint(staff_pages.bp, url_prefix="/dashboard")

@@ -216,6 +216,23 @@ def notification_configuration() -> dict[str, Any]:
     }
 
 
+# Every bucket of ours: encrypted, no public access, no ACLs.
+PRIVATE_BUCKET: dict[str, Any] = {
+    "BucketEncryption": {
+        "ServerSideEncryptionConfiguration": [
+            {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+        ]
+    },
+    "PublicAccessBlockConfiguration": {
+        "BlockPublicAcls": True,
+        "IgnorePublicAcls": True,
+        "BlockPublicPolicy": True,
+        "RestrictPublicBuckets": True,
+    },
+    "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+}
+
+
 def bucket(name: str | dict[str, Any]) -> Resource:
     return {
         "Type": "AWS::S3::Bucket",
@@ -224,18 +241,7 @@ def bucket(name: str | dict[str, Any]) -> Resource:
         "DependsOn": [QUEUE_POLICY_ID],  # S3 checks that it may send to the queue
         "Properties": {
             "BucketName": name,
-            "BucketEncryption": {
-                "ServerSideEncryptionConfiguration": [
-                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
-                ]
-            },
-            "PublicAccessBlockConfiguration": {
-                "BlockPublicAcls": True,
-                "IgnorePublicAcls": True,
-                "BlockPublicPolicy": True,
-                "RestrictPublicBuckets": True,
-            },
-            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            **PRIVATE_BUCKET,
             "VersioningConfiguration": {"Status": "Enabled"},
             "LifecycleConfiguration": {
                 "Rules": [
@@ -271,18 +277,7 @@ def access_logs_bucket() -> dict[str, Resource]:
             "DeletionPolicy": "Retain",
             "UpdateReplacePolicy": "Retain",
             "Properties": {
-                "BucketEncryption": {
-                    "ServerSideEncryptionConfiguration": [
-                        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
-                    ]
-                },
-                "PublicAccessBlockConfiguration": {
-                    "BlockPublicAcls": True,
-                    "IgnorePublicAcls": True,
-                    "BlockPublicPolicy": True,
-                    "RestrictPublicBuckets": True,
-                },
-                "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+                **PRIVATE_BUCKET,
                 "LifecycleConfiguration": {
                     "Rules": [
                         {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from importlib import resources
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -302,17 +301,3 @@ def document(filing_id: str, kind: str) -> Response:
     # A name that says what it is once saved: 20200210-7KQ3M-回执.pdf
     title = translate(lang_of(request), DOCUMENT_TITLES.get(kind, kind))
     return redirect(s3.download_url(key, f"{filing.slip_no}-{title}.pdf"), 302)
-
-
-@bp.route("/static/app.css", methods=["GET"])
-def stylesheet() -> Response:
-    css = resources.files("chalicelib").joinpath("templates/app.css").read_text("utf-8")
-    return Response(
-        body=css,
-        status_code=200,
-        headers={
-            "Content-Type": "text/css; charset=utf-8",
-            "Cache-Control": "public, max-age=3600",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )

@@ -1,5 +1,6 @@
-"""The site's icon: /static/favicon.svg, and /favicon.ico (what a browser asks for when a
-page names none) sent there, so that no page's first request answers 403."""
+"""The site's static files, from chalicelib/templates/: the stylesheet, the icon
+(/static/favicon.svg), and /favicon.ico (what a browser asks for when a page names none)
+sent there, so that no page's first request answers 403."""
 
 from __future__ import annotations
 
@@ -13,18 +14,27 @@ bp = Blueprint(__name__)
 ICON = "/static/favicon.svg"
 
 
-@bp.route(ICON, methods=["GET"])
-def icon() -> Response:
-    svg = resources.files("chalicelib").joinpath("templates/favicon.svg").read_text("utf-8")
+def _static(name: str, content_type: str, max_age: int) -> Response:
+    body = resources.files("chalicelib").joinpath(f"templates/{name}").read_text("utf-8")
     return Response(
-        body=svg,
+        body=body,
         status_code=200,
         headers={
-            "Content-Type": "image/svg+xml",
-            "Cache-Control": "public, max-age=86400",
+            "Content-Type": content_type,
+            "Cache-Control": f"public, max-age={max_age}",
             "X-Content-Type-Options": "nosniff",
         },
     )
+
+
+@bp.route("/static/app.css", methods=["GET"])
+def stylesheet() -> Response:
+    return _static("app.css", "text/css; charset=utf-8", 3600)
+
+
+@bp.route(ICON, methods=["GET"])
+def icon() -> Response:
+    return _static("favicon.svg", "image/svg+xml", 86400)
 
 
 @bp.route("/favicon.ico", methods=["GET"])
