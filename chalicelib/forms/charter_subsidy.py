@@ -27,7 +27,7 @@ from chalicelib.forms.enterprise_claims import (
     claim_figures,
 )
 from chalicelib.forms.messages import rule_error
-from chalicelib.forms.spec import CSV, PDF, XLSX, FormSpec, Upload
+from chalicelib.forms.spec import CSV, PDF, XLSX, FormSpec, Upload, same_words, with_code_labels
 from chalicelib.forms.types import (
     MAX_PASSENGERS,
     IsoDate,
@@ -47,9 +47,43 @@ Province = Literal[
     "西藏自治区", "陕西省", "甘肃省", "青海省", "宁夏回族自治区", "新疆维吾尔自治区",
 ]  # fmt: skip
 PROVINCES: tuple[str, ...] = get_args(Province)
+PROVINCE_WORDS = same_words(
+    N_("北京市"),
+    N_("天津市"),
+    N_("河北省"),
+    N_("山西省"),
+    N_("内蒙古自治区"),
+    N_("辽宁省"),
+    N_("吉林省"),
+    N_("黑龙江省"),
+    N_("上海市"),
+    N_("江苏省"),
+    N_("浙江省"),
+    N_("安徽省"),
+    N_("福建省"),
+    N_("江西省"),
+    N_("山东省"),
+    N_("河南省"),
+    N_("湖北省"),
+    N_("湖南省"),
+    N_("广东省"),
+    N_("广西壮族自治区"),
+    N_("海南省"),
+    N_("重庆市"),
+    N_("四川省"),
+    N_("贵州省"),
+    N_("云南省"),
+    N_("西藏自治区"),
+    N_("陕西省"),
+    N_("甘肃省"),
+    N_("青海省"),
+    N_("宁夏回族自治区"),
+    N_("新疆维吾尔自治区"),
+)
 
 RiskLevel = Literal["低风险", "中风险", "高风险"]
 RISK_LEVELS: tuple[str, ...] = get_args(RiskLevel)
+RISK_WORDS = same_words(N_("低风险"), N_("中风险"), N_("高风险"))
 
 HOME_PROVINCE = "浙江省"
 # Jinhua city and its districts, county-level cities and counties, without their
@@ -73,14 +107,18 @@ class CharterSubsidy(EnterpriseClaim):
 
     model_config = ConfigDict(title="包车/专列补助")
 
-    origin_province: Province = labelled(
-        "出发地省份", "Province of origin", "包车（专列）出发地所在的省（自治区、直辖市）"
+    origin_province: Province = with_code_labels(
+        labelled(
+            "出发地省份", "Province of origin", "包车（专列）出发地所在的省（自治区、直辖市）"
+        ),
+        PROVINCE_WORDS,
     )
     origin_city: Annotated[str, bounded_text(1, 30)] = labelled(
         "出发地城市", "City of origin", "出发地所在的市（州、盟），须在金华市以外"
     )
-    origin_risk: RiskLevel = labelled(
-        "出发地风险等级", "Risk level of origin", "以出发地公布为准；仅低风险地区可申请"
+    origin_risk: RiskLevel = with_code_labels(
+        labelled("出发地风险等级", "Risk level of origin", "以出发地公布为准；仅低风险地区可申请"),
+        RISK_WORDS,
     )
     passengers: Annotated[int, whole_number(1, MAX_PASSENGERS)] = labelled(
         "乘车人数", "Passengers", "同一趟包车（专列）运送的员工人数，须超过200人"

@@ -14,7 +14,7 @@ from chalicelib.core.i18n import N_
 from chalicelib.core.roles import DISTRICT_OFFICE, TOWN_OFFICE
 from chalicelib.core.workflow import Stage, Step, Workflow
 from chalicelib.forms.messages import rule_error
-from chalicelib.forms.spec import FormSpec, with_pledge
+from chalicelib.forms.spec import FormSpec, same_words, with_code_labels, with_pledge
 from chalicelib.forms.types import (
     MAX_EMPLOYEES,
     FormBool,
@@ -48,6 +48,21 @@ Industry = Literal[
     "其他",
 ]
 INDUSTRIES: tuple[str, ...] = get_args(Industry)
+INDUSTRY_WORDS = same_words(
+    N_("农、林、牧、渔业"),
+    N_("制造业"),
+    N_("建筑业"),
+    N_("批发和零售业"),
+    N_("交通运输、仓储和邮政业"),
+    N_("住宿和餐饮业"),
+    N_("信息传输、软件和信息技术服务业"),
+    N_("房地产业"),
+    N_("租赁和商务服务业"),
+    N_("科学研究和技术服务业"),
+    N_("居民服务、修理和其他服务业"),
+    N_("文化、体育和娱乐业"),
+    N_("其他"),
+)
 
 
 class EnterpriseResumption(FormModel):
@@ -63,7 +78,9 @@ class EnterpriseResumption(FormModel):
     address: Annotated[str, bounded_text(1, 200)] = labelled(
         "经营地址", "Business address", "实际生产经营地址"
     )
-    industry: Industry = labelled("所属行业", "Industry", "按国民经济行业分类")
+    industry: Industry = with_code_labels(
+        labelled("所属行业", "Industry", "按国民经济行业分类"), INDUSTRY_WORDS
+    )
     above_scale: FormBool = labelled(
         "规上企业", "Above designated size", "是否为规模以上企业", default=False
     )

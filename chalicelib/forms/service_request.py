@@ -22,7 +22,7 @@ from chalicelib.forms.enterprise_claims import (
     EnterpriseClaim,
 )
 from chalicelib.forms.messages import rule_error
-from chalicelib.forms.spec import Figure, FilingView, FormSpec
+from chalicelib.forms.spec import Figure, FilingView, FormSpec, same_words, with_code_labels
 from chalicelib.forms.types import (
     MAX_EMPLOYEES,
     Count,
@@ -36,9 +36,11 @@ from chalicelib.forms.types import (
 
 Category = Literal["用工", "技术", "物资", "资金", "物流", "政策"]
 CATEGORIES: tuple[str, ...] = get_args(Category)
+CATEGORY_WORDS = same_words(N_("用工"), N_("技术"), N_("物资"), N_("资金"), N_("物流"), N_("政策"))
 LABOUR = "用工"
 Urgency = Literal["一般", "紧急", "特急"]
 URGENCIES: tuple[str, ...] = get_args(Urgency)
+URGENCY_WORDS = same_words(N_("一般"), N_("紧急"), N_("特急"))
 
 
 def _labour_needs(value: int | None, info: ValidationInfo, data: dict[str, Any]) -> int | None:
@@ -56,8 +58,12 @@ class ServiceRequest(EnterpriseClaim):
 
     model_config = ConfigDict(title="助企服务")
 
-    category: Category = labelled("问题类别", "Category", "用工、技术、物资、资金、物流或政策")
-    urgency: Urgency = labelled("紧急程度", "Urgency", "一般、紧急或特急")
+    category: Category = with_code_labels(
+        labelled("问题类别", "Category", "用工、技术、物资、资金、物流或政策"), CATEGORY_WORDS
+    )
+    urgency: Urgency = with_code_labels(
+        labelled("紧急程度", "Urgency", "一般、紧急或特急"), URGENCY_WORDS
+    )
     description: Annotated[str, bounded_text(5, 500, multiline=True)] = labelled(
         "问题描述", "Description", "遇到的困难和希望得到的帮助"
     )

@@ -201,6 +201,12 @@ def with_code_labels(field_info: Any, labels: Mapping[str, str]) -> Any:
     return field_info
 
 
+def same_words(*words: str) -> dict[str, str]:
+    """Choices stored in Chinese, each its own label: `words` are marked with N_ so that
+    the English pages show them translated (the stored value stays the Chinese)."""
+    return {word: word for word in words}
+
+
 PLEDGE = "x-pledge"
 
 

@@ -24,12 +24,13 @@ from chalicelib.forms.enterprise_claims import (
     claim_figures,
 )
 from chalicelib.forms.messages import rule_error
-from chalicelib.forms.spec import CSV, PDF, XLSX, FormSpec, Upload
+from chalicelib.forms.spec import CSV, PDF, XLSX, FormSpec, Upload, same_words, with_code_labels
 from chalicelib.forms.types import UploadKey, Yuan, labelled, optional_text
 from chalicelib.settings import get_settings
 
 Category = Literal["防疫物资", "房租", "招工"]
 CATEGORIES: tuple[str, ...] = get_args(Category)
+CATEGORY_WORDS = same_words(N_("防疫物资"), N_("房租"), N_("招工"))
 JPEG, PNG = "image/jpeg", "image/png"  # a receipt photographed with the phone
 
 
@@ -43,7 +44,10 @@ class SupportSubsidy(EnterpriseClaim):
 
     model_config = ConfigDict(title="帮扶补助")
 
-    category: Category = labelled("补助类别", "Category", "防疫物资、房租或招工；每类补助有上限")
+    category: Category = with_code_labels(
+        labelled("补助类别", "Category", "防疫物资、房租或招工；每类补助有上限"),
+        CATEGORY_WORDS,
+    )
     amount: Yuan = labelled("申请金额（元）", "Amount claimed (yuan)", "不超过该类别的补助上限")
     description: Annotated[str | None, optional_text(200, multiline=True)] = labelled(
         "申请说明", "Description", "选填，简要说明费用构成", default=None

@@ -260,3 +260,40 @@ def test_is_town(name: str, expected: bool) -> None:
     # WHEN it is checked
     # THEN only the district's towns count
     assert is_town(name) is expected
+
+
+# --- every choice is shown in words, in both languages ------------------------------------------
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _choice_fields() -> list[tuple[str, str, dict[str, object]]]:
+    """(form, field, property) for each field of a closed list of values, except the towns:
+    place names are proper names, shown as their official Chinese in both languages."""
+    fields = []
+    for form in all_forms():
+        schema = form.json_schema()
+        for name, prop in schema["properties"].items():
+            options = [prop, *prop.get("anyOf", [])]
+            values = [v for option in options for v in option.get("enum", [])]
+            if values and not all(is_town(v) for v in values):
+                fields.append((form.id, name, prop))
+    return fields
+
+
+@pytest.mark.parametrize(("form_id", "name", "prop"), _choice_fields())
+def test_every_choice_has_words_and_english_words(
+    form_id: str, name: str, prop: dict[str, object]
+) -> None:
+    # GIVEN a field whose values are a closed list (a select on the page)
+    from chalicelib.forms.spec import code_labels
+
+    values = {v for option in [prop, *prop.get("anyOf", [])] for v in option.get("enum", [])}
+    # THEN each value has its words (stored codes and stored Chinese alike), Chinese first
+    chinese = code_labels(prop, "zh")
+    assert set(chinese) == values, f"{form_id}.{name}: values without words"
+    assert all(HAN.search(word) for word in chinese.values())
+    # AND the English page shows English words, never the stored Chinese
+    english = code_labels(prop, "en")
+    leaking = {code: word for code, word in english.items() if HAN.search(word)}
+    assert not leaking, f"{form_id}.{name}: no English for {leaking}"
