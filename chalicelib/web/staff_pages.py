@@ -102,15 +102,23 @@ def set_stock_page() -> Response:
     if isinstance(claim, Response):
         return claim
     posted = form_fields(bp.current_request)
+    lang = lang_of(bp.current_request)
     try:
         town = claim.stock_town(posted.pop("town", ""))
         filled = {k: v for k, v in posted.items() if k in stock.ITEMS and v.strip()}
-        stock.set_levels(town, stock.parse_levels(filled), claim.name)
+        stock.set_levels(town, stock.parse_levels(filled, lang), claim.name)
     except ValidationFailed as exc:
         from chalicelib.forms.messages import BODY  # pydantic: only when a level is refused
 
-        text = "；".join(
-            ("" if name == BODY else f"{stock.ITEMS[name].name}：") + said
+        english = lang == "en"
+        colon, semicolon = (": ", "; ") if english else ("：", "；")
+        text = semicolon.join(
+            (
+                ""
+                if name == BODY
+                else (stock.ITEMS[name].name_en if english else stock.ITEMS[name].name) + colon
+            )
+            + said
             for name, said in exc.fields.items()
             if name == BODY or name in stock.ITEMS
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
+from chalicelib.forms import get_form
 from tests.support.stack import Stack, enterprise
 
 FORM = "/forms/enterprise-resumption"
@@ -22,9 +23,9 @@ def post_form(stack: Stack, path: str, fields: dict[str, object]) -> object:
 
 
 def text_of(html: str) -> str:
-    """What a reader sees: the page without its tags, attributes and <option>s (the
-    towns and industries are values the form sends, and stay as the registry writes them)."""
-    html = re.sub(r"<option[^>]*>[^<]*</option>", "", html)
+    """What a reader sees: the page without its tags, attributes and the towns' <option>s
+    (towns are proper names, shown as the registry writes them)."""
+    html = re.sub(r'<option value="[^"]*(镇|乡|街道)"[^>]*>[^<]*</option>', "", html)
     return re.sub(r"<[^>]+>", " ", html)
 
 
@@ -98,3 +99,49 @@ def test_the_approver_page_and_the_dashboard_in_english(stack: Stack) -> None:
     for english in ("Work-resumption dashboard", "Applications by town", "By town", "Exports"):
         assert english in board, english
     assert "工作台" not in text_of(board)
+
+
+FULL_WIDTH = re.compile("[：；，。（）]")
+
+
+def test_choices_and_punctuation_read_in_english(stack: Stack) -> None:
+    # GIVEN a reader of English opening forms whose choices are stored in Chinese
+    for path, words in (
+        (FORM, ("Manufacturing", "Wholesale and retail trade", "Other")),
+        ("/forms/service-request", ("Labour", "Funding", "Urgent", "Most urgent")),
+        ("/forms/support-subsidy", ("Rent", "Recruitment")),
+        ("/forms/charter-subsidy", ("Hubei", "Inner Mongolia", "Low risk")),
+    ):
+        page = stack.client.http.get(f"{path}?lang=en").body.decode()
+        # THEN every option reads in English, while the value sent stays the stored Chinese
+        for word in words:
+            assert f">{word}</option>" in page, (path, word)
+        assert '<option value="制造业"' in page or path != FORM
+        # (the Chinese title is shown once beside the English one, and the language switch)
+        title = get_form(path.removeprefix("/forms/")).title
+        seen = HAN.findall(text_of(page).replace(title, "").replace("中文", ""))
+        assert not seen, (path, "".join(seen))
+    # WHEN the English form is sent with mistakes
+    wrong = post_form(stack, f"{FORM}?lang=en", {**enterprise(uscc="91330702MA2D000001")})
+    summary = re.search(r"<ul>(.*?)</ul>", wrong.body.decode(), re.S)
+    # THEN the summary reads "Label: message", with English punctuation
+    assert summary and ": " in summary.group(1)
+    assert not FULL_WIDTH.search(text_of(summary.group(1)))
+
+
+def test_a_refused_stock_level_is_said_in_english(stack: Stack) -> None:
+    from chalicelib.staff import access
+
+    # GIVEN a town office's dashboard in English
+    token = access.staff_token("town_office", "白龙桥镇")
+    # WHEN a level that is not a whole number is sent
+    bad = stack.client.http.post(
+        f"/dashboard/stock?token={token}&lang=en",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        body=urlencode({"town": "白龙桥镇", "masks": "-5", "disinfectant": "x"}).encode(),
+    )
+    # THEN the page names each item and its error in English, English punctuation between
+    assert bad.status_code == 400
+    text = text_of(bad.body.decode())
+    assert "Masks: " in text and "Disinfectant: " in text and "; " in text
+    assert not FULL_WIDTH.search(text)
