@@ -6,6 +6,7 @@ emulator: set AWS_ENDPOINT_URL=http://127.0.0.1:5000 and the stage's variables).
     python -m ops.cli staff-link --role town_office --scope 白龙桥镇
     python -m ops.cli dlq list
     python -m ops.cli dlq redrive [--all | MESSAGE_ID]
+    python -m ops.cli backfill-form-keys
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from chalicelib.filing import transitions
 from chalicelib.filing.reissue import reissue_link
 from chalicelib.settings import get_settings
 from chalicelib.staff import access
+from ops import backfill
 from ops import dlq as dead_letters
 
 
@@ -52,6 +54,13 @@ def reissue(filing_id: str, step: str, actor: str) -> None:
     except DomainError as exc:
         raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
     click.echo(f"{filing_id}/{step}: link {generation} sent")
+
+
+@main.command("backfill-form-keys")
+def backfill_form_keys() -> None:
+    """Put filings stored before the form index into it (once per stage; safe to rerun)."""
+    done = backfill.backfill_form_keys()
+    click.echo(f"{done.found} without a key: {done.written} written, {done.moved} moved meanwhile")
 
 
 @main.command("staff-link")
