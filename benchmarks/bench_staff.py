@@ -21,20 +21,18 @@ ROUNDS = 5
 WAITING_TOWNS = 6  # towns with an enterprise filing still waiting
 
 
-def counter_keys(district: bool) -> int:
+def counter_keys() -> int:
     """The counter shards a dashboard shows (filings, the drive's figures, documents, the
-    line over days), as chalicelib/staff/dashboard.py names them."""
-    from chalicelib.core.towns import town_names
+    line over days), as chalicelib/staff/dashboard.py names them: each figure's item holds
+    every town's count, so the district reads as many as a town."""
     from chalicelib.core.workflow import STATUSES, WORKER_DOCUMENTS
     from chalicelib.forms import all_forms
     from chalicelib.staff import dashboard
     from chalicelib.store import counters
 
-    towns = len(town_names()) if district else 1
     forms = len(all_forms())
-    per_town = forms * len(STATUSES) + len(counters.DRIVE_FIGURES) + len(WORKER_DOCUMENTS)
-    names = towns * per_town + dashboard.DAYS * forms
-    return names * counters.SHARDS
+    items = forms * len(STATUSES) + len(counters.DRIVE_FIGURES) + len(WORKER_DOCUMENTS)
+    return (items + dashboard.DAYS * forms) * counters.SHARDS
 
 
 def dashboard_minimum(district: bool) -> int:
@@ -42,7 +40,7 @@ def dashboard_minimum(district: bool) -> int:
     from chalicelib.filing.stock import ITEMS
 
     towns = len(town_names()) if district else 1
-    batches = math.ceil(counter_keys(district) / 100) + math.ceil(towns * len(ITEMS) / 100)
+    batches = math.ceil(counter_keys() / 100) + math.ceil(towns * len(ITEMS) / 100)
     return batches + 1 + 1  # the queue (one partition's query at the least); the audit entry
 
 

@@ -11,14 +11,14 @@ from datetime import date
 from chalicelib.core.clock import china_today
 from chalicelib.forms import FilingView, FormSpec
 from chalicelib.store import counters
-from chalicelib.store.counters import WHOLE_DISTRICT
+from chalicelib.store.counters import WHOLE_DISTRICT, Name
 
 ENTERPRISE = "enterprise-resumption"  # the form whose approvals move the drive's figures
 
 
 def status_change(
     form: str, town: str, old: str | None, new: str, day: date | None = None
-) -> dict[str, int]:
+) -> dict[Name, int]:
     """The counters a transition moves; a submission (no old status) also counts on its
     day, in its town and in the district, for the dashboard's line over days."""
     changes = {counters.filings_counter(form, town, new): 1}
@@ -33,7 +33,7 @@ def status_change(
 
 def approval_changes(
     form: str, town: str, data: dict[str, object], old: str | None, new: str, started: bool
-) -> dict[str, int]:
+) -> dict[Name, int]:
     """An enterprise filing entering or leaving `approved` moves the drive's figures."""
     if form != ENTERPRISE or (old == "approved") == (new == "approved"):
         return {}
@@ -52,17 +52,17 @@ def approval_changes(
     return changes
 
 
-def start_changes(town: str, above_scale: bool) -> dict[str, int]:
+def start_changes(town: str, above_scale: bool) -> dict[Name, int]:
     return {
         counters.drive_counter(town, "started"): 1,
         counters.drive_counter(town, "started_above_scale"): 1 if above_scale else 0,
     }
 
 
-def figure_changes(spec: FormSpec, before: FilingView | None, after: FilingView) -> dict[str, int]:
+def figure_changes(spec: FormSpec, before: FilingView | None, after: FilingView) -> dict[Name, int]:
     """What a change of the filing (`before` None: its submission) moves in each of its
     form's figures: the value leaves with a status that counts it, and comes with one."""
-    changes: dict[str, int] = {}
+    changes: dict[Name, int] = {}
     for figure in spec.figures:
         delta = 0
         if before is not None and before.status in figure.statuses:

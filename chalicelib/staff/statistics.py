@@ -28,7 +28,7 @@ from chalicelib.store import counters
 
 def summary(claim: StaffClaim) -> dict[str, Any]:
     forms = all_forms()
-    names: dict[tuple[str, ...], str] = {}
+    names: dict[tuple[str, ...], counters.Name] = {}
     for town in claim.towns:
         for spec in forms:
             for status in STATUSES:

@@ -1,60 +1,116 @@
 """Aggregate counters: their names, their moves inside a transaction, their reads.
 What a transition moves is decided in chalicelib/filing/figures.py.
 
-Each counter is split over shards, one picked at random per write, so that no
-partition key takes more than its share of a busy day's writes; reading sums
-the shards.
+A counter is one figure (filings of a form in a status, a drive figure, documents of a
+kind, submissions on a day) in one town: its `Name` is the item that holds that figure
+for every town, and the town's attribute in it. The district's view reads each item once
+for all its towns, so a dashboard reads as many items whatever the number of towns (a
+town's share of an item is a few bytes: 27 towns fit in one write unit).
+
+Each item is split over shards, one picked at random per write, so that no partition key
+takes more than its share of a busy day's writes; reading sums the shards.
 """
 
 from __future__ import annotations
 
 import random
+import time
+import weakref
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from typing import Any, NamedTuple
+
+from pynamodb.expressions.operand import Path
 
 from chalicelib.store.models import Counter, bind_models
-from chalicelib.store.tx import Transaction
+from chalicelib.store.tx import Action, Transaction
 
 SHARDS = 8
 WHOLE_DISTRICT = "*"  # the scope of a day's submissions in every town together
 
 
-def filings_counter(form: str, town: str, status: str) -> str:
-    return f"filings#{form}#{town}#{status}"
+class Name(NamedTuple):
+    item: str  # the figure, for every town: "filings#<form>#<status>"
+    town: str  # the town's attribute in it (or WHOLE_DISTRICT)
 
 
-def move(tx: Transaction, changes: dict[str, int]) -> None:
+def filings_counter(form: str, town: str, status: str) -> Name:
+    return Name(f"filings#{form}#{status}", town)
+
+
+# The shards each transaction has written to, per item: two moves of one item in one
+# transaction go to two shards (DynamoDB refuses a transaction naming an item twice).
+_written: weakref.WeakKeyDictionary[Transaction, set[str]] = weakref.WeakKeyDictionary()
+
+
+def move(tx: Transaction, changes: dict[Name, int]) -> None:
+    """Add each change to its town's attribute: one update per item, all of an item's
+    towns in it, on a shard this transaction has not written yet."""
+    by_item: dict[str, dict[str, int]] = {}
     for name, delta in changes.items():
         if delta:
-            shard = Counter(key=f"{name}#{random.randrange(SHARDS)}")
-            tx.update(shard, actions=[Counter.value.add(delta)])
+            towns = by_item.setdefault(name.item, {})
+            towns[name.town] = towns.get(name.town, 0) + delta
+    written = _written.setdefault(tx, set())
+    for item, towns in by_item.items():
+        free = [n for n in range(SHARDS) if f"{item}#{n}" not in written]
+        key = f"{item}#{random.choice(free)}"
+        written.add(key)
+        actions: list[Action] = [Path([town]).add(d) for town, d in towns.items() if d]
+        if actions:
+            tx.update(Counter(key=key), actions=actions)
 
 
-def submissions_counter(form: str, scope: str, day: date) -> str:
+def submissions_counter(form: str, scope: str, day: date) -> Name:
     """Filings submitted on one China day in a town, or in the district (WHOLE_DISTRICT)."""
-    return f"submitted_on#{form}#{scope}#{day:%Y%m%d}"
+    return Name(f"submitted_on#{form}#{day:%Y%m%d}", scope)
 
 
 BATCH = 100  # BatchGetItem's most keys a call
-READERS = 8  # batches read at once: the district's dashboard reads a hundred of them
+READERS = 8  # batches read at once
 
 
-def read(names: Iterable[str]) -> dict[str, int]:
-    """Each counter's total over its shards: BatchGetItem, 100 keys a call, the calls made
-    side by side (each waits on the network, not on us)."""
+def read(names: Iterable[Name]) -> dict[Name, int]:
+    """Each counter's total over its shards: every item named read once for all its towns,
+    BatchGetItem, 100 keys a call, the calls made side by side (each waits on the
+    network, not on us)."""
     bind_models()
     names = list(names)
     totals = dict.fromkeys(names, 0)
-    keys = [f"{name}#{shard}" for name in names for shard in range(SHARDS)]
+    items = sorted({name.item for name in names})
+    keys = [f"{item}#{shard}" for item in items for shard in range(SHARDS)]
     batches = [keys[i : i + BATCH] for i in range(0, len(keys), BATCH)]
-    if len(batches) > 1:
-        Counter._get_connection()  # built once, before the readers share it
+    connection = Counter._get_connection()  # built once, before the readers share it
+    found: dict[str, dict[str, int]] = {item: {} for item in items}
     with ThreadPoolExecutor(max_workers=min(READERS, len(batches) or 1)) as pool:
-        for items in pool.map(lambda batch: list(Counter.batch_get(batch)), batches):
-            for item in items:
-                totals[item.key.rsplit("#", 1)[0]] += int(item.value)
+        for raws in pool.map(lambda batch: _batch_get(connection, batch), batches):
+            for raw in raws:
+                item = raw.pop("key")["S"].rsplit("#", 1)[0]
+                sums = found[item]
+                for town, value in raw.items():
+                    if "N" in value:
+                        sums[town] = sums.get(town, 0) + int(value["N"])
+    for name in names:
+        totals[name] = found[name.item].get(name.town, 0)
     return totals
+
+
+def _batch_get(connection: Any, keys: list[str]) -> list[dict[str, Any]]:
+    """The raw items of up to 100 keys (their attributes are towns, which no model
+    declares), asking again for what DynamoDB left unprocessed, with a short backoff."""
+    table = Counter.Meta.table_name
+    items: list[dict[str, Any]] = []
+    pending: list[dict[str, Any]] = [{"key": {"S": key}} for key in keys]
+    pause = 0.05
+    while pending:
+        answer = connection.batch_get_item(pending)
+        items.extend(answer.get("Responses", {}).get(table, []))
+        pending = answer.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])
+        if pending:
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
+    return items
 
 
 # The figures officials report, per town: enterprises approved and started (and those
@@ -69,13 +125,13 @@ DRIVE_FIGURES = (
 )
 
 
-def drive_counter(town: str, figure: str) -> str:
-    return f"drive#{town}#{figure}"
+def drive_counter(town: str, figure: str) -> Name:
+    return Name(f"drive#{figure}", town)
 
 
-def documents_counter(kind: str, town: str) -> str:
-    return f"documents#{kind}#{town}"
+def documents_counter(kind: str, town: str) -> Name:
+    return Name(f"documents#{kind}", town)
 
 
-def figure_counter(form: str, town: str, name: str) -> str:
-    return f"figure#{form}#{town}#{name}"
+def figure_counter(form: str, town: str, name: str) -> Name:
+    return Name(f"figure#{form}#{name}", town)

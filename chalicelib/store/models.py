@@ -231,13 +231,14 @@ class Contact(Model):
 
 
 class Counter(Model):
-    """An aggregate, sharded so that no key takes more than its share of writes."""
+    """One figure for every town, sharded so that no key takes more than its share of
+    writes: its other attributes are named by town (chalicelib/store/counters.py), which
+    no model can declare, so they are written by update actions and read raw."""
 
     class Meta:
         table_name = "counters"
 
-    key = UnicodeAttribute(hash_key=True)  # "<name>#<shard>"
-    value = NumberAttribute(default=0)
+    key = UnicodeAttribute(hash_key=True)  # "<figure>#<shard>"
 
 
 class Stock(Model):

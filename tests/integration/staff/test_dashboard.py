@@ -128,15 +128,20 @@ def test_the_line_over_days_counts_each_days_submissions_in_the_links_scope(
     from datetime import timedelta
 
     from chalicelib.core.clock import CHINA, utcnow
-    from chalicelib.store.models import Counter
+    from chalicelib.store.tx import transaction
 
     # GIVEN three filings today in two towns, and five in 罗埠镇 three days ago
     file_three(stack)
     today = utcnow().astimezone(CHINA).date()
     earlier = today - timedelta(days=3)
-    for scope in ("罗埠镇", counters.WHOLE_DISTRICT):
-        name = counters.submissions_counter("enterprise-resumption", scope, earlier)
-        Counter(key=f"{name}#0", value=5).save()
+    with transaction() as tx:
+        counters.move(
+            tx,
+            {
+                counters.submissions_counter("enterprise-resumption", scope, earlier): 5
+                for scope in ("罗埠镇", counters.WHOLE_DISTRICT)
+            },
+        )
 
     def points(token: str) -> dict[str, int]:
         html = dashboard(stack, token)[1]
