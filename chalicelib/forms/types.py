@@ -192,7 +192,15 @@ def _uscc(value: object) -> str:
 
 
 # Before, so that a non-string gets the code's own message rather than a generic one.
-Uscc = Annotated[str, BeforeValidator(_uscc)]
+# The schema says what it can (the stored form) and names the rest: a check digit is the
+# `uscc` format's (test clients register a generator for it).
+Uscc = Annotated[
+    str,
+    BeforeValidator(_uscc),
+    WithJsonSchema(
+        {"type": "string", "pattern": "^[0-9]{8}[0-9A-HJ-NPQRTUWXY]{10}$", "format": "uscc"}
+    ),
+]
 """统一社会信用代码: 18 characters with a valid check digit; stored compact and upper-case."""
 
 _MOBILE = re.compile(r"(?:\+?86)?(1[3-9][0-9]{9})", re.ASCII)
@@ -259,8 +267,27 @@ def _email_errors(value: object, handler: ValidatorFunctionWrapHandler) -> str:
         raise PydanticCustomError("email", "Not a valid email address") from None
 
 
+@dataclass(frozen=True)
+class _ReservedDomains:
+    # email-validator refuses addresses at special-use domains (example.test, x.local,
+    # ...), which JSON Schema's "email" takes: the schema says so, from the same list.
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        from email_validator import SPECIAL_USE_DOMAIN_NAMES  # with pydantic's EmailStr
+
+        json_schema = handler(schema)
+        names = "|".join(
+            "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in name)
+            for name in SPECIAL_USE_DOMAIN_NAMES
+        )
+        json_schema["not"] = {"pattern": f"@(?:.*\\.)?(?:{names})\\.?$"}
+        return json_schema
+
+
 OptionalEmail = Annotated[
-    Annotated[EmailStr, WrapValidator(_email_errors)] | None, BeforeValidator(_blank_to_none)
+    Annotated[EmailStr, WrapValidator(_email_errors), _ReservedDomains()] | None,
+    BeforeValidator(_blank_to_none),
 ]
 """An email address, or None when absent, null or blank. Give the field a default of None."""
 
@@ -271,7 +298,10 @@ _INTEGER = re.compile(r"[+-]?[0-9]{1,15}", re.ASCII)  # bounded: int() of huge s
 
 
 def _whole_number(value: object) -> object:
-    # Refuse what lax pydantic would coerce: True is not 1 and 12.0 is not a head count.
+    # Refuse what lax pydantic would coerce: True is not 1, and 12.5 is not a head count.
+    # 12.0 is: JSON has one kind of number, and JSON Schema's "integer" takes 12.0 as 12.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     if isinstance(value, bool | float):
         raise PydanticCustomError("integer", "Not a whole number")
     if isinstance(value, str):
@@ -405,7 +435,11 @@ def _resident_id(value: object) -> str:
 
 ResidentId = Annotated[
     str,
-    Field(pattern=r"^[0-9]{17}[0-9X]$", examples=["330702199003071233"]),
+    Field(
+        pattern=r"^[0-9]{17}[0-9X]$",
+        examples=["330702199003071233"],
+        json_schema_extra={"format": "cn-resident-id"},  # a real birth date, a check digit
+    ),
     BeforeValidator(_resident_id),
 ]
 """居民身份证号码: 18 characters, a birth date that exists (1900 to today) and a valid check
@@ -483,13 +517,18 @@ def _yuan(value: object) -> Decimal:
     return amount
 
 
+# The amounts `_yuan` takes, as the schema says them: more than 0, at most MAX_YUAN, at
+# most two decimals (written without leading zeros, commas or full-width digits, which
+# the server also reads).
+YUAN_PATTERN = (
+    r"^(?:[1-9][0-9]{0,8}(?:\.[0-9]{1,2})?|1000000000(?:\.00?)?|0\.(?:0[1-9]|[1-9][0-9]?))$"
+)
+
 Yuan = Annotated[
     Decimal,
     BeforeValidator(_yuan),
     PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str),
-    WithJsonSchema(
-        {"type": "string", "pattern": r"^[0-9]{1,10}(\.[0-9]{1,2})?$", "format": "yuan"}
-    ),
+    WithJsonSchema({"type": "string", "pattern": YUAN_PATTERN, "format": "yuan"}),
 ]
 """An amount in yuan, > 0 with at most two decimals: a Decimal, stored as the text
 "12345.67" (never a float). `fen()` gives the exact integer number of fen."""

@@ -203,6 +203,8 @@ def submission(spec: FormSpec) -> dict[str, Any]:
                     "required": False,
                     "description": "the same key and body again: the same answer, stored once",
                     "schema": _string(),
+                    # JSON Schema cannot say it: a key names one body (another: 422).
+                    "x-unique-per-body": True,
                 }
             ],
             "requestBody": {"required": True, "content": {JSON: {"schema": spec.json_schema()}}},
