@@ -173,9 +173,10 @@ class FormSpec:
     def json_schema(self) -> dict[str, Any]:
         """The model's JSON Schema, with what the schema can say of its rules
         (`schema_rules`) and what it can only name: a reference to another filing
-        (`x-reference`: its form, status, and the fields that must agree) and an upload
-        (`x-upload`: its form, field, types and size). Built per call, so callers may
-        change their copy."""
+        (`x-reference`: its form, status, and the fields that must agree), an upload
+        (`x-upload`: its form, field, types and size) and the fields of which one open
+        filing may hold a value (`x-unique`). Built per call, so callers may change
+        their copy."""
         schema = self.model.model_json_schema()
         properties: dict[str, Any] = schema["properties"]
         for name, ref in self.references.items():
@@ -193,8 +194,14 @@ class FormSpec:
             }
         rules = dict(self.schema_rules() if self.schema_rules else {})
         for name, keywords in dict(rules.pop("properties", {})).items():
-            properties[name].update(keywords)
+            for keyword, value in keywords.items():
+                if keyword in properties[name]:  # the type's own says something too: both
+                    properties[name].setdefault("allOf", []).append({keyword: value})
+                else:
+                    properties[name][keyword] = value
         schema.update(rules)  # whole-body keywords: pydantic writes none of its own here
+        if self.unique_fields:  # a state rule: one open filing per value (else 409)
+            schema["x-unique"] = list(self.unique_fields)
         return schema
 
     def labels(self, lang: str = "zh") -> dict[str, str]:

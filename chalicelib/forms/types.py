@@ -8,6 +8,7 @@ into one short message per field.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -131,15 +132,64 @@ def _invisible(char: str) -> bool:
     return char.isspace() or char in _INVISIBLE or unicodedata.category(char) == "Cf"
 
 
+# Where format characters live (Unicode's planes 0, 1 and 14): scanned once, not all 17.
+_FORMAT_PLANES = (range(0x0, 0x20000), range(0xE0000, 0xE1000))
+
+
+@functools.cache
+def invisible_class(stripped: bool = False) -> str:
+    """A regex character class of what `_invisible` holds (whitespace too, unless
+    `stripped`: what str.strip() leaves), in ranges; for the schemas' "only invisible"."""
+    points = [
+        c
+        for plane in _FORMAT_PLANES
+        for c in plane
+        if not 0xD800 <= c <= 0xDFFF and _invisible(chr(c)) and not (stripped and chr(c).isspace())
+    ]
+    ranges: list[list[int]] = []
+    for c in points:
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+
+    def one(c: int) -> str:  # astral characters as themselves: \u escapes stop at FFFF
+        return f"\\u{c:04x}" if c <= 0xFFFF else chr(c)
+
+    return "[" + "".join(one(a) if a == b else f"{one(a)}-{one(b)}" for a, b in ranges) + "]"
+
+
+def only_invisible(required: bool) -> str:
+    """A pattern matching what `clean_text` refuses as "only invisible characters" (or,
+    for a required text, leaves empty); a schema says `not` it."""
+    if required:
+        return f"^{invisible_class()}*$"
+    return f"^{invisible_class()}*{invisible_class(stripped=True)}{invisible_class()}*$"
+
+
+def stripped_length(minimum: int, maximum: int) -> str:
+    """A pattern: the text, once stripped of surrounding whitespace (as stored), is
+    minimum..maximum characters long; minLength and maxLength count what was sent."""
+    kinds = [""] if minimum <= 0 else []
+    kinds += ["\\S"] if minimum <= 1 <= maximum else []
+    if maximum >= 2:
+        kinds.append(f"\\S[\\s\\S]{{{max(minimum - 2, 0)},{maximum - 2}}}\\S")
+    return "^\\s*(?:" + "|".join(kinds) + ")\\s*$"
+
+
 @dataclass(frozen=True)
 class _SafeTextSchema:
     multiline: bool
+    minimum: int
+    maximum: int
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         json_schema = handler(schema)
         json_schema["pattern"] = SAFE_TEXT if self.multiline else SAFE_LINE
+        json_schema["allOf"] = [{"pattern": stripped_length(self.minimum, self.maximum)}]
+        json_schema["not"] = {"pattern": only_invisible(required=True)}
         return json_schema
 
 
@@ -164,7 +214,7 @@ class bounded_text:  # lower case: used like a function, Annotated[str, bounded_
         )
         yield _text_errors(self.min_length, self.max_length)
         yield BeforeValidator(lambda value: clean_text(value, self.multiline))  # runs first
-        yield _SafeTextSchema(self.multiline)
+        yield _SafeTextSchema(self.multiline, self.min_length, self.max_length)
 
 
 def _nfkc_str(value: object, error_type: str) -> str:
@@ -464,6 +514,19 @@ that it names a filing of the right form and status is a FormSpec reference's jo
 
 
 @dataclass(frozen=True)
+class _OptionalTextSchema:
+    # Built when a schema is asked for (the invisible characters are scanned then).
+    text: dict[str, Any]
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        stripped = {"pattern": stripped_length(0, int(self.text["maxLength"]))}
+        text = {**self.text, "allOf": [stripped], "not": {"pattern": only_invisible(False)}}
+        return {"anyOf": [text, {"type": "null"}]}
+
+
+@dataclass(frozen=True)
 class optional_text:  # lower case: used like bounded_text, Annotated[str | None, ...]
     """Clean text (`clean_text`) of at most max_length characters once stripped, or None
     when absent or blank."""
@@ -477,7 +540,7 @@ class optional_text:  # lower case: used like bounded_text, Annotated[str | None
         yield BeforeValidator(self._check)
         pattern = SAFE_TEXT if self.multiline else SAFE_LINE
         text = {"type": "string", "maxLength": self.max_length, "pattern": pattern}
-        yield WithJsonSchema({"anyOf": [text, {"type": "null"}]})
+        yield _OptionalTextSchema(text)
 
     def _check(self, value: object) -> str | None:
         if value is None:

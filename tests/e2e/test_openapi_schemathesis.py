@@ -10,7 +10,8 @@ What JSON Schema cannot say the document names, and the generator honours
 `cn-resident-id`) with registered generators; a reference to an approved filing
 (`x-reference`) and an upload (`x-upload`) name what was seeded in the stack first; a
 comparison of two fields (`x-at-most`, `x-at-most-by`) is kept. So a valid submission
-must be stored: at least half of each form's valid requests are answered 201.
+must be stored: 201, unless an open filing holds its `x-unique` value already (409) or
+its address's minute is full (429).
 
 Bounded: at most MAX_EXAMPLES generated requests per operation and mode (the env
 SCHEMATHESIS_EXAMPLES changes it), derandomized (the same requests every run), no
@@ -26,6 +27,7 @@ import os
 from collections import Counter
 from typing import Any
 from unittest import mock
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import schemathesis
@@ -33,6 +35,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.generation.modes import GenerationMode
 
+from chalicelib.forms import get_form
 from chalicelib.settings import get_settings
 from chalicelib.web import openapi
 from tests.support.env import TEST_ENV
@@ -108,6 +111,26 @@ def _body_schema(raw: dict[str, Any], path: str, method: str) -> dict[str, Any]:
     return dict(body.get("content", {}).get("application/json", {}).get("schema", {}))
 
 
+def _stored_unless_held(
+    form: str, schema: dict[str, Any], body: Any, status: int, held: set[tuple[str, ...]]
+) -> None:
+    """A valid filing is stored (201), not merely "not refused": unless an open filing
+    already holds its `x-unique` value (409), or its address's minute is full (429). The
+    value is compared as stored: the form's model normalises it (get_form)."""
+    if status == 429:
+        return
+    key = tuple(
+        str(get_form(form).validate(body).model_dump(mode="json")[f])
+        for f in schema.get("x-unique", [])
+    )
+    if key and key in held:
+        assert status in (201, 409), status  # the same key again: a replay, or the duplicate
+        return
+    assert status == 201, (status, key)
+    if key:
+        held.add(key)
+
+
 def _parameters(raw: dict[str, Any], path: str, method: str, marked: str) -> list[dict[str, Any]]:
     return [p for p in raw["paths"][path][method.lower()].get("parameters", []) if p.get(marked)]
 
@@ -142,6 +165,16 @@ def test_every_answer_conforms_and_none_is_a_server_error(
     strategy = operation.as_strategy(generation_mode=mode)
     if mode == GenerationMode.POSITIVE:
         strategy = strategy.map(valid)
+    auth = None
+    if "security" in api_schema.raw_schema["paths"][path][method.lower()]:
+        # A staff call carries the district's staff link (`make run`'s banner prints it),
+        # so that ignored_auth sees it refused without it, or with a bad one beside it.
+        token = parse_qs(urlsplit(running_stack.staff_link()).query)["token"][0]
+        auth = {"Authorization": f"Bearer {token}"}
+
+    filing = mode == GenerationMode.POSITIVE and path.startswith("/api/filings/")
+    form = path.removeprefix("/api/filings/") if filing and "{" not in path else None
+    held: set[tuple[str, ...]] = set()  # the x-unique values this run's filings hold
 
     @settings(
         max_examples=MAX_EXAMPLES,
@@ -153,12 +186,12 @@ def test_every_answer_conforms_and_none_is_a_server_error(
     @given(case=strategy)
     def call(case: Any) -> None:
         response = case.call_and_validate(
-            base_url=running_stack.base_url, checks=EVERY_CHECK, timeout=30
+            base_url=running_stack.base_url, headers=auth, checks=EVERY_CHECK, timeout=30
         )
         answered[response.status_code] += 1
+        if form is not None:
+            _stored_unless_held(form, body_schema, case.body, response.status_code, held)
 
     call()
-    if mode == GenerationMode.POSITIVE and path.startswith("/api/filings/") and "{" not in path:
-        # A valid filing is stored, not merely "not refused": most are answered 201 (the
-        # rest: an open filing of the same applicant, 409).
-        assert answered[201] * 2 >= sum(answered.values()), answered
+    if form is not None:
+        assert answered[201] > 0, answered
