@@ -10,9 +10,9 @@ the contract (README, "HTTP API"), with their answers and error bodies.
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, get_args
 
-from chalicelib.core.workflow import STATUSES
+from chalicelib.core.workflow import STATUSES, Decision
 from chalicelib.forms import FormSpec, all_forms
 
 JSON = "application/json"
@@ -114,7 +114,7 @@ def schemas() -> dict[str, Any]:
             {
                 "filing_id": _string(),
                 "step": _string(),
-                "decision": _string(enum=["approve", "reject"]),
+                "decision": _string(enum=list(get_args(Decision))),
             },
         ),
         "Verification": _object(
@@ -160,7 +160,7 @@ def schemas() -> dict[str, Any]:
         "Decision": _object(
             ["decision"],
             {
-                "decision": _string(enum=["approve", "reject"]),
+                "decision": _string(enum=list(get_args(Decision))),
                 "comment": _string(maxLength=500, description="required to reject"),
             },
             additionalProperties=False,
@@ -405,7 +405,7 @@ def paths() -> dict[str, Any]:
         },
     }
     # A staff link's token: in the query (`token`, as the link carries it) or a bearer.
-    staff = [{"staffLink": []}, {"staffBearer": []}]
+    staff: list[dict[str, list[str]]] = [{"staffLink": []}, {"staffBearer": []}]
     found["/api/uploads"] = {
         "post": {
             "operationId": "presign-upload",
