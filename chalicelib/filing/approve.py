@@ -9,10 +9,11 @@ from typing import Any, NamedTuple
 from chalicelib import links
 from chalicelib.core.clock import china_today, utcnow
 from chalicelib.core.errors import (
-    Conflict,
+    DomainError,
     Forbidden,
     Gone,
     InvalidTransition,
+    RateLimited,
     ReasonRequired,
     TooEarly,
     ValidationFailed,
@@ -20,10 +21,10 @@ from chalicelib.core.errors import (
 from chalicelib.core.roles import DISTRICT_OFFICE
 from chalicelib.core.workflow import TERMINAL, Step
 from chalicelib.forms import FormSpec, field_labels, get_form
-from chalicelib.store import audit, directory, records, s3
+from chalicelib.store import audit, directory, ratelimit, records, s3
 from chalicelib.store.models import Contact, Filing, Task, bind_models
 from chalicelib.store.s3 import NotWritten
-from chalicelib.store.tx import Action, transaction
+from chalicelib.store.tx import Action, Cancelled, transaction
 
 log = logging.getLogger(__name__)
 
@@ -231,6 +232,12 @@ def _clean_comment(comment: str, lang: str) -> str:
         raise ValidationFailed({"comment": message(exc.type, exc.context, lang)}) from None
 
 
+APPROVAL = "approval"  # the decisions' kind of chalicelib/store/ratelimit.py
+# Where the client's rate window stands among the decision's items as PynamoDB sends
+# them (its puts, then its updates): the audit entry, the task, the filing's mark, it.
+_WINDOW_AT = 3
+
+
 def decide(
     token: str,
     decision: str,
@@ -238,11 +245,39 @@ def decide(
     source_ip: str | None,
     inputs: Mapping[str, str] | None = None,
     lang: str = "zh",
+    rate_limited: bool = False,
 ) -> Decided:
     """Consume the link with a conditional write: of two concurrent POSTs one wins,
     the other finds it used. The S3 record then moves the workflow on. An approval
     carries the step's inputs (Step.inputs), validated first: ValidationFailed names
-    each bad one and nothing is written."""
+    each bad one and nothing is written.
+
+    `rate_limited`: the decision counts against `source_ip`'s window of approval POSTs
+    (chalicelib/store/ratelimit.py) inside its own transaction, no call of its own; a
+    full window cancels it (RateLimited, nothing decided). A POST refused before its
+    transaction commits (a tampered, used or superseded link, a bad decision) counts
+    with one update of its own, and is RateLimited instead when the window is full: a
+    guessed or replayed link counts as much as a good one."""
+    client = source_ip if rate_limited and ratelimit.counted(source_ip, APPROVAL) else None
+    try:
+        return _decide(token, decision, comment, source_ip, client, inputs, lang)
+    except RateLimited:
+        raise
+    except DomainError:
+        if client:
+            ratelimit.admit(client, utcnow(), APPROVAL)
+        raise
+
+
+def _decide(
+    token: str,
+    decision: str,
+    comment: str,
+    source_ip: str | None,
+    rate_client: str | None,
+    inputs: Mapping[str, str] | None,
+    lang: str,
+) -> Decided:
     approval = open_link(token, history=False)
     pending = check_decision(approval, decision, comment, inputs, lang)
     comment, values, shown = pending.comment, pending.values, pending.shown
@@ -272,7 +307,11 @@ def decide(
             )
             # Its record may not land: the reconciler will look (chalicelib/filing/reconcile.py).
             tx.update(Filing(filing_id=task.filing_id), actions=records.mark_actions(now))
-    except Conflict:
+            if rate_client:
+                ratelimit.count(tx, rate_client, now, APPROVAL)
+    except Cancelled as cancelled:
+        if rate_client and _WINDOW_AT in cancelled.failed:
+            raise ratelimit.refusal(now, APPROVAL) from None
         task.refresh(consistent_read=True)
         _check_current(task, approval.filing, int(task.link_gen))  # Gone: used or superseded
         raise

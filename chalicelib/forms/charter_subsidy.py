@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Annotated, ClassVar, Literal, get_args
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import ConfigDict, ValidationInfo, field_validator
 
@@ -203,6 +203,32 @@ WORKFLOW = Workflow(
     )
 )
 
+# An origin `in_jinhua` refuses, as a pattern over the text as sent (spaces anywhere).
+JINHUA_PATTERN = (
+    "^\\s*(浙\\s*江\\s*(省\\s*)?)?(" + "|".join("\\s*".join(place) for place in JINHUA) + ")"
+)
+
+
+def schema_rules() -> dict[str, Any]:
+    """What the validators refuse (`_low_risk`, `_more_than_200`, `_outside_jinhua`),
+    said for the published schema."""
+    return {
+        "properties": {
+            "origin_risk": {"not": {"enum": [r for r in RISK_LEVELS if r != "低风险"]}},
+            "passengers": {"minimum": MIN_PASSENGERS},
+        },
+        "allOf": [
+            {
+                "if": {
+                    "properties": {"origin_province": {"const": HOME_PROVINCE}},
+                    "required": ["origin_province"],
+                },
+                "then": {"properties": {"origin_city": {"not": {"pattern": JINHUA_PATTERN}}}},
+            }
+        ],
+    }
+
+
 SPEC = FormSpec(
     id="charter-subsidy",
     title="包车/专列补助",
@@ -223,4 +249,5 @@ SPEC = FormSpec(
         "这趟包车已申请过补助（同一企业、出发日期和出发地），请勿重复申请",
         "This trip has been claimed already (same enterprise, date and origin)",
     ),
+    schema_rules=schema_rules,
 )

@@ -6,7 +6,7 @@ service office approves it and the filing certificate is issued.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import ConfigDict, ValidationInfo, field_validator
 
@@ -171,6 +171,13 @@ WORKFLOW = Workflow(
     )
 )
 
+
+def schema_rules() -> dict[str, Any]:
+    """What `_not_above_total` refuses, named for the published schema (JSON Schema cannot
+    compare two fields)."""
+    return {"properties": {"employees_returned": {"x-at-most": "employees_total"}}}
+
+
 SPEC = FormSpec(
     id="enterprise-resumption",
     title="企业复工备案",
@@ -184,4 +191,5 @@ SPEC = FormSpec(
     applicant_phone_field="contact_phone",
     personal_fields=("contact_phone", "contact_email"),
     documents={"certificate": ("复工备案证明", "Work-resumption filing certificate")},
+    schema_rules=schema_rules,
 )

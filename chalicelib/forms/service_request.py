@@ -183,6 +183,23 @@ def _resolved(name: str) -> Figure:
     return Figure(name, APPROVED, value)
 
 
+def schema_rules() -> dict[str, Any]:
+    """What `_labour_needs` refuses, said for the published schema: a labour request
+    names its figures."""
+    figures = ("workers_needed", "workers_on_duty")
+    return {
+        "allOf": [
+            {
+                "if": {"properties": {"category": {"const": LABOUR}}, "required": ["category"]},
+                "then": {
+                    "required": list(figures),
+                    "properties": {name: {"type": "integer"} for name in figures},
+                },
+            }
+        ]
+    }
+
+
 SPEC = FormSpec(
     id="service-request",
     title="助企服务",
@@ -202,4 +219,5 @@ SPEC = FormSpec(
         _resolved("loss_avoided"),
         _resolved("workers_delivered"),
     ),
+    schema_rules=schema_rules,
 )

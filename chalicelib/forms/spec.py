@@ -110,6 +110,13 @@ class FormSpec:
     draws: Draws | None = field(default=None, hash=False)
     # field -> the upload it names (see Upload).
     uploads: dict[str, Upload] = field(default_factory=dict, hash=False)
+    # What the model's own validators refuse beyond each field's type (a red health code,
+    # too few passengers, a labour request without its figures), said for the published
+    # schema (`json_schema`): keywords for a field under "properties" (merged into its
+    # schema), whole-body keywords ("allOf", "anyOf") beside them; where JSON Schema cannot
+    # say it, an x- extension (`x-at-most`: not above another field's value). Built when
+    # asked (a limit may be a setting); declared beside the validator it describes.
+    schema_rules: Callable[[], Mapping[str, Any]] | None = field(default=None, hash=False)
     # What a duplicate is told, naming the first filing: (Chinese, English).
     duplicate_message: tuple[str, str] = (
         "该企业已有一件办理中的备案，请勿重复提交",
@@ -164,8 +171,38 @@ class FormSpec:
             raise ValidationFailed(messages(exc, lang)) from None
 
     def json_schema(self) -> dict[str, Any]:
-        """The model's JSON Schema; built per call, so callers may change their copy."""
-        return self.model.model_json_schema()
+        """The model's JSON Schema, with what the schema can say of its rules
+        (`schema_rules`) and what it can only name: a reference to another filing
+        (`x-reference`: its form, status, and the fields that must agree), an upload
+        (`x-upload`: its form, field, types and size) and the fields of which one open
+        filing may hold a value (`x-unique`). Built per call, so callers may change
+        their copy."""
+        schema = self.model.model_json_schema()
+        properties: dict[str, Any] = schema["properties"]
+        for name, ref in self.references.items():
+            properties[name]["x-reference"] = {
+                "form": ref.form,
+                "status": ref.status,
+                "same": dict(ref.same),
+            }
+        for name, upload in self.uploads.items():
+            properties[name]["x-upload"] = {
+                "form": self.id,
+                "field": name,
+                "types": list(upload.types),
+                "max_bytes": upload.max_bytes,
+            }
+        rules = dict(self.schema_rules() if self.schema_rules else {})
+        for name, keywords in dict(rules.pop("properties", {})).items():
+            for keyword, value in keywords.items():
+                if keyword in properties[name]:  # the type's own says something too: both
+                    properties[name].setdefault("allOf", []).append({keyword: value})
+                else:
+                    properties[name][keyword] = value
+        schema.update(rules)  # whole-body keywords: pydantic writes none of its own here
+        if self.unique_fields:  # a state rule: one open filing per value (else 409)
+            schema["x-unique"] = list(self.unique_fields)
+        return schema
 
     def labels(self, lang: str = "zh") -> dict[str, str]:
         """Field name -> its label, for pages and documents."""

@@ -152,6 +152,16 @@ WORKFLOW = Workflow(
     )
 )
 
+
+def schema_rules() -> dict[str, Any]:
+    """What `_within_one_order` and `_something_ordered` refuse, said for the published
+    schema."""
+    return {
+        "properties": {item: {"maximum": cap} for item, cap in PER_ORDER.items()},
+        "anyOf": [{"required": [item], "properties": {item: {"minimum": 1}}} for item in ITEMS],
+    }
+
+
 SPEC = FormSpec(
     id="supplies-order",
     title="防疫物资申领",
@@ -178,4 +188,5 @@ SPEC = FormSpec(
     },
     figures=FIGURES,
     draws=draws,
+    schema_rules=schema_rules,
 )

@@ -9,7 +9,7 @@ at submission. The town checks the claim, then the district sets the amount appr
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, ClassVar, Literal, get_args
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import ConfigDict, ValidationInfo, field_validator
 
@@ -107,6 +107,14 @@ WORKFLOW = Workflow(
     )
 )
 
+
+def schema_rules() -> dict[str, Any]:
+    """What `_within_the_limit` refuses, named for the published schema (an amount is
+    text: JSON Schema cannot bound it by another field's value)."""
+    limits = {category: limit_of(category) for category in CATEGORIES}
+    return {"properties": {"amount": {"x-at-most-by": {"field": "category", "limits": limits}}}}
+
+
 SPEC = FormSpec(
     id="support-subsidy",
     title="帮扶补助",
@@ -123,4 +131,5 @@ SPEC = FormSpec(
     references={"enterprise_filing_id": ENTERPRISE_APPROVED},
     uploads={"supporting_file": Upload(types=(PDF, JPEG, PNG, CSV, XLSX))},
     figures=claim_figures("amount", "district"),
+    schema_rules=schema_rules,
 )

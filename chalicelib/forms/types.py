@@ -8,6 +8,7 @@ into one short message per field.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -131,15 +132,64 @@ def _invisible(char: str) -> bool:
     return char.isspace() or char in _INVISIBLE or unicodedata.category(char) == "Cf"
 
 
+# Where format characters live (Unicode's planes 0, 1 and 14): scanned once, not all 17.
+_FORMAT_PLANES = (range(0x0, 0x20000), range(0xE0000, 0xE1000))
+
+
+@functools.cache
+def invisible_class(stripped: bool = False) -> str:
+    """A regex character class of what `_invisible` holds (whitespace too, unless
+    `stripped`: what str.strip() leaves), in ranges; for the schemas' "only invisible"."""
+    points = [
+        c
+        for plane in _FORMAT_PLANES
+        for c in plane
+        if not 0xD800 <= c <= 0xDFFF and _invisible(chr(c)) and not (stripped and chr(c).isspace())
+    ]
+    ranges: list[list[int]] = []
+    for c in points:
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+
+    def one(c: int) -> str:  # astral characters as themselves: \u escapes stop at FFFF
+        return f"\\u{c:04x}" if c <= 0xFFFF else chr(c)
+
+    return "[" + "".join(one(a) if a == b else f"{one(a)}-{one(b)}" for a, b in ranges) + "]"
+
+
+def only_invisible(required: bool) -> str:
+    """A pattern matching what `clean_text` refuses as "only invisible characters" (or,
+    for a required text, leaves empty); a schema says `not` it."""
+    if required:
+        return f"^{invisible_class()}*$"
+    return f"^{invisible_class()}*{invisible_class(stripped=True)}{invisible_class()}*$"
+
+
+def stripped_length(minimum: int, maximum: int) -> str:
+    """A pattern: the text, once stripped of surrounding whitespace (as stored), is
+    minimum..maximum characters long; minLength and maxLength count what was sent."""
+    kinds = [""] if minimum <= 0 else []
+    kinds += ["\\S"] if minimum <= 1 <= maximum else []
+    if maximum >= 2:
+        kinds.append(f"\\S[\\s\\S]{{{max(minimum - 2, 0)},{maximum - 2}}}\\S")
+    return "^\\s*(?:" + "|".join(kinds) + ")\\s*$"
+
+
 @dataclass(frozen=True)
 class _SafeTextSchema:
     multiline: bool
+    minimum: int
+    maximum: int
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         json_schema = handler(schema)
         json_schema["pattern"] = SAFE_TEXT if self.multiline else SAFE_LINE
+        json_schema["allOf"] = [{"pattern": stripped_length(self.minimum, self.maximum)}]
+        json_schema["not"] = {"pattern": only_invisible(required=True)}
         return json_schema
 
 
@@ -164,7 +214,7 @@ class bounded_text:  # lower case: used like a function, Annotated[str, bounded_
         )
         yield _text_errors(self.min_length, self.max_length)
         yield BeforeValidator(lambda value: clean_text(value, self.multiline))  # runs first
-        yield _SafeTextSchema(self.multiline)
+        yield _SafeTextSchema(self.multiline, self.min_length, self.max_length)
 
 
 def _nfkc_str(value: object, error_type: str) -> str:
@@ -192,7 +242,15 @@ def _uscc(value: object) -> str:
 
 
 # Before, so that a non-string gets the code's own message rather than a generic one.
-Uscc = Annotated[str, BeforeValidator(_uscc)]
+# The schema says what it can (the stored form) and names the rest: a check digit is the
+# `uscc` format's (test clients register a generator for it).
+Uscc = Annotated[
+    str,
+    BeforeValidator(_uscc),
+    WithJsonSchema(
+        {"type": "string", "pattern": "^[0-9]{8}[0-9A-HJ-NPQRTUWXY]{10}$", "format": "uscc"}
+    ),
+]
 """统一社会信用代码: 18 characters with a valid check digit; stored compact and upper-case."""
 
 _MOBILE = re.compile(r"(?:\+?86)?(1[3-9][0-9]{9})", re.ASCII)
@@ -259,8 +317,27 @@ def _email_errors(value: object, handler: ValidatorFunctionWrapHandler) -> str:
         raise PydanticCustomError("email", "Not a valid email address") from None
 
 
+@dataclass(frozen=True)
+class _ReservedDomains:
+    # email-validator refuses addresses at special-use domains (example.test, x.local,
+    # ...), which JSON Schema's "email" takes: the schema says so, from the same list.
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        from email_validator import SPECIAL_USE_DOMAIN_NAMES  # with pydantic's EmailStr
+
+        json_schema = handler(schema)
+        names = "|".join(
+            "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in name)
+            for name in SPECIAL_USE_DOMAIN_NAMES
+        )
+        json_schema["not"] = {"pattern": f"@(?:.*\\.)?(?:{names})\\.?$"}
+        return json_schema
+
+
 OptionalEmail = Annotated[
-    Annotated[EmailStr, WrapValidator(_email_errors)] | None, BeforeValidator(_blank_to_none)
+    Annotated[EmailStr, WrapValidator(_email_errors), _ReservedDomains()] | None,
+    BeforeValidator(_blank_to_none),
 ]
 """An email address, or None when absent, null or blank. Give the field a default of None."""
 
@@ -271,7 +348,10 @@ _INTEGER = re.compile(r"[+-]?[0-9]{1,15}", re.ASCII)  # bounded: int() of huge s
 
 
 def _whole_number(value: object) -> object:
-    # Refuse what lax pydantic would coerce: True is not 1 and 12.0 is not a head count.
+    # Refuse what lax pydantic would coerce: True is not 1, and 12.5 is not a head count.
+    # 12.0 is: JSON has one kind of number, and JSON Schema's "integer" takes 12.0 as 12.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     if isinstance(value, bool | float):
         raise PydanticCustomError("integer", "Not a whole number")
     if isinstance(value, str):
@@ -405,7 +485,11 @@ def _resident_id(value: object) -> str:
 
 ResidentId = Annotated[
     str,
-    Field(pattern=r"^[0-9]{17}[0-9X]$", examples=["330702199003071233"]),
+    Field(
+        pattern=r"^[0-9]{17}[0-9X]$",
+        examples=["330702199003071233"],
+        json_schema_extra={"format": "cn-resident-id"},  # a real birth date, a check digit
+    ),
     BeforeValidator(_resident_id),
 ]
 """居民身份证号码: 18 characters, a birth date that exists (1900 to today) and a valid check
@@ -430,6 +514,19 @@ that it names a filing of the right form and status is a FormSpec reference's jo
 
 
 @dataclass(frozen=True)
+class _OptionalTextSchema:
+    # Built when a schema is asked for (the invisible characters are scanned then).
+    text: dict[str, Any]
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        stripped = {"pattern": stripped_length(0, int(self.text["maxLength"]))}
+        text = {**self.text, "allOf": [stripped], "not": {"pattern": only_invisible(False)}}
+        return {"anyOf": [text, {"type": "null"}]}
+
+
+@dataclass(frozen=True)
 class optional_text:  # lower case: used like bounded_text, Annotated[str | None, ...]
     """Clean text (`clean_text`) of at most max_length characters once stripped, or None
     when absent or blank."""
@@ -443,7 +540,7 @@ class optional_text:  # lower case: used like bounded_text, Annotated[str | None
         yield BeforeValidator(self._check)
         pattern = SAFE_TEXT if self.multiline else SAFE_LINE
         text = {"type": "string", "maxLength": self.max_length, "pattern": pattern}
-        yield WithJsonSchema({"anyOf": [text, {"type": "null"}]})
+        yield _OptionalTextSchema(text)
 
     def _check(self, value: object) -> str | None:
         if value is None:
@@ -483,13 +580,18 @@ def _yuan(value: object) -> Decimal:
     return amount
 
 
+# The amounts `_yuan` takes, as the schema says them: more than 0, at most MAX_YUAN, at
+# most two decimals (written without leading zeros, commas or full-width digits, which
+# the server also reads).
+YUAN_PATTERN = (
+    r"^(?:[1-9][0-9]{0,8}(?:\.[0-9]{1,2})?|1000000000(?:\.00?)?|0\.(?:0[1-9]|[1-9][0-9]?))$"
+)
+
 Yuan = Annotated[
     Decimal,
     BeforeValidator(_yuan),
     PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str),
-    WithJsonSchema(
-        {"type": "string", "pattern": r"^[0-9]{1,10}(\.[0-9]{1,2})?$", "format": "yuan"}
-    ),
+    WithJsonSchema({"type": "string", "pattern": YUAN_PATTERN, "format": "yuan"}),
 ]
 """An amount in yuan, > 0 with at most two decimals: a Decimal, stored as the text
 "12345.67" (never a float). `fen()` gives the exact integer number of fen."""

@@ -7,8 +7,11 @@ count is still under the kind's limit (settings: `submissions_per_minute`,
 `rate_limits`), so concurrent calls cannot overshoot it. The item expires through TTL
 an hour after its window. A filing's submission counts inside its own transaction
 (`count`, from chalicelib/filing/submission.py: no call of its own, and nothing counted
-for a submission that is not stored); every other kind counts with one conditional
-update before its work (`admit`): a guessed link or code counts as much as a good one.
+for a submission that is not stored), and so does an approver's decision (in the
+decision's transaction, chalicelib/filing/approve.py; a decision refused before or in it
+counts with an update of its own afterwards). Every other kind counts with one
+conditional update before its work (`admit`): a guessed link or code counts as much as a
+good one.
 """
 
 from __future__ import annotations
@@ -35,13 +38,14 @@ def window_of(now: datetime) -> int:
     return epoch - epoch % WINDOW_SECONDS
 
 
-def admit(client: str | None, now: datetime, kind: str = SUBMISSION) -> None:
-    """Count one call of `kind` by `client`; RateLimited (with the seconds to wait) when
-    its window is full. A request without an address (a direct call) is not counted."""
+def admit(client: str | None, now: datetime, kind: str = SUBMISSION, hits: int = 1) -> None:
+    """Count `hits` calls of `kind` by `client` (a page issuing two presigned forms is
+    two uploads); RateLimited (with the seconds to wait) when its window has no room for
+    them. A request without an address (a direct call) is not counted."""
     if not counted(client, kind):
         return
     bind_models()
-    window, actions, condition = _window(str(client), now, kind)
+    window, actions, condition = _window(str(client), now, kind, hits)
     try:
         window.update(actions=actions, condition=condition)
     except UpdateError as exc:
@@ -80,12 +84,14 @@ def refusal(now: datetime, kind: str = SUBMISSION) -> RateLimited:
     return RateLimited(max(1, start + WINDOW_SECONDS - int(now.timestamp())), kind)
 
 
-def _window(client: str, now: datetime, kind: str) -> tuple[RateWindow, list[Any], Any]:
+def _window(
+    client: str, now: datetime, kind: str, hits: int = 1
+) -> tuple[RateWindow, list[Any], Any]:
     limit = limit_of(kind)
     start = window_of(now)
     actions = [
-        RateWindow.hits.add(1),
+        RateWindow.hits.add(hits),
         RateWindow.expires_at.set(datetime.fromtimestamp(start + KEEP_SECONDS, tz=now.tzinfo)),
     ]
-    condition = RateWindow.hits.does_not_exist() | (RateWindow.hits < limit)
+    condition = RateWindow.hits.does_not_exist() | (RateWindow.hits <= limit - hits)
     return RateWindow(key=window_key(client, now, kind)), actions, condition

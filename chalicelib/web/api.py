@@ -174,11 +174,14 @@ def presign_upload() -> Response:
 
 def _staff_claim() -> access.StaffClaim:
     """The staff link of a JSON call: `?token=` as the pages take it, or
-    `Authorization: Bearer <token>`; Forbidden or Gone (answered 403 or 410)."""
+    `Authorization: Bearer <token>`; Forbidden or Gone (answered 403 or 410). A call
+    carrying both is refused unless both are good: a bad credential is never outvoted."""
     request = bp.current_request
     bearer = header(request, "authorization")
     token = bearer[7:].strip() if bearer.lower().startswith("bearer ") else None
-    return access.read_staff_token(token or query(request, "token"))
+    sent = [t for t in (token, query(request, "token")) if t]
+    claims = [access.read_staff_token(t) for t in sent] or [access.read_staff_token(None)]
+    return claims[0]
 
 
 @bp.route("/stats", methods=["GET"])

@@ -147,7 +147,10 @@ def _form(
         field_view(name, prop, labels.get(name, name), name in required, values, errors, lang)
         for name, prop in schema["properties"].items()
     ]
-    upload_forms = _upload_forms(spec, values, labels, lang)
+    try:
+        upload_forms = _upload_forms(spec, values, labels, lang)
+    except RateLimited as exc:  # the page's presigned forms count as uploads do
+        return error_page(bp.current_request, exc)
     response = render(
         "form.html",
         status,
@@ -178,7 +181,11 @@ def _upload_forms(
 ) -> list[dict[str, Any]]:
     """One small form per upload field, posting the file straight to S3 (a presigned
     POST), which brings the browser back here with the key; the keys already uploaded
-    ride along in the address, so that one upload does not forget another."""
+    ride along in the address, so that one upload does not forget another. Each form is
+    a presigned POST, counted against the client's window as `POST /api/uploads` is
+    (one update for the page; RateLimited when it has no room)."""
+    if spec.uploads:
+        admission.admit(bp.current_request, "upload", hits=len(spec.uploads))
     found = []
     for field, upload in spec.uploads.items():
         kept = {k: v for k, v in values.items() if k in spec.uploads and k != field and v}

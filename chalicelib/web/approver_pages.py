@@ -80,10 +80,10 @@ def decide(token: str) -> Response:
     # program (Accept: application/json) decides at once.
     confirmed = wants_json(request) or posted.get("confirmed") == "yes"
     try:
-        admission.admit(request, "approval")
-    except RateLimited as exc:
-        return json_error(exc) if wants_json(request) else error_page(request, exc)
-    try:
+        if not confirmed or posted.get("edit"):
+            # Reaches no transaction (it only reads): counted with an update of its own.
+            # A decision counts inside its transaction (approve.decide).
+            admission.admit(request, "approval")
         if posted.get("edit"):
             return _page(approve.open_link(token), comment=posted.get("comment", ""), posted=posted)
         if not confirmed:
@@ -99,7 +99,10 @@ def decide(token: str) -> Response:
             source_ip(request),
             inputs=posted,
             lang=lang,
+            rate_limited=True,
         )
+    except RateLimited as exc:
+        return json_error(exc) if wants_json(request) else error_page(request, exc)
     except ReasonRequired:
         if wants_json(request):
             reason = translate(lang, "驳回时须填写理由")

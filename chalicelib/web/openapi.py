@@ -10,9 +10,9 @@ the contract (README, "HTTP API"), with their answers and error bodies.
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, get_args
 
-from chalicelib.core.workflow import STATUSES
+from chalicelib.core.workflow import STATUSES, Decision
 from chalicelib.forms import FormSpec, all_forms
 
 JSON = "application/json"
@@ -114,7 +114,7 @@ def schemas() -> dict[str, Any]:
             {
                 "filing_id": _string(),
                 "step": _string(),
-                "decision": _string(enum=["approve", "reject"]),
+                "decision": _string(enum=list(get_args(Decision))),
             },
         ),
         "Verification": _object(
@@ -160,7 +160,7 @@ def schemas() -> dict[str, Any]:
         "Decision": _object(
             ["decision"],
             {
-                "decision": _string(enum=["approve", "reject"]),
+                "decision": _string(enum=list(get_args(Decision))),
                 "comment": _string(maxLength=500, description="required to reject"),
             },
             additionalProperties=False,
@@ -189,6 +189,29 @@ def _path(name: str, description: str) -> dict[str, Any]:
 
 
 TOO_LARGE = _error("the body is over the route's limit (64 KiB): refused before it is parsed")
+RETRY_AFTER = {
+    "Retry-After": {
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1},
+        "description": "seconds to wait",
+    }
+}
+
+
+def _limited(description: str, *, html: bool = False) -> dict[str, Any]:
+    """429: the client address's window of this kind of call is full this minute."""
+    return {**_error(description, html=html), "headers": RETRY_AFTER}
+
+
+def _unavailable(path: str) -> dict[str, Any]:
+    """503 (any route): AWS did not answer in time; nothing was done, try again."""
+    answer = _error(
+        "AWS did not answer in time (a brown-out): nothing was done",
+        html=not path.startswith("/api/"),
+    )
+    if not path.startswith("/api/"):  # a page, whatever the client accepts
+        answer["content"] = {HTML: {"schema": {"type": "string"}}}
+    return {**answer, "headers": RETRY_AFTER}
 
 
 def submission(spec: FormSpec) -> dict[str, Any]:
@@ -203,6 +226,8 @@ def submission(spec: FormSpec) -> dict[str, Any]:
                     "required": False,
                     "description": "the same key and body again: the same answer, stored once",
                     "schema": _string(),
+                    # JSON Schema cannot say it: a key names one body (another: 422).
+                    "x-unique-per-body": True,
                 }
             ],
             "requestBody": {"required": True, "content": {JSON: {"schema": spec.json_schema()}}},
@@ -216,12 +241,7 @@ def submission(spec: FormSpec) -> dict[str, Any]:
                 "413": TOO_LARGE,
                 "415": _error("not JSON"),
                 "422": _error("the Idempotency-Key came before with another body"),
-                "429": {
-                    **_error("too many submissions from this address this minute"),
-                    "headers": {
-                        "Retry-After": {"schema": {"type": "integer"}, "description": "seconds"}
-                    },
-                },
+                "429": _limited("too many submissions from this address this minute"),
             },
         }
     }
@@ -269,6 +289,7 @@ def paths() -> dict[str, Any]:
                 "200": _answer("the filing", "FilingStatus"),
                 "403": _error("missing or wrong token"),
                 "404": _error("no such filing"),
+                "429": _limited("too many status reads from this address this minute"),
             },
         }
     }
@@ -345,7 +366,7 @@ def paths() -> dict[str, Any]:
                 "404": _error("no such filing"),
                 "409": _error("not an approved enterprise filing"),
                 "413": _error("the file is over 4 MiB"),
-                "429": _error("too many submissions from this address this minute"),
+                "429": _limited("too many roster uploads from this address this minute"),
             },
         }
     }
@@ -375,10 +396,16 @@ def paths() -> dict[str, Any]:
                 **refused,
                 "409": _error("not a decision this step takes", html=True),
                 "413": _error("the body is over 64 KiB", html=True),
+                "429": _limited(
+                    "too many approval POSTs from this address this minute (a decision counts "
+                    "in its own transaction, and is then not recorded)",
+                    html=True,
+                ),
             },
         },
     }
-    staff_token = _token("a staff link's token (or Authorization: Bearer)")
+    # A staff link's token: in the query (`token`, as the link carries it) or a bearer.
+    staff: list[dict[str, list[str]]] = [{"staffLink": []}, {"staffBearer": []}]
     found["/api/uploads"] = {
         "post": {
             "operationId": "presign-upload",
@@ -421,6 +448,10 @@ def paths() -> dict[str, Any]:
                 "400": _error("a field the form does not upload, or a type it does not take"),
                 "404": _error("unknown form"),
                 "413": TOO_LARGE,
+                "429": _limited(
+                    "too many presigned uploads from this address this minute (the form "
+                    "pages' upload forms count too)"
+                ),
             },
         }
     }
@@ -429,7 +460,7 @@ def paths() -> dict[str, Any]:
             "operationId": "statistics",
             "summary": "the link's towns: filings by form, town and status; the drive's "
             "figures; each form's figures; the stock",
-            "parameters": [staff_token],
+            "security": staff,
             "responses": {
                 "200": {
                     "description": "the figures",
@@ -444,7 +475,8 @@ def paths() -> dict[str, Any]:
         "put": {
             "operationId": "set-stock",
             "summary": "set a town's stock levels (a town's office its own town)",
-            "parameters": [_path("town", "the town's name"), staff_token],
+            "parameters": [_path("town", "the town's name")],
+            "security": staff,
             "requestBody": {
                 "required": True,
                 "content": {
@@ -482,6 +514,7 @@ def paths() -> dict[str, Any]:
                     "valid, expired, revoked or not yet valid", "Verification", html=True
                 ),
                 "404": _error("no such document", html=True),
+                "429": _limited("too many look-ups from this address this minute", html=True),
             },
         }
     }
@@ -500,6 +533,9 @@ def paths() -> dict[str, Any]:
             },
         }
     }
+    for path, operations in found.items():
+        for operation in operations.values():
+            operation["responses"].setdefault("503", _unavailable(path))
     return found
 
 
@@ -513,5 +549,16 @@ def document() -> dict[str, Any]:
             "description": "复工备案与人员返婺：提交、审核、核验。Filings, approvals, checks.",
         },
         "paths": paths(),
-        "components": {"schemas": schemas()},
+        "components": {
+            "schemas": schemas(),
+            "securitySchemes": {
+                "staffLink": {
+                    "type": "apiKey",
+                    "in": "query",
+                    "name": "token",
+                    "description": "a staff link's token, as the dashboard link carries it",
+                },
+                "staffBearer": {"type": "http", "scheme": "bearer"},
+            },
+        },
     }

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import pytest
 from chalice.local import LambdaEventConverter
 
+from chalicelib.filing import approve
 from chalicelib.settings import RATE_LIMITS, get_settings
 from chalicelib.store import ratelimit
 from chalicelib.web import admission
@@ -36,6 +37,7 @@ def limited(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = dataclasses.replace(get_settings(), rate_limits=dict.fromkeys(RATE_LIMITS, LIMIT))
     monkeypatch.setattr(ratelimit, "get_settings", lambda: settings)
     monkeypatch.setattr(admission, "utcnow", lambda: NOW)
+    monkeypatch.setattr(approve, "utcnow", lambda: NOW)  # a decision counts in its own module
     monkeypatch.setattr(LambdaEventConverter, "LOCAL_SOURCE_IP", CLIENT)
 
 

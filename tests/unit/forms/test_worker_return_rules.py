@@ -670,8 +670,15 @@ def test_schema_describes_the_enums_and_formats() -> None:
     assert properties["id_number"]["pattern"] == "^[0-9]{17}[0-9X]$"
     assert properties["employer_filing_id"]["pattern"] == "^[0-9a-f]{32}$"
     assert properties["arrival_date"]["format"] == "date"
-    text = {"type": "string", "maxLength": 20, "pattern": types.SAFE_LINE}
-    assert text in properties["train_no"]["anyOf"]
+    (text,) = [t for t in properties["train_no"]["anyOf"] if t.get("type") == "string"]
+    assert text["maxLength"] == 20 and text["pattern"] == types.SAFE_LINE
+    # AND what the length counts (the text once stripped), and that blank marks alone are not
+    # text, are said too: the published schema agrees with the validators
+    assert text["allOf"] == [{"pattern": types.stripped_length(0, 20)}]
+    assert text["not"] == {"pattern": types.only_invisible(required=False)}
+    assert properties["id_number"]["format"] == "cn-resident-id"
+    assert properties["health_code"]["not"] == {"const": "red"}
+    assert properties["employer_filing_id"]["x-reference"]["status"] == "approved"
     # the Chinese words of the coded values are in the schema, by code (x-labels)
     assert properties["origin_risk"]["x-labels"] == {
         "low": "低风险",

@@ -1,0 +1,160 @@
+"""What schemathesis needs to make a valid request where JSON Schema cannot say it all
+(tests/e2e/test_openapi_schemathesis.py).
+
+- The document's custom string formats, registered as generators: `uscc` (a credit
+  code with its check digit) and `cn-resident-id` (an identity number with a real birth
+  date and its check digit). The check digits come from python-stdnum, as the server's.
+- What depends on stored state, seeded in the running stack (`seed`): an approved
+  enterprise filing for every `x-reference`, and an uploaded file for every `x-upload`.
+- The x- extensions of the forms' schemas (chalicelib/forms/spec.py, `schema_rules`),
+  honoured by `make_valid`: a reference names a seeded filing (and copies the fields
+  that must agree with it), an upload names a seeded object, `x-at-most` keeps a number
+  at most another field's, `x-at-most-by` keeps an amount within its category's limit.
+
+Only positive cases are made valid this way; a negative case is sent as generated.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import requests
+import schemathesis
+from hypothesis import strategies as st
+from stdnum.cn import ric, uscc
+
+from tests.support.running_stack import RunningStack
+from tests.support.stack import enterprise
+from tests.support.walks import approval_link, eventually
+
+# Every character a credit code's last ten may hold (its first eight are digits).
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_EARLIEST, _LATEST = date(1900, 1, 1), date(2019, 12, 31)
+
+
+def _uscc() -> st.SearchStrategy[str]:
+    head = st.text("0123456789", min_size=8, max_size=8)
+    tail = st.text(_USCC_ALPHABET, min_size=9, max_size=9)
+    return st.builds(lambda a, b: a + b + uscc.calc_check_digit(a + b), head, tail)
+
+
+def _resident_id() -> st.SearchStrategy[str]:
+    region = st.text("0123456789", min_size=6, max_size=6)
+    born = st.dates(_EARLIEST, _LATEST).map(lambda d: d.strftime("%Y%m%d"))
+    serial = st.text("0123456789", min_size=3, max_size=3)
+    # calc_check_digit takes the whole number and ignores its last character
+    return st.builds(
+        lambda r, b, s: r + b + s + ric.calc_check_digit(r + b + s + "?"), region, born, serial
+    )
+
+
+def register_formats() -> None:
+    schemathesis.openapi.format("uscc", _uscc())
+    schemathesis.openapi.format("cn-resident-id", _resident_id())
+
+
+@dataclass
+class Seeds:
+    """What the running stack holds for references and uploads to name."""
+
+    # (form, status) -> [(filing id, its data)]
+    filings: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = field(default_factory=dict)
+    # (form, field) -> an uploaded object's key
+    uploads: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+CSV = "text/csv"
+_FILE = "姓名,手机\n".encode() + b"x,13800000000\n" * 230  # a real CSV: the first bytes are sniffed
+
+
+def seed(stack: RunningStack, document: dict[str, Any]) -> Seeds:
+    """An approved enterprise filing, and one uploaded CSV per upload field the document
+    names (each upload field of the catalogue takes CSV)."""
+    seeds = Seeds()
+    body = enterprise(serial=4201, enterprise_name="金华市婺城区契约测试有限公司")
+    seeds.filings[("enterprise-resumption", "approved")] = [(_approved(stack, body), body)]
+    for op in _submissions(document):
+        for prop in op["properties"].values():
+            upload = prop.get("x-upload")
+            if upload and CSV in upload["types"]:
+                key = (upload["form"], upload["field"])
+                seeds.uploads.setdefault(key, _upload(stack, *key))
+    return seeds
+
+
+def _submissions(document: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        ops["post"]["requestBody"]["content"]["application/json"]["schema"]
+        for path, ops in document["paths"].items()
+        if path.startswith("/api/filings/") and "{" not in path
+    ]
+
+
+def _approved(stack: RunningStack, body: dict[str, Any]) -> str:
+    answer = requests.post(
+        f"{stack.base_url}/api/filings/enterprise-resumption", json=body, timeout=30
+    )
+    assert answer.status_code == 201, answer.text
+    receipt = answer.json()
+    filing_id = receipt["filing_id"]
+    for step in ("town", "district"):
+        link = eventually(lambda s=step: approval_link(stack, filing_id, s))
+        decided = requests.post(
+            link, data={"decision": "approve"}, headers={"Accept": "application/json"}, timeout=30
+        )
+        assert decided.status_code == 200, decided.text
+
+    def approved() -> bool | None:
+        status = requests.get(
+            receipt["status_url"].replace("/filings/", "/api/filings/", 1), timeout=30
+        )
+        return True if status.ok and status.json()["status"] == "approved" else None
+
+    eventually(approved)
+    return str(filing_id)
+
+
+def _upload(stack: RunningStack, form: str, name: str) -> str:
+    answer = requests.post(
+        f"{stack.base_url}/api/uploads",
+        json={"form": form, "field": name, "content_type": CSV},
+        timeout=30,
+    )
+    assert answer.status_code == 201, answer.text
+    post = answer.json()
+    sent = requests.post(
+        post["url"], data=post["fields"], files={"file": ("f.csv", _FILE)}, timeout=30
+    )
+    assert sent.status_code in (200, 201, 204), sent.text
+    return str(post["key"])
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def make_valid(body: Any, schema: dict[str, Any], seeds: Seeds) -> Any:
+    """A generated body valid by the schema made valid by its x- extensions too."""
+    if not isinstance(body, dict):
+        return body
+    body = json.loads(json.dumps(body))  # a copy: hypothesis may share the generated value
+    for name, prop in schema.get("properties", {}).items():
+        if (ref := prop.get("x-reference")) and name in body:
+            filing_id, data = seeds.filings[(ref["form"], ref["status"])][0]
+            body[name] = filing_id
+            for mine, theirs in ref["same"].items():
+                body[mine] = data[theirs]
+        if (upload := prop.get("x-upload")) and name in body:
+            body[name] = seeds.uploads[(upload["form"], upload["field"])]
+        other = prop.get("x-at-most")
+        if other and _number(body.get(name)) and _number(body.get(other)):
+            body[name] = min(body[name], body[other])
+        if (by := prop.get("x-at-most-by")) and isinstance(body.get(name), str):
+            limit = by["limits"].get(body.get(by["field"]))
+            if limit is not None and Decimal(body[name]) > limit:
+                body[name] = f"{limit}.00"
+    return body
