@@ -4,6 +4,7 @@ counted as metrics (chalicelib/store/metrics.py) for the alarms."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 
 from chalice import Blueprint, Response
@@ -18,7 +19,8 @@ bp = Blueprint(__name__)
 @bp.middleware("http")
 def observed(request: Request, get_response: Callable[[Request], Response]) -> Response:
     context = request.context or {}
-    with correlation(str(context.get("requestId", ""))):
+    # API Gateway's own id (in its access log too); locally, one of our own
+    with correlation(str(context.get("requestId") or secrets.token_hex(8))):
         try:
             response = get_response(request)
         except Exception:
