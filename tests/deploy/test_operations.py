@@ -128,3 +128,11 @@ def test_the_dashboard_shows_every_metric_and_every_alarm(template: dict[str, An
     assert set(metrics.METRICS) <= shown
     [alarm_widget] = [w for w in widgets if w["type"] == "alarm"]
     assert len(alarm_widget["properties"]["alarms"]) == len(alarms(template))
+
+
+def test_the_deploy_guide_says_what_each_alarm_means_and_what_to_do(
+    template: dict[str, Any],
+) -> None:
+    guide = (resources.PROJECT_DIR / "docs" / "DEPLOY.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(\w+Alarm)` \| [^|]+ \| [^|]+ \|$", guide, re.MULTILINE)
+    assert sorted(rows) == sorted(alarms(template))
