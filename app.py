@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalice import Chalice, Rate
 from chalice.app import CloudWatchEvent, SQSEvent
 
-from chalicelib.logs import keep_personal_data_out
+from chalicelib import logs
 from chalicelib.settings import EVENTS_QUEUE
 from chalicelib.web import (
     api,
@@ -14,17 +14,19 @@ from chalicelib.web import (
     assets,
     checkpoint_pages,
     dev,
+    observe,
     size_limit,
     staff_pages,
     unavailable,
 )
 
 app = Chalice(app_name="jiafuwu")
-keep_personal_data_out()  # no request bodies (ID numbers, phones) in the logs, even at DEBUG
+logs.configure()  # no request bodies in the logs, even at DEBUG; JSON lines in Lambda
 # Roster uploads arrive as spreadsheets: API Gateway must pass them through as bytes.
 app.api.binary_types.append("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 # Each blueprint owns its URL space (size_limit is middleware only; the applicant's pages
 # own the site's root: /, /forms, /filings, /static).
+app.register_blueprint(observe.bp)  # correlation ids, 5xx and 429 counted (middleware only)
 app.register_blueprint(size_limit.bp)
 app.register_blueprint(api.bp, url_prefix="/api")
 app.register_blueprint(applicant_pages.bp)

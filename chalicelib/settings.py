@@ -11,6 +11,7 @@ import functools
 import json
 import os
 from dataclasses import dataclass
+from typing import Any
 
 # The events queue is named in app.py's decorator, which is read when packaging,
 # before any stage's environment exists: one name for every stage's own account.
@@ -63,6 +64,23 @@ class Settings:
     rate_limits: dict[str, int] = dataclasses.field(
         default_factory=lambda: dict(RATE_LIMITS), hash=False
     )
+    # Notifications (chalicelib/store/providers/): who carries SMS and email. SNS and SES
+    # in global regions; in China a Chinese SMS service and SMTP (docs/DEPLOY.md).
+    sms_provider: str = "sns"  # SMS_PROVIDER: sns | tencent
+    mail_provider: str = "ses"  # MAIL_PROVIDER: ses | smtp
+    sms_sign_name: str = "婺城家服务"  # SMS_SIGN_NAME: the registered signature (短信签名)
+    sms_app_id: str = ""  # SMS_APP_ID: Tencent Cloud SMS's SdkAppId
+    sms_region: str = "ap-guangzhou"  # SMS_REGION
+    sms_endpoint: str = ""  # SMS_ENDPOINT: the service's address, when not its default
+    # SMS_TEMPLATE_IDS (JSON): each template's key (providers/sms_templates.py) -> the id
+    # the SMS service gave it at registration
+    sms_template_ids: dict[str, str] = dataclasses.field(default_factory=dict, hash=False)
+    smtp_host: str = ""  # SMTP_HOST
+    smtp_port: int = 465  # SMTP_PORT: 465 implicit TLS, 587 STARTTLS
+    smtp_tls: str = "implicit"  # SMTP_TLS: implicit | starttls (default: by the port)
+    smtp_ca_file: str = ""  # SMTP_CA_FILE: a private CA the mail server's certificate is from
+    notify_timeout: int = READ_TIMEOUT  # NOTIFY_TIMEOUT: seconds a provider may take to answer
+    metrics_enabled: bool = False  # METRICS: EMF lines on stdout (default: deployed stages)
 
     @property
     def outbox_enabled(self) -> bool:
@@ -145,4 +163,41 @@ def get_settings() -> Settings:
         retention_days=int(_env("RETENTION_DAYS", "180")),
         submissions_per_minute=int(_env("SUBMISSIONS_PER_MINUTE", "300")),
         rate_limits=_limits("RATE_LIMITS", RATE_LIMITS, "kind -> calls per minute"),
+        **_notify_settings(stage),
     )
+
+
+def _notify_settings(stage: str) -> dict[str, Any]:
+    port = int(_env("SMTP_PORT", "465"))
+    ids = json.loads(os.environ.get("SMS_TEMPLATE_IDS", "").strip() or "{}")
+    if not isinstance(ids, dict):
+        raise RuntimeError("SMS_TEMPLATE_IDS: a JSON object of template key -> id")
+    return {
+        "sms_provider": _env("SMS_PROVIDER", "sns"),
+        "mail_provider": _env("MAIL_PROVIDER", "ses"),
+        "sms_sign_name": _env("SMS_SIGN_NAME", "婺城家服务"),
+        "sms_app_id": _env("SMS_APP_ID", ""),
+        "sms_region": _env("SMS_REGION", "ap-guangzhou"),
+        "sms_endpoint": _env("SMS_ENDPOINT", ""),
+        "sms_template_ids": {str(k): str(v) for k, v in ids.items()},
+        "smtp_host": _env("SMTP_HOST", ""),
+        "smtp_port": port,
+        "smtp_tls": _env("SMTP_TLS", "implicit" if port == 465 else "starttls"),
+        "smtp_ca_file": _env("SMTP_CA_FILE", ""),
+        "notify_timeout": int(_env("NOTIFY_TIMEOUT", str(READ_TIMEOUT))),
+        "metrics_enabled": _env("METRICS", "off" if stage == "local" else "on") == "on",
+    }
+
+
+@functools.lru_cache(maxsize=1)
+def notify_secrets() -> dict[str, str]:
+    """The providers' credentials (smtp_user, smtp_password, sms_secret_id,
+    sms_secret_key), a JSON object: from the environment (local, tests) or from an SSM
+    SecureString parameter (deployed stages), read once per container, on first use."""
+    raw = os.environ.get("NOTIFY_SECRETS")
+    if raw is None:
+        raw = read_parameter(_env("NOTIFY_SECRETS_PARAMETER"))
+    secrets = json.loads(raw)
+    if not isinstance(secrets, dict):
+        raise RuntimeError("NOTIFY_SECRETS: a JSON object")
+    return {str(k): str(v) for k, v in secrets.items()}

@@ -23,6 +23,11 @@ PARTITIONS = ("aws", "aws-cn")
 _PSEUDO = re.compile(r"\$\{AWS::(Partition|Region|AccountId)\}")
 # A bucket's name is global: the policy also asks that it be the functions' own account's.
 _OWN_ACCOUNT = {"StringEquals": {"s3:ResourceAccount": "${aws:PrincipalAccount}"}}
+# The packaged stack's conditions (infra/resources.py): which notification providers its
+# parameters chose
+MAIL_THROUGH_SES = "MailThroughSes"
+SMS_THROUGH_SNS = "SmsThroughSns"
+NOTIFY_THROUGH_PROVIDERS = "NotifyThroughProviders"  # SMTP or a Chinese SMS service
 
 
 def _arn(service: str, resource: str, *, regional: bool = True) -> str:
@@ -30,11 +35,12 @@ def _arn(service: str, resource: str, *, regional: bool = True) -> str:
     return f"arn:${{AWS::Partition}}:{service}:{where}:{resource}"
 
 
-def document(env: dict[str, str], bucket: str, ses: bool = True) -> dict[str, Any]:
+def document(env: dict[str, str], bucket: str, conditional: bool = False) -> dict[str, Any]:
     """A stage's policy (its environment as `.chalice/config.json` sets it), `bucket`
     being the name or the pattern of its documents bucket. Least privilege: the tables
     and the indexes the code reads, actions table by table, writes under the four key
-    prefixes, the one parameter of the signing keys, the logs of the stage's functions."""
+    prefixes, the one parameter of the signing keys, the logs of the stage's functions;
+    SES, SNS or the providers' credentials as the stage's providers need them."""
     prefix = env["TABLE_PREFIX"]
     stage = env["STAGE"]
 
@@ -107,31 +113,55 @@ def document(env: dict[str, str], bucket: str, ses: bool = True) -> dict[str, An
             Condition=_OWN_ACCOUNT,
         ),
     ]
-    if ses:
-        mail_from = env["MAIL_FROM"]
-        statements.append(
-            allow(
-                "MailFromTheServiceAddress",
-                ["ses:SendEmail"],
-                [
-                    _arn("ses", f"identity/{mail_from}"),
-                    _arn("ses", f"identity/{mail_from.split('@')[1]}"),
-                ],
-                Condition={"StringEquals": {"ses:FromAddress": mail_from}},
-            )
-        )
-        # SMS to phone numbers has no resource to name
-        statements.append(allow("SmsToPhoneNumbersHasNoResourceArn", ["sns:Publish"], "*"))
-    parameters = [env["SIGNING_KEYS_PARAMETER"]]
-    if env.get("NOTIFY_SECRETS_PARAMETER"):
-        parameters.append(env["NOTIFY_SECRETS_PARAMETER"])
+    # Notifications: SES and SNS only where they carry them; the providers' credentials
+    # only where a provider outside AWS does (docs/DEPLOY.md). The stack decides by its
+    # parameters (`conditional`: each statement an Fn::If of the template's condition);
+    # a policy file by the stage's environment.
+    mail, sms = env.get("MAIL_PROVIDER", "ses"), env.get("SMS_PROVIDER", "sns")
+
+    def when(condition: str, applies: bool, statement: dict[str, Any]) -> None:
+        if conditional:
+            statements.append({"Fn::If": [condition, statement, {"Ref": "AWS::NoValue"}]})
+        elif applies:
+            statements.append(statement)
+
+    mail_from = env["MAIL_FROM"]
+    when(
+        MAIL_THROUGH_SES,
+        mail == "ses",
+        allow(
+            "MailFromTheServiceAddress",
+            ["ses:SendEmail"],
+            [
+                _arn("ses", f"identity/{mail_from}"),
+                _arn("ses", f"identity/{mail_from.split('@')[1]}"),
+            ],
+            Condition={"StringEquals": {"ses:FromAddress": mail_from}},
+        ),
+    )
+    # SMS to phone numbers has no resource to name
+    when(
+        SMS_THROUGH_SNS,
+        sms == "sns",
+        allow("SmsToPhoneNumbersHasNoResourceArn", ["sns:Publish"], "*"),
+    )
     statements.append(
         allow(
             "ReadSigningKeys",
             ["ssm:GetParameter"],
-            [_arn("ssm", f"parameter{name}") for name in parameters],
+            [_arn("ssm", f"parameter{env['SIGNING_KEYS_PARAMETER']}")],
         )
     )
+    if env.get("NOTIFY_SECRETS_PARAMETER"):
+        when(
+            NOTIFY_THROUGH_PROVIDERS,
+            mail != "ses" or sms != "sns",
+            allow(
+                "ReadNotificationProvidersCredentials",
+                ["ssm:GetParameter"],
+                [_arn("ssm", f"parameter{env['NOTIFY_SECRETS_PARAMETER']}")],
+            ),
+        )
     return {"Version": "2012-10-17", "Statement": statements}
 
 

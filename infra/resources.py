@@ -421,7 +421,7 @@ def template_policy(stage: str) -> dict[str, Any]:
     and account, the bucket the stack's own by its exact name; and the dead-letter
     queue of the scheduled runs, which only the stack has."""
     env = stage_environment(stage)
-    document = policy.document(env, env["DOCUMENTS_BUCKET"] + BUCKET_SUFFIX)
+    document = policy.document(env, env["DOCUMENTS_BUCKET"] + BUCKET_SUFFIX, conditional=True)
     document["Statement"].append(
         {
             "Sid": "ScheduledRunsDeadLetters",
@@ -467,6 +467,225 @@ def dead_letter_alarm() -> dict[str, Resource]:
                 "OKActions": [{"Ref": ALARM_TOPIC_ID}],
             },
         },
+    }
+
+
+# --- notifications: the providers the stack's parameters choose ---------------------------
+
+# Each function's environment variable -> the stack parameter that sets it.
+NOTIFY_VARIABLES = {
+    "SMS_PROVIDER": "SmsProvider",
+    "MAIL_PROVIDER": "MailProvider",
+    "SMS_APP_ID": "SmsAppId",
+    "SMS_TEMPLATE_IDS": "SmsTemplateIds",
+    "SMTP_HOST": "SmtpHost",
+    "SMTP_PORT": "SmtpPort",
+}
+
+
+def notification_parameters() -> dict[str, Any]:
+    """The defaults are a global region's (SES, SNS); a China stack sets
+    SmsProvider=tencent MailProvider=smtp and the rest (docs/DEPLOY.md)."""
+    from chalicelib.store.providers import MAIL_PROVIDERS, SMS_PROVIDERS
+
+    return {
+        "SmsProvider": {
+            "Type": "String",
+            "Default": "sns",
+            "AllowedValues": list(SMS_PROVIDERS),
+            "Description": "Who sends SMS: sns (global regions) or tencent (Tencent Cloud SMS)",
+        },
+        "MailProvider": {
+            "Type": "String",
+            "Default": "ses",
+            "AllowedValues": list(MAIL_PROVIDERS),
+            "Description": "Who sends email: ses (global regions) or smtp (TLS, e.g. in China)",
+        },
+        "SmsAppId": {
+            "Type": "String",
+            "Default": "",
+            "Description": "Tencent Cloud SMS: the SdkAppId",
+        },
+        "SmsTemplateIds": {
+            "Type": "String",
+            "Default": "{}",
+            "Description": "JSON: each SMS template's key -> the id the SMS service gave it",
+        },
+        "SmtpHost": {"Type": "String", "Default": "", "Description": "SMTP: the server"},
+        "SmtpPort": {
+            "Type": "String",
+            "Default": "465",
+            "AllowedValues": ["465", "587"],
+            "Description": "SMTP: 465 (implicit TLS) or 587 (STARTTLS)",
+        },
+    }
+
+
+def notification_conditions() -> dict[str, Any]:
+    ses = {"Fn::Equals": [{"Ref": "MailProvider"}, "ses"]}
+    sns = {"Fn::Equals": [{"Ref": "SmsProvider"}, "sns"]}
+    return {
+        policy.MAIL_THROUGH_SES: ses,
+        policy.SMS_THROUGH_SNS: sns,
+        policy.NOTIFY_THROUGH_PROVIDERS: {
+            "Fn::Not": [
+                {
+                    "Fn::And": [
+                        {"Condition": policy.MAIL_THROUGH_SES},
+                        {"Condition": policy.SMS_THROUGH_SNS},
+                    ]
+                }
+            ]
+        },
+    }
+
+
+# --- the operator's view: alarms to the alarm topic, a dashboard ---------------------------
+
+METRICS_NAMESPACE = "Jiafuwu"  # chalicelib/store/metrics.py's EMF lines
+API_NAME = "jiafuwu"  # Chalice names the REST API after the app (`app_name`)
+API_STAGE = "api"  # `api_gateway_stage` in .chalice/config.json
+API_5XX_RATE = 0.05  # of the API's answers over five minutes
+DASHBOARD_ID = "OperatorsDashboard"
+
+
+def _alarm(description: str, **properties: Any) -> Resource:
+    return {
+        "Type": "AWS::CloudWatch::Alarm",
+        "Properties": {
+            "AlarmDescription": description,
+            "EvaluationPeriods": 1,
+            "TreatMissingData": "notBreaching",
+            "AlarmActions": [{"Ref": ALARM_TOPIC_ID}],
+            "OKActions": [{"Ref": ALARM_TOPIC_ID}],
+            **properties,
+        },
+    }
+
+
+def _own_metric(name: str, stage: str) -> dict[str, Any]:
+    return {
+        "Namespace": METRICS_NAMESPACE,
+        "MetricName": name,
+        "Dimensions": [{"Name": "Stage", "Value": stage}],
+        "Statistic": "Sum",
+    }
+
+
+def operator_view(stage: str, on_sqs: list[str]) -> dict[str, Resource]:
+    """Alarms (docs/DEPLOY.md says what each means and what to do) and the dashboard."""
+    guide = "; see docs/DEPLOY.md, Alarms"
+    alarms: dict[str, Resource] = {
+        "ApiServerErrorsAlarm": _alarm(
+            f"More than {API_5XX_RATE:.0%} of the API's answers were 5xx for 10 minutes{guide}",
+            Namespace="AWS/ApiGateway",
+            MetricName="5XXError",
+            Dimensions=[
+                {"Name": "ApiName", "Value": API_NAME},
+                {"Name": "Stage", "Value": API_STAGE},
+            ],
+            Statistic="Average",
+            Period=ALARM_PERIOD,
+            EvaluationPeriods=2,
+            Threshold=API_5XX_RATE,
+            ComparisonOperator="GreaterThanThreshold",
+        ),
+        "ScheduledDeadLetterQueueAlarm": _alarm(
+            f"A scheduled run (reminders, reconciler) failed its retries{guide}",
+            Namespace="AWS/SQS",
+            MetricName="ApproximateNumberOfMessagesVisible",
+            Dimensions=[
+                {"Name": "QueueName", "Value": {"Fn::GetAtt": [SCHEDULE_DLQ_ID, "QueueName"]}}
+            ],
+            Statistic="Maximum",
+            Period=ALARM_PERIOD,
+            Threshold=0,
+            ComparisonOperator="GreaterThanThreshold",
+        ),
+        "NotificationFailuresAlarm": _alarm(
+            f"A provider did not take a message (its event is retried){guide}",
+            **_own_metric("NotificationFailures", stage),
+            Period=ALARM_PERIOD,
+            Threshold=0,
+            ComparisonOperator="GreaterThanThreshold",
+        ),
+        "LateStepsAlarm": _alarm(
+            f"Steps went past their due time in the last hour (reminders sent){guide}",
+            **_own_metric("LateSteps", stage),
+            Period=3600,
+            Threshold=0,
+            ComparisonOperator="GreaterThanThreshold",
+        ),
+    }
+    for name in on_sqs:
+        alarms[f"{name}ErrorsAlarm"] = _alarm(
+            f"The events handler failed whole invocations (a crash or a timeout){guide}",
+            Namespace="AWS/Lambda",
+            MetricName="Errors",
+            Dimensions=[{"Name": "FunctionName", "Value": {"Ref": name}}],
+            Statistic="Sum",
+            Period=ALARM_PERIOD,
+            Threshold=0,
+            ComparisonOperator="GreaterThanThreshold",
+        )
+    return {**alarms, DASHBOARD_ID: dashboard(stage, on_sqs, [ALARM_ID, *alarms])}
+
+
+def dashboard(stage: str, on_sqs: list[str], alarm_ids: list[str]) -> Resource:
+    """One page: the product's moments, the API's answers, the queues, the events handler."""
+
+    def own(*names: str) -> list[list[str]]:
+        return [[METRICS_NAMESPACE, n, "Stage", stage] for n in names]
+
+    def widget(title: str, metrics: list[list[Any]], stat: str = "Sum") -> dict[str, Any]:
+        return {
+            "type": "metric",
+            "width": 12,
+            "height": 6,
+            "properties": {
+                "title": title,
+                "region": "${AWS::Region}",
+                "stat": stat,
+                "period": ALARM_PERIOD,
+                "metrics": metrics,
+            },
+        }
+
+    api = ["AWS/ApiGateway", "Count", "ApiName", API_NAME, "Stage", API_STAGE]
+    handler = [["AWS/Lambda", m, "FunctionName", f"${{{n}}}"] for n in on_sqs for m in ("Errors",)]
+    widgets = [
+        {
+            "type": "alarm",
+            "width": 24,
+            "height": 3,
+            "properties": {
+                "title": "Alarms",
+                "alarms": [f"${{{a}.Arn}}" for a in alarm_ids],
+            },
+        },
+        widget(
+            "Submissions, decisions, documents", own("Submissions", "Decisions", "DocumentsIssued")
+        ),
+        widget(
+            "Trouble", own("NotificationFailures", "ServerErrors", "RateLimitRefusals", "LateSteps")
+        ),
+        widget(
+            "API answers",
+            [api, [*api[:2], "4XXError", *api[2:]], [*api[:2], "5XXError", *api[2:]]],
+        ),
+        widget(
+            "Dead letters",
+            [
+                ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", q]
+                for q in (DEAD_LETTER_QUEUE, SCHEDULED_DLQ)
+            ],
+            "Maximum",
+        ),
+        widget("Events handler errors", handler),
+    ]
+    return {
+        "Type": "AWS::CloudWatch::Dashboard",
+        "Properties": {"DashboardBody": {"Fn::Sub": json.dumps({"widgets": widgets})}},
     }
 
 
@@ -523,6 +742,7 @@ def merge_template(stage: str = "prod") -> dict[str, Any]:
     for name in functions:
         # Chalice's own values are deep-merged with these: a dict merges, a value replaces.
         variables = {"DOCUMENTS_BUCKET": {"Ref": BUCKET_ID}, "PUBLIC_BASE_URL": {"Ref": BASE_URL}}
+        variables |= {name: {"Ref": parameter} for name, parameter in NOTIFY_VARIABLES.items()}
         resources[name] = {"Properties": {"Environment": {"Variables": variables}}}
         # Its logs, kept for a while; the function's role may write but not create them.
         resources[f"{name}LogGroup"] = {
@@ -582,6 +802,7 @@ def merge_template(stage: str = "prod") -> dict[str, Any]:
             "AllowedPattern": r"^https://\S+[^/]$",
         }
     }
+    parameters.update(notification_parameters())
     parameters[EVENT_CONCURRENCY] = {
         "Type": "Number",
         "Default": 0,
@@ -589,8 +810,10 @@ def merge_template(stage: str = "prod") -> dict[str, Any]:
         "Description": "Reserved concurrency of the events handler; 0 reserves none",
     }
     conditions = {
-        EVENT_CONCURRENCY_SET: {"Fn::Not": [{"Fn::Equals": [{"Ref": EVENT_CONCURRENCY}, 0]}]}
+        EVENT_CONCURRENCY_SET: {"Fn::Not": [{"Fn::Equals": [{"Ref": EVENT_CONCURRENCY}, 0]}]},
+        **notification_conditions(),
     }
+    resources.update(operator_view(env["STAGE"], on_sqs))
     return {
         "Parameters": parameters,
         "Conditions": conditions,

@@ -8,7 +8,7 @@ from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import Conflict
 from chalicelib.core.ids import new_document_code
 from chalicelib.forms import FormSpec
-from chalicelib.store import counters, records, s3
+from chalicelib.store import counters, metrics, records, s3
 from chalicelib.store.models import Document, Filing
 from chalicelib.store.tx import transaction, update_if
 
@@ -63,6 +63,8 @@ def ensure_document(spec: FormSpec, filing: Filing, kind: str) -> str:
         except Document.DoesNotExist:
             # A transaction that conflicted and wrote nothing: SQS delivers this again.
             raise Conflict(f"document {kind} of {filing.filing_id} not recorded") from None
+    else:
+        metrics.count("DocumentsIssued", kind=kind)
     return str(code)
 
 

@@ -21,7 +21,7 @@ from chalicelib.core.errors import (
 from chalicelib.core.roles import DISTRICT_OFFICE
 from chalicelib.core.workflow import TERMINAL, Step
 from chalicelib.forms import FormSpec, field_labels, get_form
-from chalicelib.store import audit, directory, ratelimit, records, s3
+from chalicelib.store import audit, directory, metrics, ratelimit, records, s3
 from chalicelib.store.models import Contact, Filing, Task, bind_models
 from chalicelib.store.s3 import NotWritten
 from chalicelib.store.tx import Action, Cancelled, transaction
@@ -325,6 +325,7 @@ def _decide(
         # mark, and the reconciler writes this record again (chalicelib/filing/reconcile.py).
         log.exception("decision record of %s/%s not written", task.filing_id, task.step)
     spec, filing = approval.spec, approval.filing
+    metrics.count("Decisions", form=spec.id, step=task.step, decision=decision)
     return Decided(
         task.filing_id,
         task.step,

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from chalicelib.filing import advance
+from chalicelib.logs import correlation
 from chalicelib.store import records
 
 log = logging.getLogger(__name__)
@@ -24,8 +25,9 @@ def handle_records(records: Iterable[tuple[str, str]]) -> list[str]:
     failed: list[str] = []
     for message_id, body in records:
         try:
-            for key in object_keys(json.loads(body)):
-                dispatch(key)
+            with correlation(message_id):  # every record it logs names the message
+                for key in object_keys(json.loads(body)):
+                    dispatch(key)
         except Exception:
             log.exception("event message %s failed; SQS will deliver it again", message_id)
             failed.append(message_id)

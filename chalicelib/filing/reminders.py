@@ -19,7 +19,7 @@ from chalicelib.core.roles import DISTRICT_OFFICE
 from chalicelib.filing.wording import Words, compose
 from chalicelib.forms import get_form
 from chalicelib.settings import get_settings
-from chalicelib.store import directory, notify
+from chalicelib.store import directory, metrics, notify
 from chalicelib.store.models import ALERT_SHARDS, Filing, Task, bind_models
 from chalicelib.store.tx import Action, update_if
 
@@ -47,6 +47,7 @@ def sweep(now: datetime) -> Swept:
                 escalated += 1
     if reminded or escalated:
         log.info("reminded %d step(s), escalated %d", reminded, escalated)
+        metrics.count("LateSteps", reminded + escalated, escalated=escalated)
     return Swept(reminded, escalated)
 
 

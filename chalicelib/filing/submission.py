@@ -23,7 +23,7 @@ from chalicelib.core.errors import (
 from chalicelib.core.ids import new_filing_id, new_slip_no
 from chalicelib.filing import figures, uploads
 from chalicelib.forms import FormSpec, get_form
-from chalicelib.store import audit, claims, counters, ratelimit, records
+from chalicelib.store import audit, claims, counters, metrics, ratelimit, records
 from chalicelib.store.models import Filing, Unique, bind_models, form_key, queue_key
 from chalicelib.store.s3 import NotWritten
 from chalicelib.store.tx import Cancelled, Transaction, transaction
@@ -122,6 +122,7 @@ def submit(
             # The filing is stored and its slip is good: the reconciler writes the
             # snapshot again (chalicelib/filing/reconcile.py), so the answer is still 201.
             log.exception("snapshot of %s not written", filing_id)
+        metrics.count("Submissions", form=spec.id)
         return _receipt(filing)
     raise Conflict("could not store the filing")
 

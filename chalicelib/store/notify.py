@@ -1,5 +1,6 @@
-"""Messages to people: email through SES, SMS through SNS, and in the local stage
-a copy of each in the outbox (`/dev/outbox`).
+"""Messages to people, through the providers the stage chose (chalicelib/store/providers/:
+SES or SMTP for email, SNS or Tencent Cloud SMS for SMS), and in the local stage a copy
+of each in the outbox (`/dev/outbox`), whichever provider carried it.
 
 Handlers are replayed, so every message is claimed before it is sent
 (`send_once`): a replay finds the claim and sends nothing; a failed send
@@ -10,26 +11,17 @@ from __future__ import annotations
 
 import logging
 import secrets
-from typing import Literal, NamedTuple
 
 from pynamodb.exceptions import PutError
 
 from chalicelib.core.clock import utcnow
 from chalicelib.settings import get_settings
-from chalicelib.store import aws, claims
+from chalicelib.store import claims, metrics, providers
 from chalicelib.store.models import Contact, OutboxMessage, Unique, bind_models
+from chalicelib.store.providers import Message
 
+__all__ = ["Message", "outbox", "send", "send_once", "to_contact", "to_phone"]
 log = logging.getLogger(__name__)
-
-
-class Message(NamedTuple):
-    channel: Literal["email", "sms"]
-    to: str
-    subject: str
-    text: str
-    links: tuple[str, ...]
-    filing_id: str
-    step: str | None = None  # set where the message asks for a decision
 
 
 def to_contact(
@@ -61,8 +53,17 @@ def send_once(purpose: str, messages: list[Message]) -> int:
             raise
         try:
             send(message)
-        except Exception:
+        except Exception as exc:
+            # not sent (as far as anyone knows): the retry may send it, once
             claim.delete()
+            metrics.count("NotificationFailures", channel=message.channel)
+            log.warning(
+                "%s to %s not sent (%s): %s; the event will be delivered again",
+                message.channel,
+                message.filing_id,
+                purpose,
+                type(exc).__name__,
+            )
             raise
         sent += 1
     log.info("sent %d message(s) for %s (%s)", sent, message_ids(messages), purpose)
@@ -75,24 +76,24 @@ def message_ids(messages: list[Message]) -> str:
 
 
 def send(message: Message) -> None:
+    """Through the channel's provider; raises when it was not taken."""
     settings = get_settings()
-    if message.channel == "email":
-        aws.client("ses").send_email(
-            Source=settings.mail_from,
-            Destination={"ToAddresses": [message.to]},
-            Message={
-                "Subject": {"Data": message.subject, "Charset": "UTF-8"},
-                "Body": {"Text": {"Data": message.text, "Charset": "UTF-8"}},
-            },
-        )
-    else:
-        aws.client("sns").publish(PhoneNumber=message.to, Message=message.text)
+    providers.for_channel(message.channel).send(message)
     if settings.outbox_enabled:
         OutboxMessage(
             box="outbox",
             seq=f"{utcnow().isoformat()}#{secrets.token_hex(4)}",
-            message=message._asdict() | {"links": list(message.links)},
+            message=_outbox_copy(message),
         ).save()
+
+
+def _outbox_copy(message: Message) -> dict[str, object]:
+    # /dev/outbox's shape (shared/CONTRACT.md): an SMS's template, where given, beside it
+    copy = message._asdict() | {"links": list(message.links)}
+    template, params = copy.pop("template"), copy.pop("params")
+    if template:
+        copy["template"], copy["params"] = template, list(params or ())
+    return copy
 
 
 def outbox() -> list[dict[str, object]]:
@@ -101,5 +102,5 @@ def outbox() -> list[dict[str, object]]:
 
 
 def to_phone(mobile: str) -> str:
-    """A mainland mobile number as E.164, the form SNS takes."""
+    """A mainland mobile number as E.164, the form SNS and Tencent Cloud SMS take."""
     return mobile if mobile.startswith("+") else f"+86{mobile}"

@@ -39,16 +39,37 @@ def substituted(value: Any, values: dict[str, str]) -> Any:
     return value
 
 
-def stack_policy(partition: str, account: str = ACCOUNT) -> dict[str, Any]:
-    """The prod stack's policy as IAM sees it, deployed in `partition`'s region."""
-    from infra import resources
+def stack_policy(
+    partition: str, account: str = ACCOUNT, *, sms: str = "sns", mail: str = "ses"
+) -> dict[str, Any]:
+    """The prod stack's policy as IAM sees it, deployed in `partition`'s region with
+    these notification providers (the stack's SmsProvider and MailProvider)."""
+    from infra import policy, resources
 
     values = {
         "AWS::Partition": partition,
         "AWS::Region": STACKS[partition],
         "AWS::AccountId": account,
     }
-    return dict(substituted(resources.template_policy("prod"), values))
+    conditions = {
+        policy.MAIL_THROUGH_SES: mail == "ses",
+        policy.SMS_THROUGH_SNS: sms == "sns",
+        policy.NOTIFY_THROUGH_PROVIDERS: mail != "ses" or sms != "sns",
+    }
+    return dict(substituted(decided(resources.template_policy("prod"), conditions), values))
+
+
+def decided(value: Any, conditions: dict[str, bool]) -> Any:
+    """A template's fragment with every `Fn::If` decided, `AWS::NoValue` dropped."""
+    if isinstance(value, dict):
+        if set(value) == {"Fn::If"}:
+            name, then, otherwise = value["Fn::If"]
+            return decided(then if conditions[name] else otherwise, conditions)
+        return {k: decided(v, conditions) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [decided(v, conditions) for v in value]
+        return [v for v in items if v != {"Ref": "AWS::NoValue"}]
+    return value
 
 
 def in_partition(arn: str, partition: str) -> str:
