@@ -63,6 +63,13 @@ class Settings:
     rate_limits: dict[str, int] = dataclasses.field(
         default_factory=lambda: dict(RATE_LIMITS), hash=False
     )
+    # The offline seal's ES256 keys (chalicelib/documents/seal.py), apart from the link
+    # keys: SEAL_KEYS (JSON, local and tests) or the SSM parameter SEAL_KEYS_PARAMETER
+    # (deployed stages), read lazily by the first seal; neither, in the local stage: one
+    # key generated per process. TRUST_IMPORTS: neighbouring districts' trust lists (JSON).
+    seal_keys: str | None = None
+    seal_keys_parameter: str | None = None
+    trust_imports: str = ""
 
     @property
     def outbox_enabled(self) -> bool:
@@ -145,4 +152,7 @@ def get_settings() -> Settings:
         retention_days=int(_env("RETENTION_DAYS", "180")),
         submissions_per_minute=int(_env("SUBMISSIONS_PER_MINUTE", "300")),
         rate_limits=_limits("RATE_LIMITS", RATE_LIMITS, "kind -> calls per minute"),
+        seal_keys=os.environ.get("SEAL_KEYS") or None,
+        seal_keys_parameter=os.environ.get("SEAL_KEYS_PARAMETER") or None,
+        trust_imports=os.environ.get("TRUST_IMPORTS", ""),
     )

@@ -212,6 +212,7 @@ class Document(Model):
     depends_on = UnicodeAttribute(null=True)  # a filing whose ending revokes this too (employer)
     s3_key = UnicodeAttribute()
     issued_at = UTCDateTimeAttribute()
+    seal = UnicodeAttribute(null=True)  # the offline seal its QR carries (documents/seal.py)
 
 
 class Contact(Model):
