@@ -169,8 +169,12 @@ def _private(pem: str, kid: str) -> Any:
 def public_jwk(key: SealKey) -> dict[str, str]:
     from cryptography.hazmat.primitives import serialization
 
+    from cryptography.hazmat.primitives.asymmetric import ec
+
     private = serialization.load_pem_private_key(key.private_pem.encode(), password=None)
-    numbers = private.public_key().public_numbers()  # type: ignore[union-attr]
+    if not isinstance(private, ec.EllipticCurvePrivateKey):
+        raise RuntimeError(f"seal key {key.kid}: not an EC key")
+    numbers = private.public_key().public_numbers()
     return {
         "kty": "EC",
         "crv": "P-256",
