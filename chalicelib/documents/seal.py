@@ -168,7 +168,6 @@ def _private(pem: str, kid: str) -> Any:
 
 def public_jwk(key: SealKey) -> dict[str, str]:
     from cryptography.hazmat.primitives import serialization
-
     from cryptography.hazmat.primitives.asymmetric import ec
 
     private = serialization.load_pem_private_key(key.private_pem.encode(), password=None)

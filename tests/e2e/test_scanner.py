@@ -81,7 +81,7 @@ def checkpoint_link(stack: RunningStack) -> str:
 
 
 def scans_today(stack: RunningStack) -> int:
-    page = requests.get(stack.staff_link(), timeout=10).text
+    page = requests.get(stack.staff_link(), timeout=60).text  # the district: many counters
     row = re.search(
         r'<tr data-checkpoint="[0-9a-f]+"><th scope="row">汤溪镇后溪村卡口.*?</tr>', page
     )
