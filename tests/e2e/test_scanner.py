@@ -151,7 +151,7 @@ def verdict(page: Page, shot: str) -> dict[str, str]:
 
 def next_scan(page: Page) -> None:
     page.locator("#verdict").click()  # dismissed: the camera reads again
-    page.wait_for_selector("#verdict[hidden]")
+    page.wait_for_selector("#verdict", state="hidden")
 
 
 def test_a_checkpoint_scans_online_and_offline_and_its_log_arrives(
