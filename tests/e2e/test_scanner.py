@@ -62,8 +62,12 @@ def a_pass(stack: RunningStack, employer: str, serial: int) -> tuple[str, str, b
             else None
         )
     )
-    pdf = requests.get(documents["pass"], timeout=10).content
-    return filing_id, status_url, pdf
+
+    def download() -> bytes | None:
+        answer = requests.get(documents["pass"], timeout=30)
+        return answer.content if answer.content.startswith(b"%PDF") else None
+
+    return filing_id, status_url, eventually(download)
 
 
 def checkpoint_link(stack: RunningStack) -> str:
@@ -94,7 +98,7 @@ def passes(running_stack: RunningStack, tmp_path_factory: pytest.TempPathFactory
     stack = running_stack
     workdir = tmp_path_factory.mktemp("camera")
     employer = an_approved_employer(stack)
-    _, _, valid_pdf = a_pass(stack, employer, 11)
+    _, valid_url, valid_pdf = a_pass(stack, employer, 11)
     withdrawn_id, withdrawn_url, withdrawn_pdf = a_pass(stack, employer, 12)
     token = withdrawn_url.split("token=")[1]
     answer = requests.post(
@@ -109,10 +113,13 @@ def passes(running_stack: RunningStack, tmp_path_factory: pytest.TempPathFactory
         )
     )
     valid_video, valid_text = qr_video(valid_pdf, workdir, "valid")
+    valid_code = valid_text.split("/verify/")[1].split("#")[0]
     withdrawn_video, _ = qr_video(withdrawn_pdf, workdir, "withdrawn")
     assert "#JF1:" in valid_text  # the PDF's QR carries the seal
     return {
         "valid": valid_video,
+        "valid_code": valid_code,
+        "valid_status": valid_url,
         "withdrawn": withdrawn_video,
         "checkpoint": checkpoint_link(stack),
     }
@@ -149,9 +156,10 @@ def verdict(page: Page, shot: str) -> dict[str, str]:
     }
 
 
-def next_scan(page: Page) -> None:
-    page.locator("#verdict").click()  # dismissed: the camera reads again
-    page.wait_for_selector("#verdict", state="hidden")
+def settled(page: Page, selector: str, attribute: str, value: str) -> None:
+    """Polled from here: the page's CSP (no 'unsafe-eval') refuses Playwright's string
+    predicates."""
+    eventually(lambda: page.locator(selector).get_attribute(attribute) == value or None)
 
 
 def test_a_checkpoint_scans_online_and_offline_and_its_log_arrives(
@@ -166,7 +174,7 @@ def test_a_checkpoint_scans_online_and_offline_and_its_log_arrives(
         page = context.new_page()
         # GIVEN the guard opened the checkpoint's link once, online
         page.goto(passes["checkpoint"])
-        page.wait_for_function("document.getElementById('lists').dataset.state === 'fresh'")
+        settled(page, "#lists", "data-state", "fresh")
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # installed, cached
         assert "汤溪镇后溪村卡口" in page.locator("#checkpoint").inner_text()
         seen = verdict(page, "scan-valid-online")
@@ -174,8 +182,8 @@ def test_a_checkpoint_scans_online_and_offline_and_its_log_arrives(
         assert (seen["status"], seen["word"]) == ("valid", "有效")
         assert int(seen["ms"]) < 300
         eventually(lambda: scans_today(stack) == before + 1 or None)
-        # WHEN the network goes: the page reloads from the service worker, the lists kept
-        next_scan(page)
+        # WHEN the network goes (the verdict still up: no scan meanwhile), the page
+        # reloads from the service worker, the lists kept on the device
         context.set_offline(True)
         page.reload()
         page.wait_for_selector("#lists")
@@ -188,7 +196,23 @@ def test_a_checkpoint_scans_online_and_offline_and_its_log_arrives(
         context.set_offline(False)
         page.evaluate("window.dispatchEvent(new Event('online'))")
         eventually(lambda: scans_today(stack) == before + 2 or None)
-        page.wait_for_function("document.getElementById('queue').dataset.count === '0'")
+        settled(page, "#queue", "data-count", "0")
+        # AND a code typed in (the camera waits while the guard types) is checked online
+        page.locator("#verdict").click()
+        page.locator("#code").fill(passes["valid_code"])
+        page.locator("#code").press("Enter")
+        seen = verdict(page, "scan-typed")
+        assert seen["status"] == "valid"
+        assert page.locator("#verdict").get_attribute("data-code") == passes["valid_code"]
+        context.close()
+        # AND the worker's pass on screen shows the same sealed QR, large, at 360 px
+        context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        page.goto(passes["valid_status"].replace("?token=", "/pass?token="))
+        page.screenshot(path=str(SHOTS / "pass-on-screen.png"))
+        box = page.locator(".pass-qr svg").bounding_box()
+        assert box and box["width"] >= 300  # nearly the phone's width
+        assert page.locator(".pass-holder").inner_text() == "冉*开"
         context.close()
         # AND the same pass on a device whose clock says the day before: 未生效
         context = browser.new_context(
@@ -211,12 +235,11 @@ def test_a_checkpoint_scans_online_and_offline_and_its_log_arrives(
         # THEN a withdrawn pass reads 无效 with its reason, online and offline
         assert (seen["status"], seen["reason"], seen["word"]) == ("invalid", "withdrawn", "无效")
         assert seen["why"] == "申请已撤回"
-        next_scan(page)
         context.set_offline(True)
         page.reload()
         seen = verdict(page, "scan-withdrawn-offline")
         assert (seen["status"], seen["reason"]) == ("invalid", "withdrawn")
         context.set_offline(False)
         page.evaluate("window.dispatchEvent(new Event('online'))")
-        page.wait_for_function("document.getElementById('queue').dataset.count === '0'")
+        settled(page, "#queue", "data-count", "0")
         context.close()

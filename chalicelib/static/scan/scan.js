@@ -496,7 +496,8 @@
     state.textContent = WORDS.camera_on;
     const context = canvas.getContext("2d", { willReadFrequently: true });
     const tick = () => {
-      if (video.readyState >= 2 && document.getElementById("verdict").hidden) {
+      const typing = document.activeElement === document.getElementById("code");
+      if (video.readyState >= 2 && document.getElementById("verdict").hidden && !typing) {
         const scale = Math.min(1, 720 / Math.max(video.videoWidth, video.videoHeight));
         canvas.width = Math.round(video.videoWidth * scale);
         canvas.height = Math.round(video.videoHeight * scale);
