@@ -293,11 +293,14 @@
       next = { version: body.version };
       LIST_NAMES.forEach((n) => (next[n] = body[n]));
     } else {
+      // Each id the delta names changed after our version: its old place goes, its new
+      // one (if any) comes; a code moved from one list to another is on one only.
       next = { version: body.version };
-      const removed = new Set(body.removed);
+      const changed = new Set(body.removed);
+      LIST_NAMES.forEach((n) => body[n].forEach((id) => changed.add(id)));
       LIST_NAMES.forEach((n) => {
-        const kept = (held[n] || []).filter((id) => !removed.has(id));
-        next[n] = Array.from(new Set(kept.concat(body[n])));
+        const kept = (held[n] || []).filter((id) => !changed.has(id));
+        next[n] = kept.concat(body[n]);
       });
     }
     next.issued_at = body.issued_at;
