@@ -134,7 +134,7 @@ def revocations(since: str | None) -> tuple[dict[str, Any], str]:
 
 
 def _since(raw: str | None) -> int:
-    if raw is None or raw == "":
+    if raw is None:
         return 0
     if not raw.isdigit() or len(raw) > 12:
         raise ValidationFailed({"since": "应为修订版本号（非负整数）"})
