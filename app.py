@@ -12,9 +12,11 @@ from chalicelib.web import (
     applicant_pages,
     approver_pages,
     assets,
+    checkpoint_api,
     checkpoint_pages,
     dev,
     observe,
+    scan_pages,
     size_limit,
     staff_pages,
     unavailable,
@@ -33,6 +35,8 @@ app.register_blueprint(applicant_pages.bp)
 app.register_blueprint(assets.bp)  # the stylesheet and the icon
 app.register_blueprint(approver_pages.bp, url_prefix="/approve")
 app.register_blueprint(checkpoint_pages.bp, url_prefix="/verify")
+app.register_blueprint(checkpoint_api.bp, url_prefix="/api")  # trust list, revocations, scans
+app.register_blueprint(scan_pages.bp)  # /scan and its files, the pass on screen, checkpoints
 app.register_blueprint(staff_pages.bp, url_prefix="/dashboard")
 app.register_blueprint(dev.bp, url_prefix="/dev")
 # AWS not answering in time (a brown-out) answers 503 from every route, not 500.

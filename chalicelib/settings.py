@@ -81,6 +81,13 @@ class Settings:
     smtp_ca_file: str = ""  # SMTP_CA_FILE: a private CA the mail server's certificate is from
     notify_timeout: int = READ_TIMEOUT  # NOTIFY_TIMEOUT: seconds a provider may take to answer
     metrics_enabled: bool = False  # METRICS: EMF lines on stdout (default: deployed stages)
+    # The offline seal's ES256 keys (chalicelib/documents/seal.py), apart from the link
+    # keys: SEAL_KEYS (JSON, local and tests) or the SSM parameter SEAL_KEYS_PARAMETER
+    # (deployed stages), read lazily by the first seal; neither, in the local stage: one
+    # key generated per process. TRUST_IMPORTS: neighbouring districts' trust lists (JSON).
+    seal_keys: str | None = None
+    seal_keys_parameter: str | None = None
+    trust_imports: str = ""
 
     @property
     def outbox_enabled(self) -> bool:
@@ -164,6 +171,9 @@ def get_settings() -> Settings:
         submissions_per_minute=int(_env("SUBMISSIONS_PER_MINUTE", "300")),
         rate_limits=_limits("RATE_LIMITS", RATE_LIMITS, "kind -> calls per minute"),
         **_notify_settings(stage),
+        seal_keys=os.environ.get("SEAL_KEYS") or None,
+        seal_keys_parameter=os.environ.get("SEAL_KEYS_PARAMETER") or None,
+        trust_imports=os.environ.get("TRUST_IMPORTS", ""),
     )
 
 

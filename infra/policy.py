@@ -88,6 +88,13 @@ def document(env: dict[str, str], bucket: str, conditional: bool = False) -> dic
         allow("Counters", ["dynamodb:BatchGetItem", "dynamodb:UpdateItem"], table("counters")),
         allow("Stock", ["dynamodb:BatchGetItem", "dynamodb:UpdateItem"], table("stock")),
         allow(
+            "Checkpoints",
+            [dynamodb + a for a in ("GetItem", "PutItem", "Scan")],
+            table("checkpoints"),
+        ),
+        allow("Scans", ["dynamodb:PutItem"], table("scans")),
+        allow("ScansIndexes", ["dynamodb:Query"], table("scans", "code-index", "flag-index")),
+        allow(
             "Uniques",
             [dynamodb + a for a in ("GetItem", "BatchGetItem", "PutItem", "DeleteItem")],
             table("uniques"),
@@ -97,13 +104,19 @@ def document(env: dict[str, str], bucket: str, conditional: bool = False) -> dic
         allow(
             "WriteRecordsAndDocuments",
             ["s3:PutObject"],
-            objects("filings/", "decisions/", "approved/", "documents/", "exports/"),
+            objects("filings/", "decisions/", "approved/", "standing/", "documents/", "exports/"),
             Condition=_OWN_ACCOUNT,
         ),
         allow(
             "SignUploadsAndCheckThem",
             ["s3:PutObject", "s3:GetObject"],
             objects("uploads/"),
+            Condition=_OWN_ACCOUNT,
+        ),
+        allow(
+            "CheckpointLists",  # the trust and revocation lists, rewritten under a condition
+            ["s3:PutObject", "s3:GetObject"],
+            objects("lists/"),
             Condition=_OWN_ACCOUNT,
         ),
         allow(
@@ -145,11 +158,14 @@ def document(env: dict[str, str], bucket: str, conditional: bool = False) -> dic
         sms == "sns",
         allow("SmsToPhoneNumbersHasNoResourceArn", ["sns:Publish"], "*"),
     )
+    parameters = [env["SIGNING_KEYS_PARAMETER"]]
+    if env.get("SEAL_KEYS_PARAMETER"):  # the offline seal's ES256 keys (documents/seal.py)
+        parameters.append(env["SEAL_KEYS_PARAMETER"])
     statements.append(
         allow(
             "ReadSigningKeys",
             ["ssm:GetParameter"],
-            [_arn("ssm", f"parameter{env['SIGNING_KEYS_PARAMETER']}")],
+            [_arn("ssm", f"parameter{name}") for name in parameters],
         )
     )
     if env.get("NOTIFY_SECRETS_PARAMETER"):

@@ -4,13 +4,21 @@ issue the documents a filing's approved stages are owed."""
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import Conflict
 from chalicelib.core.ids import new_document_code
+from chalicelib.documents import seal
 from chalicelib.forms import FormSpec
 from chalicelib.store import counters, metrics, records, s3
 from chalicelib.store.models import Document, Filing
 from chalicelib.store.tx import transaction, update_if
+
+if TYPE_CHECKING:
+    from chalicelib.documents import content as content_types
 
 
 def ensure_document(spec: FormSpec, filing: Filing, kind: str) -> str:
@@ -39,8 +47,13 @@ def ensure_document(spec: FormSpec, filing: Filing, kind: str) -> str:
     from chalicelib.documents.render import render_pdf
 
     issued = content.build(spec, filing, kind, code)
+    now = utcnow()
+    sealed = _seal(kind, code, issued, now)
+    layout = issued.content
+    if sealed:
+        layout = dataclasses.replace(layout, qr_text=seal.qr_text(layout.verify_url, sealed))
     key = s3.document_key(filing.filing_id, kind, code)
-    s3.put_pdf(key, render_pdf(issued.content))
+    s3.put_pdf(key, render_pdf(layout))
     document = Document(
         code=code,
         filing_id=filing.filing_id,
@@ -50,7 +63,8 @@ def ensure_document(spec: FormSpec, filing: Filing, kind: str) -> str:
         valid_to=issued.valid_to,
         depends_on=issued.depends_on,
         s3_key=key,
-        issued_at=utcnow(),
+        issued_at=now,
+        seal=sealed,
     )
     # Recorded once with its count: a concurrent delivery that rendered it too loses here.
     try:
@@ -66,6 +80,19 @@ def ensure_document(spec: FormSpec, filing: Filing, kind: str) -> str:
     else:
         metrics.count("DocumentsIssued", kind=kind)
     return str(code)
+
+
+def _seal(kind: str, code: str, issued: content_types.Issued, now: datetime) -> str | None:
+    """A permit's offline seal, naming its employer by slip number where it has one."""
+    if kind not in seal.SEALED_KINDS:
+        return None
+    employer = None
+    if issued.depends_on:
+        try:
+            employer = str(Filing.get(issued.depends_on).slip_no)
+        except Filing.DoesNotExist:
+            employer = None
+    return seal.seal(code, kind, issued.holder, issued.valid_from, issued.valid_to, employer, now)
 
 
 def emit_due_documents(spec: FormSpec, filing: Filing) -> list[str]:

@@ -93,6 +93,7 @@ class DocumentContent:
     issuer: str = "婺城区三服务办"  # printed at the bottom with issued_at
     issued_at: str = ""  # already formatted, e.g. "2020-02-10 14:32"
     headline: str = ""  # optional large line under the title, e.g. a slip number
+    qr_text: str = ""  # what the QR holds when not verify_url alone: it with the seal
 
 
 def render_pdf(content: DocumentContent) -> bytes:
@@ -177,7 +178,7 @@ def _draw_footer(canvas: Canvas, content: DocumentContent) -> float:
     """QR code and code at the left, issuer and date at the right; returns the footer's top."""
     url_baseline = 14 * MM
     code_baseline = url_baseline + 6 * MM
-    qr = _qr(content.verify_url)
+    qr = _qr(content.qr_text or content.verify_url)
     quiet = 4 * QR_SIZE / len(qr)  # the quiet zone the QR standard asks for: nothing drawn there
     qr_bottom = code_baseline + 12 + quiet
     _draw_qr(canvas, qr, MARGIN, qr_bottom)

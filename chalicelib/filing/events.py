@@ -58,5 +58,9 @@ def dispatch(raw_key: str) -> None:
         advance.on_decided(parts[0], parts[1].partition("@")[0])  # "<step>@<link gen>"
     elif prefix == records.APPROVED and len(parts) == 2:
         advance.on_approved(parts[0], parts[1])
+    elif prefix == records.STANDING and len(parts) == 2:
+        from chalicelib.documents import revocations  # only this event loads the seal
+
+        revocations.on_standing_changed(parts[0])
     else:
         log.warning("no handler for object %s", raw_key)

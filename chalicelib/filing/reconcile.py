@@ -17,6 +17,8 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from chalicelib.core.workflow import TAKEN_BACK
+from chalicelib.documents import revocations
 from chalicelib.documents.issue import emit_due_documents
 from chalicelib.forms import get_form
 from chalicelib.store import records
@@ -70,6 +72,9 @@ def reemit(filing: Filing) -> list[str]:
         for task in Task.query(filing.filing_id, consistent_read=True):
             if task.status == "decided" and filing.step_status(task.step) == "open":
                 keys.append(records.put_decision(task))
+    if filing.status in TAKEN_BACK and revocations.on_standing_changed(filing.filing_id):
+        # its standing record never landed: the checkpoints' list is brought up to date now
+        keys.append(records.standing_key(filing.filing_id, int(filing.version)))
     kinds = emit_due_documents(get_form(filing.form), filing)
     keys += [records.approved_key(filing.filing_id, kind) for kind in kinds]
     return keys

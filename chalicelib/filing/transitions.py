@@ -26,7 +26,7 @@ from chalicelib.core.workflow import (
 )
 from chalicelib.filing import figures, stock
 from chalicelib.forms import FormSpec, get_form
-from chalicelib.store import audit, claims, counters, directory
+from chalicelib.store import audit, claims, counters, directory, records, s3
 from chalicelib.store.models import (
     ALERT_SHARDS,
     Audit,
@@ -65,6 +65,7 @@ def apply(
     transition: Transition,
     entry: Audit | None = None,
     decided: Task | None = None,
+    marked: bool = False,
 ) -> None:
     """Persist one transition atomically, guarded by the filing's version. `decided`:
     the task whose decision this transition records; its inputs become the filing's
@@ -87,6 +88,8 @@ def apply(
         ]
         if decided is not None:
             actions += [Filing.outputs.set(outputs), Filing.history.set(history)]
+        if marked:  # it owes an S3 record: the reconciler's mark, until it is seen through
+            actions += records.mark_actions(now)
         tx.update(filing, actions=actions, condition=Filing.version == filing.version)
         for effect in transition.effects:
             if isinstance(effect, OpenStep) and effect.again:
@@ -229,9 +232,22 @@ def end_filing(
         transition = action(flow_state(filing))  # FilingClosed when it has ended already
         entry = audit.entry(filing_id, transition.state.status, actor, source_ip)
         with contextlib.suppress(Conflict):
-            apply(spec, filing, transition, entry)
-            return load(filing_id) or filing
+            apply(spec, filing, transition, entry, marked=True)
+            ended = load(filing_id) or filing
+            _standing_changed(ended)
+            return ended
     raise Conflict(f"{filing_id}: could not record the change")
+
+
+def _standing_changed(filing: Filing) -> None:
+    """Its documents' standing changed: the checkpoints' offline lists follow (an
+    event); online verification reads the stored status and needs nothing."""
+    try:
+        records.put_standing(filing, str(filing.status))
+    except s3.NotWritten:
+        log.warning(
+            "standing record of %s not written: the reconciler sees to it", filing.filing_id
+        )
 
 
 def revoke(filing_id: str, reason: str, actor: str) -> Filing:

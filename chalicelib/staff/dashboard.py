@@ -12,7 +12,7 @@ from chalicelib.core.roles import TOWN_OFFICE
 from chalicelib.core.workflow import ACTIVE, STATUSES, WORKER_DOCUMENTS
 from chalicelib.filing import stock
 from chalicelib.forms import all_forms
-from chalicelib.staff import listing
+from chalicelib.staff import checkpoints, listing
 from chalicelib.staff.access import StaffClaim
 from chalicelib.store import counters
 
@@ -64,6 +64,7 @@ class Dashboard(NamedTuple):
     queue: list[Waiting]
     days: list[tuple[date, int]]  # submissions per China day, oldest first
     stock: dict[str, dict[str, int]]  # town -> item -> left
+    scans: checkpoints.ScanFigures | None = None  # the checkpoints' scans, per day
 
     @property
     def totals(self) -> dict[str, int]:
@@ -180,5 +181,10 @@ def build(claim: StaffClaim, now: datetime) -> Dashboard:
     today = china_day(now)
 
     return Dashboard(
-        claim, by_town(claim), waiting(claim, now), by_day(claim, today), stock.levels(claim.towns)
+        claim,
+        by_town(claim),
+        waiting(claim, now),
+        by_day(claim, today),
+        stock.levels(claim.towns),
+        checkpoints.figures(today, claim.towns),
     )

@@ -212,6 +212,7 @@ class Document(Model):
     depends_on = UnicodeAttribute(null=True)  # a filing whose ending revokes this too (employer)
     s3_key = UnicodeAttribute()
     issued_at = UTCDateTimeAttribute()
+    seal = UnicodeAttribute(null=True)  # the offline seal its QR carries (documents/seal.py)
 
 
 class Contact(Model):
@@ -296,6 +297,64 @@ class RateWindow(Model):
     expires_at = TTLAttribute(null=True)
 
 
+class Checkpoint(Model):
+    """A checkpoint (卡口) registered by staff: its scanner page holds a signed link to it."""
+
+    class Meta:
+        table_name = "checkpoints"
+
+    checkpoint_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    town = UnicodeAttribute()
+    lat = NumberAttribute(null=True)  # where it stands, when staff gave it: the travel check
+    lng = NumberAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    created_by = UnicodeAttribute()
+
+
+class ScanCodeIndex(GlobalSecondaryIndex["Scan"]):
+    """A document's scans in time order: where else it was shown, and when."""
+
+    class Meta:
+        index_name = "code-index"
+        projection = AllProjection()
+
+    code = UnicodeAttribute(hash_key=True)
+    scanned_at = UnicodeAttribute(range_key=True)
+
+
+class ScanFlagIndex(GlobalSecondaryIndex["Scan"]):
+    """Sparse: only a scan implausibly far from the same document's previous one."""
+
+    class Meta:
+        index_name = "flag-index"
+        projection = AllProjection()
+
+    flag_day = UnicodeAttribute(hash_key=True)  # YYYY-MM-DD, China time
+    scanned_at = UnicodeAttribute(range_key=True)
+
+
+class Scan(Model):
+    """One scan at a checkpoint, sent from the device's queue; its client id makes a
+    resent one the same item. Kept until TTL: where a person was is personal data."""
+
+    class Meta:
+        table_name = "scans"
+
+    client_id = UnicodeAttribute(hash_key=True)
+    code = UnicodeAttribute()
+    checkpoint_id = UnicodeAttribute()
+    scanned_at = UnicodeAttribute()  # ISO time, UTC, as the device's clock said
+    result = UnicodeAttribute()  # valid | not_yet_valid | invalid
+    reason = UnicodeAttribute(null=True)
+    received_at = UTCDateTimeAttribute()
+    flag_day = UnicodeAttribute(null=True)
+    flag = JSONAttribute(null=True)  # {"other", "checkpoint", "km", "minutes"}
+    expires_at = TTLAttribute(null=True)
+    code_index = ScanCodeIndex()
+    flag_index = ScanFlagIndex()
+
+
 class OutboxMessage(Model):
     """The local stage's copy of every message sent (`/dev/outbox`); not deployed."""
 
@@ -317,6 +376,8 @@ DEPLOYED_MODELS: tuple[type[Model], ...] = (
     Unique,
     Audit,
     RateWindow,
+    Checkpoint,
+    Scan,
 )
 LOCAL_MODELS: tuple[type[Model], ...] = (*DEPLOYED_MODELS, OutboxMessage)
 _TABLE_NAMES = {m: m.Meta.table_name for m in LOCAL_MODELS}

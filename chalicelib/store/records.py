@@ -22,7 +22,10 @@ from chalicelib.store.tx import Action
 FILINGS = "filings/"  # filings/<form>/<filing_id>.json: the snapshot a slip answers for
 DECISIONS = "decisions/"  # decisions/<filing_id>/<step>.json: one step decided
 APPROVED = "approved/"  # approved/<filing_id>/<kind>.json: a stage approved, a document due
-EVENT_PREFIXES = (FILINGS, DECISIONS, APPROVED)
+# standing/<filing_id>/<version>.json: its documents' standing changed (a revocation, a
+# withdrawal, a suspension, a reinstatement): the checkpoints' revocation list is rewritten
+STANDING = "standing/"
+EVENT_PREFIXES = (FILINGS, DECISIONS, APPROVED, STANDING)
 # S3 -> SQS -> Lambda takes seconds; a record still owed this long after is missing.
 GRACE = timedelta(minutes=5)
 
@@ -93,6 +96,18 @@ def put_approved(filing_id: str, kind: str, stage: int) -> str:
     """The record that a stage issuing `kind` was approved: its event renders it."""
     key = approved_key(filing_id, kind)
     s3.put_json(key, {"filing_id": filing_id, "kind": kind, "stage": stage})
+    return key
+
+
+def standing_key(filing_id: str, version: int) -> str:
+    return f"{STANDING}{filing_id}/{version}.json"
+
+
+def put_standing(filing: Filing, what: str) -> str:
+    """The record that a filing's documents changed standing (its version names it, so
+    each change has its own; the handler reads the stored state, not this body)."""
+    key = standing_key(filing.filing_id, int(filing.version))
+    s3.put_json(key, {"filing_id": filing.filing_id, "status": filing.status, "what": what})
     return key
 
 

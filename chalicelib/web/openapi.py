@@ -157,6 +157,7 @@ def schemas() -> dict[str, Any]:
                 "retry_after": {"type": "integer"},
             },
         ),
+        **checkpoint_schemas(),
         "Decision": _object(
             ["decision"],
             {
@@ -518,6 +519,7 @@ def paths() -> dict[str, Any]:
             },
         }
     }
+    found.update(checkpoint_paths())
     found["/dev/outbox"] = {
         "get": {
             "operationId": "outbox",
@@ -537,6 +539,111 @@ def paths() -> dict[str, Any]:
         for operation in operations.values():
             operation["responses"].setdefault("503", _unavailable(path))
     return found
+
+
+def checkpoint_schemas() -> dict[str, Any]:
+    """The offline checkpoints' lists and scan log (issue 16)."""
+    codes = {"type": "array", "items": _string()}
+    jwk = _object(["kty", "crv", "x", "y"], {k: _string() for k in ("kty", "crv", "x", "y")})
+    key = _object(
+        ["kid", "jwk", "valid_from", "valid_to", "issuer"],
+        {
+            "kid": _string(description="base64url of the key id (COSE kid)"),
+            "jwk": jwk,
+            "valid_from": _string(format="date"),
+            "valid_to": _nullable(_string(format="date")),
+            "issuer": _string(),
+        },
+    )
+    lists = ("revoked", "withdrawn", "suspended", "employers", "removed")
+    scan = _object(
+        ["id", "code", "at", "result"],
+        {
+            "id": _string(pattern="^[A-Za-z0-9-]{8,64}$", description="the device's id of it"),
+            "code": _string(pattern="^[A-Z0-9]{4,32}$"),
+            "at": _string(format="date-time"),
+            "result": _string(enum=["valid", "not_yet_valid", "invalid"]),
+            "reason": _nullable(_string(pattern="^[a-z_]{1,32}$")),
+        },
+    )
+    return {
+        "TrustList": _object(
+            ["version", "issued_at", "keys"],
+            {
+                "version": {"type": "integer"},
+                "issued_at": _string(),
+                "keys": {"type": "array", "items": key},
+            },
+        ),
+        "Revocations": _object(
+            ["version", "since", "issued_at", "signature", *lists],
+            {
+                "version": {"type": "integer"},
+                "since": {"type": "integer", "description": "0: the whole list"},
+                "issued_at": _string(),
+                "signature": _string(description="base64url COSE_Sign1, payload detached"),
+                **{name: codes for name in lists},
+            },
+        ),
+        "Scans": _object(
+            ["checkpoint", "scans"],
+            {
+                "checkpoint": _string(description="the checkpoint link's token"),
+                "scans": {"type": "array", "items": scan, "minItems": 1, "maxItems": 100},
+            },
+        ),
+        "ScansRecorded": _object(
+            ["accepted", "duplicates", "flagged"],
+            {k: {"type": "integer"} for k in ("accepted", "duplicates", "flagged")},
+        ),
+    }
+
+
+def checkpoint_paths() -> dict[str, Any]:
+    cached = {"ETag": {"schema": _string()}, "Cache-Control": {"schema": _string()}}
+    return {
+        "/api/trust-list": {
+            "get": {
+                "operationId": "trust-list",
+                "summary": "the offline seal's public keys by key id, ours and imported",
+                "responses": {"200": {**_answer("the trust list", "TrustList"), "headers": cached}},
+            }
+        },
+        "/api/revocations": {
+            "get": {
+                "operationId": "revocations",
+                "summary": "the signed revocation list, or what changed after a version",
+                "parameters": [
+                    {
+                        "name": "since",
+                        "in": "query",
+                        "required": False,
+                        "description": "a version held: only what changed after it",
+                        "schema": _string(pattern="^[0-9]{1,12}$"),
+                    }
+                ],
+                "responses": {
+                    "200": {**_answer("the list or its delta", "Revocations"), "headers": cached},
+                    "400": _error("since is not a version number"),
+                },
+            }
+        },
+        "/api/scans": {
+            "post": {
+                "operationId": "post-scans",
+                "summary": "a checkpoint's queued scans, each stored once by its id",
+                "requestBody": {"required": True, "content": {JSON: {"schema": _ref("Scans")}}},
+                "responses": {
+                    "200": _answer("stored, or already stored", "ScansRecorded"),
+                    "400": _error("a bad scan, each named (scans[i].field); nothing stored"),
+                    "403": _error("missing or wrong checkpoint link"),
+                    "410": _error("the checkpoint link has expired"),
+                    "413": TOO_LARGE,
+                    "415": _error("not JSON"),
+                },
+            }
+        },
+    }
 
 
 @functools.cache

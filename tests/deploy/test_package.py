@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from chalicelib.store.models import DEPLOYED_MODELS
+from chalicelib.store.records import EVENT_PREFIXES
 from infra import resources
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -151,7 +152,7 @@ def test_the_template_holds_the_stack(package: Package) -> None:
         bucket
     )
     assert bucket["LifecycleConfiguration"]["Rules"][0]["ExpirationInDays"] > 0
-    assert len(bucket["NotificationConfiguration"]["QueueConfigurations"]) == 3
+    assert len(bucket["NotificationConfiguration"]["QueueConfigurations"]) == len(EVENT_PREFIXES)
     queue = package.template["Resources"]["EventsQueue"]["Properties"]
     assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {
         "Fn::GetAtt": ["DeadLetterQueue", "Arn"]

@@ -31,6 +31,7 @@ from chalicelib.filing import reconcile, reminders, transitions
 from chalicelib.settings import EVENTS_QUEUE, get_settings
 from chalicelib.staff import access
 from chalicelib.store import counters, records
+from chalicelib.store.lists import LISTS
 from chalicelib.store.models import Filing, Task
 from chalicelib.store.records import EVENT_PREFIXES
 from chalicelib.store.s3 import DOCUMENTS, EXPORTS, UPLOADS
@@ -328,7 +329,8 @@ def test_the_policy_names_no_wildcard_action_and_only_the_stacks_resources() -> 
                 deployed = resources.deployed_bucket_name(PROD["DOCUMENTS_BUCKET"], ACCOUNT)
                 bucket_pattern, _, key = arn.partition("/")
                 assert arn_matches(bucket_pattern, f"arn:aws:s3:::{deployed}"), arn
-                assert key.removesuffix("*") in (*EVENT_PREFIXES, DOCUMENTS, EXPORTS, UPLOADS), arn
+                allowed = (*EVENT_PREFIXES, DOCUMENTS, EXPORTS, UPLOADS, LISTS)
+                assert key.removesuffix("*") in allowed, arn
                 # a bucket name is global: only ours, in the functions' own account
                 assert statement["Condition"] == {
                     "StringEquals": {"s3:ResourceAccount": "${aws:PrincipalAccount}"}
@@ -336,7 +338,8 @@ def test_the_policy_names_no_wildcard_action_and_only_the_stacks_resources() -> 
             elif service == "sqs":
                 assert resource == EVENTS_QUEUE
             elif service == "ssm":
-                assert resource == "parameter" + PROD["SIGNING_KEYS_PARAMETER"]
+                secrets = (PROD["SIGNING_KEYS_PARAMETER"], PROD["SEAL_KEYS_PARAMETER"])
+                assert resource in tuple("parameter" + name for name in secrets), arn
             elif service == "ses":
                 mail_from = PROD["MAIL_FROM"]
                 assert resource in (f"identity/{mail_from}", f"identity/{mail_from.split('@')[1]}")

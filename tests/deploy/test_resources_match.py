@@ -198,6 +198,7 @@ def test_the_local_bucket_is_the_templates(local_stack: Settings, template: dict
         "filings/",
         "decisions/",
         "approved/",
+        "standing/",
     }
     # private, encrypted, versioned, expiring
     blocked = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
