@@ -355,7 +355,14 @@
         const dt = document.createElement("dt");
         const dd = document.createElement("dd");
         dt.textContent = label;
-        dd.textContent = value || "—";
+        // a date breaks at its dash between days, never inside itself (2026-12-|14)
+        String(value || "—").split(" — ").forEach((part, i) => {
+          if (i) dd.append(" — ");
+          const span = document.createElement("span");
+          span.className = "nowrap";
+          span.textContent = part;
+          dd.append(span);
+        });
         facts.append(dt, dd);
       });
     }
