@@ -6,7 +6,9 @@ Each kind has its own salt, so a token of one kind never passes for another:
   task (chalicelib/filing/approve.py);
 - a status link proves the applicant: its token is derived from the filing id, so a
   replayed submission answers the same link;
-- a staff link carries a role and a scope (chalicelib/staff/access.py) and expires.
+- a staff link carries a role and a scope (chalicelib/staff/access.py) and expires;
+- a staff session (the workbench's cookie) carries the same and the person, 8 hours;
+- a page cursor carries the key a list goes on from, so it cannot be forged.
 All are HMAC-SHA256 with the newest key; older keys still verify, so a key can rotate
 while the links already sent keep working until they expire.
 """
@@ -22,6 +24,8 @@ from chalicelib.settings import get_settings
 APPROVAL = "jiafuwu.approve"
 STATUS = "jiafuwu.status"
 STAFF = "jiafuwu.staff"
+SESSION = "jiafuwu.session"  # a signed-in official's cookie (chalicelib/staff/access.py)
+PAGE = "jiafuwu.page"  # a list's next page: DynamoDB's LastEvaluatedKey, signed
 
 
 class ApprovalClaim(NamedTuple):

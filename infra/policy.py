@@ -73,10 +73,12 @@ def document(env: dict[str, str], bucket: str, ses: bool = True) -> dict[str, An
         ),
         allow(
             "Tasks",
-            [dynamodb + a for a in ("GetItem", "Query", "PutItem", "UpdateItem")],
+            [dynamodb + a for a in ("GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem")],
             table("tasks"),
         ),
         allow("TasksAlertIndex", ["dynamodb:Query"], table("tasks", "alert-index")),
+        allow("TasksWorkIndex", ["dynamodb:Query"], table("tasks", "work-index")),
+        allow("Search", ["dynamodb:Query", "dynamodb:BatchWriteItem"], table("search")),
         allow("Documents", ["dynamodb:GetItem", "dynamodb:PutItem"], table("documents")),
         allow("DirectoryReadOnly", ["dynamodb:GetItem", "dynamodb:Query"], table("directory")),
         allow("Counters", ["dynamodb:BatchGetItem", "dynamodb:UpdateItem"], table("counters")),
@@ -91,7 +93,7 @@ def document(env: dict[str, str], bucket: str, ses: bool = True) -> dict[str, An
         allow(
             "WriteRecordsAndDocuments",
             ["s3:PutObject"],
-            objects("filings/", "decisions/", "approved/", "documents/", "exports/"),
+            objects("filings/", "decisions/", "approved/", "documents/", "exports/", "revisions/"),
             Condition=_OWN_ACCOUNT,
         ),
         allow(
