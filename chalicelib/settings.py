@@ -31,6 +31,9 @@ RATE_LIMITS: dict[str, int] = {
     "approval": 30,
     "status": 120,
     "roster": 10,
+    "phone_code": 10,  # SMS codes asked (chalicelib/store/phone_codes.py adds daily caps)
+    "phone_verify": 30,  # SMS codes tried
+    "lookup": 30,  # 我的办件 and slip-number look-ups
 }
 
 SUPPORT_LIMITS: dict[str, int] = {"防疫物资": 50_000, "房租": 100_000, "招工": 30_000}
@@ -63,6 +66,9 @@ class Settings:
     rate_limits: dict[str, int] = dataclasses.field(
         default_factory=lambda: dict(RATE_LIMITS), hash=False
     )
+    # SMS codes per China day: to one number, and asked from one client address
+    phone_codes_per_number_day: int = 10
+    phone_codes_per_client_day: int = 100
 
     @property
     def outbox_enabled(self) -> bool:
@@ -145,4 +151,6 @@ def get_settings() -> Settings:
         retention_days=int(_env("RETENTION_DAYS", "180")),
         submissions_per_minute=int(_env("SUBMISSIONS_PER_MINUTE", "300")),
         rate_limits=_limits("RATE_LIMITS", RATE_LIMITS, "kind -> calls per minute"),
+        phone_codes_per_number_day=int(_env("PHONE_CODES_PER_NUMBER_DAY", "10")),
+        phone_codes_per_client_day=int(_env("PHONE_CODES_PER_CLIENT_DAY", "100")),
     )

@@ -91,6 +91,11 @@ def document(env: dict[str, str], bucket: str, ses: bool = True) -> dict[str, An
         allow("AuditAppendOnly", ["dynamodb:PutItem"], table("audit")),
         allow("RateLimitWindows", ["dynamodb:UpdateItem"], table("ratelimits")),
         allow(
+            "PhoneCodes",
+            [dynamodb + a for a in ("GetItem", "PutItem", "UpdateItem", "DeleteItem")],
+            table("phonecodes"),
+        ),
+        allow(
             "WriteRecordsAndDocuments",
             ["s3:PutObject"],
             objects("filings/", "decisions/", "approved/", "documents/", "exports/", "revisions/"),

@@ -105,3 +105,12 @@ class PayloadTooLarge(DomainError):
     def __init__(self, limit: int) -> None:
         super().__init__(f"over {limit} bytes")
         self.limit = limit
+
+
+class CodeRefused(DomainError):
+    """An SMS code that does not open: `reason` is "wrong" (a try counted), "expired",
+    "too_many_tries" or "none" (no code outstanding for that number and purpose)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

@@ -345,6 +345,21 @@ class SearchEntry(Model):
     expires_at = TTLAttribute(null=True)
 
 
+class PhoneCode(Model):
+    """The SMS code outstanding for one number and purpose: only its keyed hash, the
+    tries it has had, and when it lapses (chalicelib/store/phone_codes.py)."""
+
+    class Meta:
+        table_name = "phonecodes"
+
+    key = UnicodeAttribute(hash_key=True)  # "<purpose>#<keyed hash of the phone>": no phone
+    code_hash = UnicodeAttribute()
+    issued_at = UTCDateTimeAttribute()
+    valid_until = UTCDateTimeAttribute()
+    tries = NumberAttribute(default=0)
+    expires_at = TTLAttribute(null=True)  # DynamoDB TTL: a day after it was issued
+
+
 class OutboxMessage(Model):
     """The local stage's copy of every message sent (`/dev/outbox`); not deployed."""
 
@@ -367,6 +382,7 @@ DEPLOYED_MODELS: tuple[type[Model], ...] = (
     Audit,
     RateWindow,
     SearchEntry,
+    PhoneCode,
 )
 LOCAL_MODELS: tuple[type[Model], ...] = (*DEPLOYED_MODELS, OutboxMessage)
 _TABLE_NAMES = {m: m.Meta.table_name for m in LOCAL_MODELS}
