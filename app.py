@@ -13,10 +13,12 @@ from chalicelib.web import (
     approver_pages,
     assets,
     checkpoint_pages,
+    correction_pages,
     dev,
     size_limit,
     staff_pages,
     unavailable,
+    workbench_pages,
 )
 
 app = Chalice(app_name="jiafuwu")
@@ -32,6 +34,8 @@ app.register_blueprint(assets.bp)  # the stylesheet and the icon
 app.register_blueprint(approver_pages.bp, url_prefix="/approve")
 app.register_blueprint(checkpoint_pages.bp, url_prefix="/verify")
 app.register_blueprint(staff_pages.bp, url_prefix="/dashboard")
+app.register_blueprint(correction_pages.bp)  # /filings/{id}/correct: the applicant's 退回补正
+app.register_blueprint(workbench_pages.bp, url_prefix="/work")
 app.register_blueprint(dev.bp, url_prefix="/dev")
 # AWS not answering in time (a brown-out) answers 503 from every route, not 500.
 unavailable.wrap_routes(app)

@@ -80,7 +80,12 @@ def document(env: dict[str, str], bucket: str, ses: bool = True) -> dict[str, An
         allow("TasksWorkIndex", ["dynamodb:Query"], table("tasks", "work-index")),
         allow("Search", ["dynamodb:Query", "dynamodb:BatchWriteItem"], table("search")),
         allow("Documents", ["dynamodb:GetItem", "dynamodb:PutItem"], table("documents")),
-        allow("DirectoryReadOnly", ["dynamodb:GetItem", "dynamodb:Query"], table("directory")),
+        allow(
+            "DirectoryReadOnly",
+            ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"],
+            table("directory"),
+        ),
+        allow("DirectoryPhoneIndex", ["dynamodb:Query"], table("directory", "phone-index")),
         allow("Counters", ["dynamodb:BatchGetItem", "dynamodb:UpdateItem"], table("counters")),
         allow("Stock", ["dynamodb:BatchGetItem", "dynamodb:UpdateItem"], table("stock")),
         allow(

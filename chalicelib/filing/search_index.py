@@ -5,7 +5,10 @@ snapshot lands (chalicelib/filing/advance.py, on_filed); a replay writes the sam
 
 from __future__ import annotations
 
+import contextlib
+
 from chalicelib.core import privacy
+from chalicelib.core.errors import ValidationFailed
 from chalicelib.forms import FormSpec
 from chalicelib.settings import get_settings
 from chalicelib.store import search
@@ -30,7 +33,8 @@ def entries(spec: FormSpec, filing: Filing) -> list[SearchEntry]:
         if not value:
             continue
         if "phone" in name:
-            terms.append(phone_term(str(value)))
+            with contextlib.suppress(ValidationFailed):  # a landline: not searched
+                terms.append(phone_term(str(value)))
         elif name in ID_FIELDS:
             terms.append(id_term(str(value)))
     found = [search.entry(t, newest, fid, filing.form, town, expires) for t in dict.fromkeys(terms)]

@@ -82,13 +82,21 @@ def staff_token(role: str, scope: str, grant: str | None = None) -> str:
 
 
 def read_staff_token(token: str | None) -> StaffClaim:
-    """Forbidden when missing, tampered with or revoked; Gone("expired") past its
-    lifetime. Links from before ids were given carry none and expire as they were."""
+    """Forbidden when missing or tampered with; Gone("expired") past its lifetime.
+    Pure: `use_staff_token` also checks the revocation list. Links from before ids were
+    given carry none and expire as they were."""
     payload = links.read(links.STAFF, token, STAFF_LINK_DAYS * 86400)
     try:
         found = claim(str(payload["r"]), str(payload["s"]), grant=str(payload.get("i", "")))
     except (KeyError, TypeError, ValueError) as exc:
         raise Forbidden("malformed staff link") from exc
+    return found
+
+
+def use_staff_token(token: str | None) -> StaffClaim:
+    """A staff link as a page or call uses it: read, and refused (Forbidden) when its id
+    is on the revocation list."""
+    found = read_staff_token(token)
     _not_revoked(found)
     return found
 
@@ -99,19 +107,26 @@ SESSION_COOKIE = "jf_staff"
 
 def session_token(role: str, scope: str, person: str) -> tuple[str, StaffClaim]:
     """A signed-in official's session: their directory role and office scope, who they
-    are (their contact's scope) and the session's id, signed; 8 hours."""
-    checked = claim(role, office_scope(scope), person=scope, grant=new_grant())
+    are (`person`: their contact's scope) and the session's id, signed; 8 hours."""
+    checked = claim(role, office_scope(scope), person=person, grant=new_grant())
     payload = {"r": checked.role, "s": checked.scope, "p": checked.person, "i": checked.grant}
     return links.sign(links.SESSION, payload), checked
 
 
 def read_session(token: str | None) -> StaffClaim:
-    """Forbidden when missing, tampered with or revoked (signed out); Gone("expired")."""
+    """Forbidden when missing or tampered with; Gone("expired"). Pure: `use_session`
+    also checks the revocation list."""
     payload = links.read(links.SESSION, token, SESSION_HOURS * 3600)
     try:
         found = claim(str(payload["r"]), str(payload["s"]), str(payload["p"]), str(payload["i"]))
     except (KeyError, TypeError, ValueError) as exc:
         raise Forbidden("malformed session") from exc
+    return found
+
+
+def use_session(token: str | None) -> StaffClaim:
+    """A session as a page uses it: refused (Forbidden) once revoked (signed out)."""
+    found = read_session(token)
     _not_revoked(found)
     return found
 

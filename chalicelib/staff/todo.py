@@ -151,6 +151,20 @@ def _row(claim: StaffClaim, task: Task, filing: Filing, now: datetime) -> Row:
     )
 
 
-def step_choices() -> list[tuple[str, str, str]]:
-    """(form, step, title) of every step: the filter's options."""
-    return [(f.id, s.id, s.title) for f in all_forms() for s in f.workflow.steps]
+def step_choices(form: str = "") -> list[tuple[str, str, str]]:
+    """(form, step, title): the filter's options, a form's steps or each step id once."""
+    found: dict[str, tuple[str, str, str]] = {}
+    for spec in all_forms():
+        for step in spec.workflow.steps:
+            if (not form or spec.id == form) and step.id not in found:
+                found[step.id] = (spec.id, step.id, step.title)
+    return list(found.values())
+
+
+def slips(ids: list[str]) -> dict[str, str]:
+    """Filing id -> slip number, in one BatchGetItem: what a bulk page lists."""
+    bind_models()
+    if not ids:
+        return {}
+    found = Filing.batch_get(sorted(set(ids)), attributes_to_get=["filing_id", "slip_no"])
+    return {f.filing_id: f.slip_no for f in found}

@@ -247,6 +247,17 @@ class Document(Model):
     issued_at = UTCDateTimeAttribute()
 
 
+class ContactPhoneIndex(GlobalSecondaryIndex["Contact"]):
+    """Sparse: a contact who may sign in to the workbench, by the keyed hash of their
+    mobile (store/phone_codes.py phone_key): no phone in any key."""
+
+    class Meta:
+        index_name = "phone-index"
+        projection = KeysOnlyProjection()
+
+    phone_key = UnicodeAttribute(hash_key=True)
+
+
 class Contact(Model):
     """The directory: who approves for a role in a scope (a town, the district)."""
 
@@ -261,6 +272,8 @@ class Contact(Model):
     # A town office's: where and when the goods of an approved supplies order are collected.
     pickup_place = UnicodeAttribute(null=True)
     pickup_hours = UnicodeAttribute(null=True)
+    phone_key = UnicodeAttribute(null=True)  # of phones[0]: set for those who may sign in
+    phone_index = ContactPhoneIndex()
 
 
 class Counter(Model):

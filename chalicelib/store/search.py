@@ -3,7 +3,6 @@ snapshot lands (idempotent puts), read one page at a time."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -14,9 +13,11 @@ from chalicelib.store.paging import Page, one_page
 
 
 def phone_term(phone: str) -> str:
-    """A mainland mobile's term, whichever way it was written (+86, spaces)."""
-    digits = re.sub(r"\D", "", phone)[-11:]
-    return f"phone#{person_keys.keyed('phone', digits)}"
+    """A mainland mobile's term, through the one keyed hash of phones (ValidationFailed
+    for something that is not one)."""
+    from chalicelib.store.phone_codes import phone_key
+
+    return f"phone#{phone_key(phone)}"
 
 
 def id_term(id_number: str) -> str:

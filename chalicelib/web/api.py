@@ -178,7 +178,7 @@ def _staff_claim() -> access.StaffClaim:
     request = bp.current_request
     bearer = header(request, "authorization")
     token = bearer[7:].strip() if bearer.lower().startswith("bearer ") else None
-    return access.read_staff_token(token or query(request, "token"))
+    return access.use_staff_token(token or query(request, "token"))
 
 
 @bp.route("/stats", methods=["GET"])

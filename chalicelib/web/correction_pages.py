@@ -29,13 +29,9 @@ bp = Blueprint(__name__)
 
 REFUSED = {
     Forbidden: Said(403, N_("链接无效"), N_("进度链接不正确，请使用短信或回执中的完整链接。")),
-    StepNotOpen: Said(
-        409, N_("无需补正"), N_("这件申请目前没有需要补正的内容，或补正已经提交。")
-    ),
+    StepNotOpen: Said(409, N_("无需补正"), N_("这件申请目前没有需要补正的内容，或补正已经提交。")),
 }
-NOT_OPEN = Said(
-    400, N_("不能修改此项"), N_("只能修改退回补正的内容，其余内容未被改动，也未保存。")
-)
+NOT_OPEN = Said(400, N_("不能修改此项"), N_("只能修改退回补正的内容，其余内容未被改动，也未保存。"))
 
 
 @bp.route("/filings/{filing_id}/correct", methods=["GET"])
@@ -89,7 +85,9 @@ def _page(
     required = set(schema.get("required", []))
     fields = [
         {
-            **field_view(name, prop, labels.get(name, name), name in required, values, errors, lang),
+            **field_view(
+                name, prop, labels.get(name, name), name in required, values, errors, lang
+            ),
             "comment": wanted.fields[name],
             "was": shown_value(spec.model, name, filing.data.get(name), lang),
         }
