@@ -107,6 +107,7 @@ class FilingView(NamedTuple):
     rows: list[tuple[str, str]]  # label, value (masked as the role may see)
     history: list[dict[str, Any]]
     tasks: list[Task]
+    titles: dict[str, str]  # step id -> its title in the page's language
 
 
 def view(claim: StaffClaim, filing_id: str, lang: str = "zh") -> FilingView:
@@ -123,8 +124,10 @@ def view(claim: StaffClaim, filing_id: str, lang: str = "zh") -> FilingView:
     personal = set(spec.personal_fields)
     rows = []
     for name, value in filing.data.items():
-        shown = shown_value(spec.model, name, value, lang)
-        if name in personal and not claim.sees_personal_data:
+        shown = shown_value(spec.model, name, value, lang) if value is not None else ""
+        if name in personal and not claim.sees_personal_data and value:
             shown = str(mask(name, value))
         rows.append((labels.get(name, name), shown))
-    return FilingView(spec, filing, rows, list(filing.history or []), list(Task.query(filing_id)))
+    titles = {s.id: s.title_en if lang == "en" else s.title for s in spec.workflow.steps}
+    history = list(filing.history or [])
+    return FilingView(spec, filing, rows, history, list(Task.query(filing_id)), titles)
