@@ -14,7 +14,17 @@ from typing import Any
 
 from benchmarks import harness, report
 
-BENCHES = ("imports", "handler", "calls", "documents", "roster", "staff", "bundle", "month")
+BENCHES = (
+    "imports",
+    "handler",
+    "calls",
+    "documents",
+    "roster",
+    "staff",
+    "workbench",
+    "bundle",
+    "month",
+)
 REPORT = Path(__file__).with_name("REPORT.md")
 RESULTS = harness.ROOT / "build" / "bench" / "results.json"
 
