@@ -95,7 +95,7 @@ def notify_correction(spec: FormSpec, filing: Filing, task: Task) -> None:
 def notify_refused_approval(spec: FormSpec, filing: Filing, task: Task) -> None:
     """The official whose approval the stock could not cover is told so, with what is
     left: the page that confirmed the decision was answered before the stock was read."""
-    contact = directory.find(task.role, task.scope)
+    contact = directory.find(task.role, task.contact_scope)
     notice = compose(
         "refused_approval",
         name=contact.name,
