@@ -33,7 +33,9 @@ def staff_contact(phone: str) -> Contact | None:
 
 def request_code(phone: str, client: str | None) -> None:
     """Send a code to a directory contact's mobile: ValidationFailed for something that
-    is not a mobile, RateLimited when asked too often (counted for unknown numbers too)."""
+    is not a mobile, RateLimited when that number or this client asked too often (the
+    code store's caps). An unknown number is sent nothing and answered alike; the try
+    is audited with its client address."""
     number = phone_codes.normalized(phone)
     contact = staff_contact(number)
     if contact is None:
