@@ -32,7 +32,6 @@ def on_filed(filing_id: str) -> None:
         return
     spec = get_form(filing.form)
     ensure_document(spec, filing, "slip")
-    search_index.index(spec, filing)  # the workbench finds it by its numbers and name
     attempts = 0
     while filing.status == "submitted":
         if attempts == MAX_ATTEMPTS:
@@ -42,6 +41,8 @@ def on_filed(filing_id: str) -> None:
             apply(spec, filing, start(spec.workflow, flow_state(filing)))
         filing = load(filing_id) or filing
     notices.notify_open_tasks(spec, filing)
+    # Last: the workbench finds it by its numbers and name; a redelivery writes it again.
+    search_index.index(spec, filing)
 
 
 def on_decided(filing_id: str, step: str) -> None:

@@ -84,7 +84,7 @@ def test_partial_failures_are_named_per_filing_and_the_rest_decided(stack: Stack
     Task.get(stale, "village").update(actions=[Task.link_gen.add(1)])  # a newer link went out
     district_step = employer  # an enterprise filing: approved, its steps not this office's
     cookie = wb.sign_in(stack, wb.town_phone(TOWN))
-    sent = refs(good, stale, elsewhere) + [f"{district_step}|district|1", "not-a-ref"]
+    sent = [*refs(good, stale, elsewhere), f"{district_step}|district|1", "not-a-ref"]
     answer = wb.post_form(
         stack, "/work/bulk", {"task": sent, "confirmed": "yes"}, cookie, Accept="application/json"
     )
