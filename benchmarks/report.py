@@ -802,4 +802,8 @@ the figures above are this run's.
   a document whose code it has just drawn and claimed (no delivery can have issued it).
   An enterprise's lifecycle 60 → 56 calls (20.5 → 17.5 RCU), a worker's 115 → 108
   (39.0 → 34.0 RCU).
+- Queries on the embedded stack (`devstack/emulator.py`): moto sorted the whole table
+  before every Query; a query now reads its partition, an index query its items
+  unsorted. The workbench's to-do page with a month loaded 6.44 s → 0.35 s (17× → 0.92×
+  its empty-stack time); its calls were 4 (the minimum) before and after.
 """
