@@ -14,12 +14,14 @@ from chalicelib.web import (
     assets,
     checkpoint_api,
     checkpoint_pages,
+    correction_pages,
     dev,
     observe,
     scan_pages,
     size_limit,
     staff_pages,
     unavailable,
+    workbench_pages,
 )
 
 app = Chalice(app_name="jiafuwu")
@@ -38,6 +40,8 @@ app.register_blueprint(checkpoint_pages.bp, url_prefix="/verify")
 app.register_blueprint(checkpoint_api.bp, url_prefix="/api")  # trust list, revocations, scans
 app.register_blueprint(scan_pages.bp)  # /scan and its files, the pass on screen, checkpoints
 app.register_blueprint(staff_pages.bp, url_prefix="/dashboard")
+app.register_blueprint(correction_pages.bp)  # /filings/{id}/correct: the applicant's 退回补正
+app.register_blueprint(workbench_pages.bp, url_prefix="/work")
 app.register_blueprint(dev.bp, url_prefix="/dev")
 # AWS not answering in time (a brown-out) answers 503 from every route, not 500.
 unavailable.wrap_routes(app)

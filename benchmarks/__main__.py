@@ -14,7 +14,18 @@ from typing import Any
 
 from benchmarks import harness, report
 
-BENCHES = ("imports", "handler", "calls", "documents", "roster", "staff", "bundle", "seal", "month")
+BENCHES = (
+    "imports",
+    "handler",
+    "calls",
+    "documents",
+    "roster",
+    "staff",
+    "workbench",
+    "bundle",
+    "seal",
+    "month",
+)
 REPORT = Path(__file__).with_name("REPORT.md")
 RESULTS = harness.ROOT / "build" / "bench" / "results.json"
 

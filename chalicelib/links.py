@@ -6,7 +6,11 @@ Each kind has its own salt, so a token of one kind never passes for another:
   task (chalicelib/filing/approve.py);
 - a status link proves the applicant: its token is derived from the filing id, so a
   replayed submission answers the same link;
-- a staff link carries a role and a scope (chalicelib/staff/access.py) and expires.
+- a staff link carries a role and a scope (chalicelib/staff/access.py) and expires;
+- a staff session (the workbench's cookie) carries the same and the person, 8 hours;
+- a page cursor carries the key a list goes on from, so it cannot be forged.
+- a phone proof says an SMS code sent to one number was redeemed, for one purpose, and
+  expires (chalicelib/store/phone_codes.py).
 All are HMAC-SHA256 with the newest key; older keys still verify, so a key can rotate
 while the links already sent keep working until they expire.
 """
@@ -22,6 +26,10 @@ from chalicelib.settings import get_settings
 APPROVAL = "jiafuwu.approve"
 STATUS = "jiafuwu.status"
 STAFF = "jiafuwu.staff"
+SESSION = "jiafuwu.session"  # a signed-in official's cookie (chalicelib/staff/access.py)
+PAGE = "jiafuwu.page"  # a list's next page: DynamoDB's LastEvaluatedKey, signed
+PHONE = "jiafuwu.phone"
+PHONE_PROOF_SECONDS = 30 * 60  # CONTRACT.md: a proof serves every submission for 30 minutes
 
 
 class ApprovalClaim(NamedTuple):
@@ -92,6 +100,20 @@ def status_token(filing_id: str) -> str:
 def check_status_token(filing_id: str, token: str | None) -> None:
     if not token or not _status_signer().verify_signature(filing_id.encode(), token.encode()):
         raise Forbidden("bad status token")
+
+
+def phone_proof(phone: str, purpose: str) -> str:
+    """Proof that the holder received an SMS code at `phone` (normalized), for `purpose`."""
+    return sign(PHONE, {"p": phone, "u": purpose})
+
+
+def read_phone_proof(token: str | None, purpose: str, max_age: int = PHONE_PROOF_SECONDS) -> str:
+    """The normalized phone a proof of `purpose` was issued for: Forbidden when missing,
+    tampered with or of another purpose; Gone("expired") past its lifetime."""
+    payload = read(PHONE, token, max_age)
+    if payload.get("u") != purpose or not isinstance(payload.get("p"), str):
+        raise Forbidden("phone proof of another purpose")
+    return str(payload["p"])
 
 
 def public_base() -> str:

@@ -32,6 +32,9 @@ RATE_LIMITS: dict[str, int] = {
     "approval": 30,
     "status": 120,
     "roster": 10,
+    "phone_code": 10,  # SMS codes asked (chalicelib/store/phone_codes.py adds daily caps)
+    "phone_verify": 30,  # SMS codes tried
+    "lookup": 30,  # 我的办件 and slip-number look-ups
 }
 
 SUPPORT_LIMITS: dict[str, int] = {"防疫物资": 50_000, "房租": 100_000, "招工": 30_000}
@@ -88,6 +91,9 @@ class Settings:
     seal_keys: str | None = None
     seal_keys_parameter: str | None = None
     trust_imports: str = ""
+    # SMS codes per China day: to one number, and asked from one client address
+    phone_codes_per_number_day: int = 10
+    phone_codes_per_client_day: int = 100
 
     @property
     def outbox_enabled(self) -> bool:
@@ -174,6 +180,8 @@ def get_settings() -> Settings:
         seal_keys=os.environ.get("SEAL_KEYS") or None,
         seal_keys_parameter=os.environ.get("SEAL_KEYS_PARAMETER") or None,
         trust_imports=os.environ.get("TRUST_IMPORTS", ""),
+        phone_codes_per_number_day=int(_env("PHONE_CODES_PER_NUMBER_DAY", "10")),
+        phone_codes_per_client_day=int(_env("PHONE_CODES_PER_CLIENT_DAY", "100")),
     )
 
 

@@ -14,7 +14,7 @@ from chalicelib.core.roles import (
 from chalicelib.core.towns import town_names
 from chalicelib.filing import stock
 from chalicelib.settings import get_settings
-from chalicelib.store.directory import instructor_scope
+from chalicelib.store.directory import instructor_scope, with_phone_key
 from chalicelib.store.models import Contact, bind_models
 
 INSTRUCTORS_PER_TOWN = 3
@@ -36,6 +36,17 @@ def demo_contacts() -> list[Contact]:
             # where an approved supplies order is collected (the town's own data)
             pickup_place=f"{town}人民政府便民服务中心一楼物资发放点",
             pickup_hours="每日 8:30–11:30、14:00–17:00",
+        )
+        for i, town in enumerate(town_names(), start=1)
+    ]
+    # A colleague in each town's office, who may be handed a step (reassign).
+    contacts += [
+        Contact(
+            role=TOWN_OFFICE,
+            scope=f"{town}#2",
+            name=f"{town}复工专班（二组）",
+            emails=[f"town{i:02d}b@wucheng.example.cn"],
+            phones=[f"+861380579{i:04d}"],
         )
         for i, town in enumerate(town_names(), start=1)
     ]
@@ -88,6 +99,9 @@ def seed_directory() -> int:
     contacts = demo_contacts()
     with Contact.batch_write() as batch:
         for contact in contacts:
+            # the offices' and colleagues' mobiles sign in to the workbench
+            if contact.role in (TOWN_OFFICE, DISTRICT_OFFICE):
+                with_phone_key(contact)
             batch.save(contact)
     return len(contacts)
 

@@ -79,12 +79,19 @@ def document(env: dict[str, str], bucket: str, conditional: bool = False) -> dic
         ),
         allow(
             "Tasks",
-            [dynamodb + a for a in ("GetItem", "Query", "PutItem", "UpdateItem")],
+            [dynamodb + a for a in ("GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem")],
             table("tasks"),
         ),
         allow("TasksAlertIndex", ["dynamodb:Query"], table("tasks", "alert-index")),
+        allow("TasksWorkIndex", ["dynamodb:Query"], table("tasks", "work-index")),
+        allow("Search", ["dynamodb:Query", "dynamodb:BatchWriteItem"], table("search")),
         allow("Documents", ["dynamodb:GetItem", "dynamodb:PutItem"], table("documents")),
-        allow("DirectoryReadOnly", ["dynamodb:GetItem", "dynamodb:Query"], table("directory")),
+        allow(
+            "DirectoryReadOnly",
+            ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"],
+            table("directory"),
+        ),
+        allow("DirectoryPhoneIndex", ["dynamodb:Query"], table("directory", "phone-index")),
         allow("Counters", ["dynamodb:BatchGetItem", "dynamodb:UpdateItem"], table("counters")),
         allow("Stock", ["dynamodb:BatchGetItem", "dynamodb:UpdateItem"], table("stock")),
         allow(
@@ -102,9 +109,22 @@ def document(env: dict[str, str], bucket: str, conditional: bool = False) -> dic
         allow("AuditAppendOnly", ["dynamodb:PutItem"], table("audit")),
         allow("RateLimitWindows", ["dynamodb:UpdateItem"], table("ratelimits")),
         allow(
+            "PhoneCodes",
+            [dynamodb + a for a in ("GetItem", "PutItem", "UpdateItem", "DeleteItem")],
+            table("phonecodes"),
+        ),
+        allow(
             "WriteRecordsAndDocuments",
             ["s3:PutObject"],
-            objects("filings/", "decisions/", "approved/", "standing/", "documents/", "exports/"),
+            objects(
+                "filings/",
+                "decisions/",
+                "approved/",
+                "standing/",
+                "documents/",
+                "exports/",
+                "revisions/",
+            ),
             Condition=_OWN_ACCOUNT,
         ),
         allow(

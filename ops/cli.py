@@ -80,6 +80,24 @@ def staff_link(role: str, scope: str | None) -> None:
         raise click.ClickException(str(exc)) from exc
 
 
+@main.command("revoke-staff")
+@click.argument("link")
+@click.option("--by", required=True, help="Who revokes it (kept on the revocation list).")
+def revoke_staff(link: str, by: str) -> None:
+    """Revoke a staff link (its address or token) at once: every use then answers 403.
+    Sessions are ended by signing out; a session's id (the audit trail's sign-in
+    entry) is revoked the same way by giving it instead of a link."""
+    token = link.rsplit("token=", 1)[-1]
+    try:
+        grant = access.read_staff_token(token).grant
+    except DomainError:
+        grant = link if "." not in link else ""  # a bare id, as the audit trail shows it
+    if not grant:
+        raise click.ClickException("not a staff link with an id (links before ids expire)")
+    access.revoke(grant, by)
+    click.echo(f"revoked {grant}")
+
+
 @main.group()
 def dlq() -> None:
     """Events that failed every delivery: list them, send them back once fixed."""

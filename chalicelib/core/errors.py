@@ -75,6 +75,16 @@ class TooEarly(InvalidTransition):
         self.day = day
 
 
+class NotCorrectable(InvalidTransition):
+    """A send-back (退回补正) naming a field its step may not send back or without a
+    comment, or a correction touching a field that was not sent back."""
+
+    def __init__(self, step: str, fields: tuple[str, ...]) -> None:
+        super().__init__(f"{step}: {', '.join(fields)}")
+        self.step = step
+        self.fields = fields
+
+
 class ReasonRequired(DomainError):
     """A rejection must say why."""
 
@@ -95,3 +105,12 @@ class PayloadTooLarge(DomainError):
     def __init__(self, limit: int) -> None:
         super().__init__(f"over {limit} bytes")
         self.limit = limit
+
+
+class CodeRefused(DomainError):
+    """An SMS code that does not open: `reason` is "wrong" (a try counted), "expired",
+    "too_many_tries" or "none" (no code outstanding for that number and purpose)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

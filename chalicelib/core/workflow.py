@@ -11,7 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
-from chalicelib.core.errors import FilingClosed, InvalidTransition, ReasonRequired, StepNotOpen
+from chalicelib.core.errors import (
+    FilingClosed,
+    InvalidTransition,
+    NotCorrectable,
+    ReasonRequired,
+    StepNotOpen,
+)
 from chalicelib.core.i18n import N_
 
 if TYPE_CHECKING:
@@ -19,11 +25,14 @@ if TYPE_CHECKING:
 
 # "reopen": a step that declares `reopen_to` sends the filing back to that earlier step
 # (an enterprise not satisfied with a resolution) instead of rejecting it.
-Decision = Literal["approve", "reject", "reopen"]
+# "send_back" (退回补正): a step that declares `correctable` fields sends the filing back to
+# its applicant naming the fields to correct; the corrected filing returns to that step.
+Decision = Literal["approve", "reject", "reopen", "send_back"]
 FilingStatus = Literal["submitted", "in_review", "approved", "rejected", "withdrawn", "revoked"]
 # "reopened": decided once, then sent back by a later step's reopen; opened again when
 # the flow reaches it.
-StepStatus = Literal["open", "approved", "rejected", "superseded", "reopened"]
+# "sent_back": waiting for the applicant's correction; opened again when it comes.
+StepStatus = Literal["open", "approved", "rejected", "superseded", "reopened", "sent_back"]
 
 # The filing statuses' named sets: every place that asks "is it still open?" asks here.
 STATUSES: tuple[str, ...] = (
@@ -87,6 +96,13 @@ class Step:
     # A step whose second action sends the filing back to this earlier step (reopen)
     # rather than ending it; the reason is required, as for a rejection.
     reopen_to: str | None = None
+    # The applicant's fields this step may send back for correction (退回补正), each named
+    # with a comment; empty: it cannot send back. Fields that key anything (the route
+    # field, the unique field, searched names and numbers) are left out by the forms.
+    correctable: tuple[str, ...] = ()
+    # Decided in bulk from the workbench's to-do list (a town confirming its workers):
+    # only steps without inputs, whose approval needs nothing but a look.
+    bulk: bool = False
     approve_label: str = N_("通过")  # shown through the pages' catalogue (chalicelib/core/i18n.py)
     reject_label: str = N_("驳回")  # the second button: reject, or reopen where reopen_to is set
 
@@ -118,6 +134,8 @@ class Workflow:
             earlier = [s for st in self.stages[:index] for s in st.steps]
             for step in stage.steps:
                 _check_back_references(step, earlier)
+                if step.bulk and step.inputs is not None:
+                    raise ValueError(f"step {step.id}: decided in bulk, yet it takes inputs")
 
     @property
     def steps(self) -> tuple[Step, ...]:
@@ -186,7 +204,15 @@ class NotifyApplicant:
     comment: str
 
 
-Effect = OpenStep | CloseStep | IssueDocuments | NotifyApplicant
+@dataclass(frozen=True)
+class RequestCorrection:
+    """Tell the applicant which fields to correct, each with the step's comment."""
+
+    step_id: str
+    fields: tuple[tuple[str, str], ...]  # (field, comment), in the step's declared order
+
+
+Effect = OpenStep | CloseStep | IssueDocuments | NotifyApplicant | RequestCorrection
 
 
 @dataclass(frozen=True)
@@ -203,14 +229,22 @@ def start(workflow: Workflow, state: FlowState) -> Transition:
 
 
 def decide(
-    workflow: Workflow, state: FlowState, step_id: str, decision: Decision, comment: str = ""
+    workflow: Workflow,
+    state: FlowState,
+    step_id: str,
+    decision: Decision,
+    comment: str = "",
+    corrections: Mapping[str, str] | None = None,
 ) -> Transition:
-    """Record one step's decision; a rejection ends the filing, a full stage moves on."""
+    """Record one step's decision; a rejection ends the filing, a full stage moves on,
+    a send-back (with `corrections`, field -> comment) waits for the applicant."""
     if state.status != "in_review":
         raise _closed_or_invalid(state, f"decide {step_id}")
     if state.steps.get(step_id) != "open":
         raise StepNotOpen(step_id)
     step = workflow.step(step_id)
+    if decision == "send_back":
+        return send_back(workflow, state, step_id, corrections or {})
     if decision not in step.decisions:
         raise InvalidTransition(f"{step_id} does not take {decision!r}")
     if decision == "reopen":
@@ -263,6 +297,55 @@ def _reopen(workflow: Workflow, state: FlowState, step: Step, comment: str) -> T
     return Transition(new, (notice, *closed, OpenStep(target, again=True)))
 
 
+def correction_fields(step: Step, corrections: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """The fields a send-back names, each with its trimmed comment, in the step's order:
+    NotCorrectable naming every field it may not send back, or whose comment is empty;
+    ReasonRequired when it names none."""
+    cleaned = {name: str(text).strip() for name, text in corrections.items()}
+    refused = tuple(sorted(n for n, t in cleaned.items() if n not in step.correctable or not t))
+    if refused:
+        raise NotCorrectable(step.id, refused)
+    if not cleaned:
+        raise ReasonRequired(step.id)
+    return tuple((name, cleaned[name]) for name in step.correctable if name in cleaned)
+
+
+def send_back(
+    workflow: Workflow, state: FlowState, step_id: str, corrections: Mapping[str, str]
+) -> Transition:
+    """退回补正: the open step waits for the applicant to correct the named fields; the
+    filing stays in review, nothing else of it changes."""
+    if state.status != "in_review":
+        raise _closed_or_invalid(state, f"send back {step_id}")
+    if state.steps.get(step_id) != "open":
+        raise StepNotOpen(step_id)
+    step = workflow.step(step_id)
+    if not step.correctable:
+        raise InvalidTransition(f"{step_id} does not send back")
+    fields = correction_fields(step, corrections)
+    steps: dict[str, StepStatus] = {**state.steps, step_id: "sent_back"}
+    comment = "；".join(text for _, text in fields)
+    effects = (NotifyApplicant(step_id, "send_back", comment), RequestCorrection(step_id, fields))
+    return Transition(replace(state, steps=steps), effects)
+
+
+def resubmit(workflow: Workflow, state: FlowState, step_id: str) -> Transition:
+    """The applicant's correction came in: the step that sent it back opens again, with
+    a new link generation (every earlier link of it answers 410)."""
+    if state.status != "in_review":
+        raise _closed_or_invalid(state, f"resubmit {step_id}")
+    if state.steps.get(step_id) != "sent_back":
+        raise StepNotOpen(step_id)
+    step = workflow.step(step_id)
+    steps: dict[str, StepStatus] = {**state.steps, step_id: "open"}
+    return Transition(replace(state, steps=steps), (OpenStep(step, again=True),))
+
+
+def awaiting_correction(state: FlowState) -> str | None:
+    """The step waiting for the applicant's correction, if any."""
+    return next((k for k, v in state.steps.items() if v == "sent_back"), None)
+
+
 def withdraw(state: FlowState) -> Transition:
     """The applicant takes the filing back: undecided, or approved (its documents then
     stop being valid)."""
@@ -302,7 +385,8 @@ def _end(
     effects: tuple[Effect, ...],
 ) -> Transition:
     steps: dict[str, StepStatus] = {**state.steps, **decided}
-    closed = [step_id for step_id, st in steps.items() if st == "open"]
+    # A step waiting for a correction ends too (its task is decided: CloseStep skips it).
+    closed = [step_id for step_id, st in steps.items() if st in ("open", "sent_back")]
     for step_id in closed:
         steps[step_id] = "superseded"
     new = replace(state, status=status, steps=steps, reason=reason)

@@ -16,7 +16,7 @@ import logging
 from chalicelib.core.errors import Conflict
 from chalicelib.core.workflow import Transition, decide, start
 from chalicelib.documents.issue import emit_due_documents, ensure_document
-from chalicelib.filing import notices, stock
+from chalicelib.filing import notices, search_index, stock
 from chalicelib.filing.transitions import MAX_ATTEMPTS, apply, flow_state, load
 from chalicelib.forms import FormSpec, get_form
 from chalicelib.store.models import Filing, Task
@@ -41,6 +41,8 @@ def on_filed(filing_id: str) -> None:
             apply(spec, filing, start(spec.workflow, flow_state(filing)))
         filing = load(filing_id) or filing
     notices.notify_open_tasks(spec, filing)
+    # Last: the workbench finds it by its numbers and name; a redelivery writes it again.
+    search_index.index(spec, filing)
 
 
 def on_decided(filing_id: str, step: str) -> None:
@@ -65,6 +67,7 @@ def on_decided(filing_id: str, step: str) -> None:
             step,
             task.decision,  # type: ignore[arg-type]  # stored as "approve" or "reject"
             task.comment or "",
+            corrections=(task.inputs or {}).get("fields") if task.decision == "send_back" else None,
         )
         transition = refuse_beyond_stock(spec, filing, step, transition)
         with contextlib.suppress(Conflict):
@@ -72,6 +75,8 @@ def on_decided(filing_id: str, step: str) -> None:
         filing = load(filing_id) or filing
     if filing.step_status(step) in ("approved", "rejected"):
         notices.notify_decision(spec, filing, task)
+    if filing.step_status(step) == "sent_back" and task.decision == "send_back":
+        notices.notify_correction(spec, filing, task)
     if task.decision == "approve" and filing.step_status(step) == "rejected":
         notices.notify_refused_approval(spec, filing, task)
     notices.notify_open_tasks(spec, filing)

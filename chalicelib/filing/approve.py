@@ -18,8 +18,9 @@ from chalicelib.core.errors import (
     TooEarly,
     ValidationFailed,
 )
+from chalicelib.core.i18n import N_
 from chalicelib.core.roles import DISTRICT_OFFICE
-from chalicelib.core.workflow import TERMINAL, Step
+from chalicelib.core.workflow import TERMINAL, Step, correction_fields
 from chalicelib.forms import FormSpec, field_labels, get_form
 from chalicelib.store import audit, directory, metrics, ratelimit, records, s3
 from chalicelib.store.models import Contact, Filing, Task, bind_models
@@ -53,7 +54,7 @@ def open_link(token: str, history: bool = True) -> Approval:
         filing = Filing.get(claim.filing_id, consistent_read=True)
     except (Task.DoesNotExist, Filing.DoesNotExist):
         raise Forbidden("link names no task") from None
-    _check_current(task, filing, claim.link_gen)
+    check_current(task, filing, claim.link_gen)
     spec = get_form(filing.form)
     step = spec.workflow.step(task.step)
     return Approval(
@@ -62,7 +63,7 @@ def open_link(token: str, history: bool = True) -> Approval:
         step=step,
         filing=filing,
         task=task,
-        contact=directory.find(task.role, task.scope),
+        contact=directory.find(task.role, task.contact_scope),
         tasks=tuple(Task.query(filing.filing_id)) if history else (),
         choices=input_choices(step, filing),
     )
@@ -149,7 +150,7 @@ def validate_inputs(
     return values, shown
 
 
-def _check_current(task: Task, filing: Filing, link_gen: int) -> None:
+def check_current(task: Task, filing: Filing, link_gen: int) -> None:
     if task.status == "decided":
         raise Gone("used")
     if task.status != "open" or task.link_gen != link_gen or filing.status in TERMINAL:
@@ -182,6 +183,21 @@ class Pending(NamedTuple):
     comment: str
     values: dict[str, Any]
     shown: list[list[str]]
+    # A send-back's fields, each with its comment, in the step's order.
+    corrections: tuple[tuple[str, str], ...] = ()
+
+
+SEND_BACK_LABEL = N_("退回补正")
+CORRECT_PREFIX = "correct."  # a send-back's form field per named field: its comment
+
+
+def posted_corrections(posted: Mapping[str, str]) -> dict[str, str]:
+    """The fields a send-back names: each `correct.<field>` filled in, with its text."""
+    return {
+        name.removeprefix(CORRECT_PREFIX): text
+        for name, text in posted.items()
+        if name.startswith(CORRECT_PREFIX) and text.strip()
+    }
 
 
 def not_before(approval: Approval) -> str | None:
@@ -193,7 +209,14 @@ def not_before(approval: Approval) -> str | None:
 
 def decision_label(step: Step, decision: str) -> str:
     """A decision in its step's words: the approve button's or the second button's."""
+    if decision == "send_back":
+        return SEND_BACK_LABEL
     return step.approve_label if decision == "approve" else step.reject_label
+
+
+def decisions(step: Step) -> tuple[str, ...]:
+    """Every decision the step takes: its two, and a send-back where it declares one."""
+    return (*step.decisions, "send_back") if step.correctable else step.decisions
 
 
 def check_decision(
@@ -206,8 +229,17 @@ def check_decision(
     """Everything a decision must satisfy, checked without writing: a known decision,
     a reason where one is needed, valid inputs (ValidationFailed naming each)."""
     comment = _clean_comment(comment, lang)[:500]
-    if decision not in approval.step.decisions:
+    if decision not in decisions(approval.step):
         raise InvalidTransition(f"unknown decision {decision!r}")
+    if decision == "send_back":
+        named = {
+            name: _clean_comment(text, lang)[:200]
+            for name, text in posted_corrections(inputs or {}).items()
+        }
+        fields = correction_fields(approval.step, named)  # NotCorrectable, ReasonRequired
+        joined = "；".join(text for _, text in fields)
+        label = decision_label(approval.step, decision)
+        return Pending(decision, label, joined, {}, [], fields)
     if decision != "approve" and not comment:
         raise ReasonRequired(approval.step.id)
     if decision == "approve" and (day := not_before(approval)):
@@ -280,7 +312,24 @@ def _decide(
 ) -> Decided:
     approval = open_link(token, history=False)
     pending = check_decision(approval, decision, comment, inputs, lang)
+    return record(approval, pending, source_ip, rate_client=rate_client)
+
+
+def record(
+    approval: Approval,
+    pending: Pending,
+    source_ip: str | None,
+    via: str = "",
+    rate_client: str | None = None,
+) -> Decided:
+    """Record a checked decision on the task (the link's or the workbench's bulk path:
+    one and the same write). `via`: the signed-in person who acted from the workbench,
+    for the audit trail; `rate_client`: the address whose approval window the decision
+    counts in (its link's POST), in the same transaction."""
+    decision = pending.decision
     comment, values, shown = pending.comment, pending.values, pending.shown
+    if pending.corrections:
+        values = {"fields": dict(pending.corrections)}  # the event reads them back
     task, now = approval.task, utcnow()
     actions: list[Action] = [
         Task.status.set("decided"),
@@ -290,6 +339,7 @@ def _decide(
         Task.decided_at.set(now),
         Task.alert_shard.remove(),  # out of the reminders' index
         Task.alert_at.remove(),
+        Task.work_key.remove(),  # off the to-do lists
     ]
     if values:
         actions += [Task.inputs.set(values), Task.shown.set(shown)]
@@ -302,7 +352,11 @@ def _decide(
             )
             tx.save(
                 audit.entry(
-                    task.filing_id, f"{decision}:{task.step}", approval.contact.name, source_ip
+                    task.filing_id,
+                    f"{decision}:{task.step}",
+                    approval.contact.name,
+                    source_ip,
+                    f"via {via}" if via else "",
                 )
             )
             # Its record may not land: the reconciler will look (chalicelib/filing/reconcile.py).
@@ -313,7 +367,7 @@ def _decide(
         if rate_client and _WINDOW_AT in cancelled.failed:
             raise ratelimit.refusal(now, APPROVAL) from None
         task.refresh(consistent_read=True)
-        _check_current(task, approval.filing, int(task.link_gen))  # Gone: used or superseded
+        check_current(task, approval.filing, int(task.link_gen))  # Gone: used or superseded
         raise
     task.status, task.decision, task.comment = "decided", decision, comment
     task.decided_by, task.decided_at = approval.contact.name, now

@@ -19,7 +19,7 @@ def notify_open_tasks(spec: FormSpec, filing: Filing) -> None:
     for task in Task.query(filing.filing_id, consistent_read=True):
         if task.status != "open":
             continue
-        contact = directory.find(task.role, task.scope)
+        contact = directory.find(task.role, task.contact_scope)
         url = links.approve_url(filing.filing_id, task.step, int(task.link_gen))
         step = spec.workflow.step(task.step)
         notice = compose(
@@ -70,10 +70,32 @@ def notify_decision(spec: FormSpec, filing: Filing, task: Task) -> None:
     _tell_applicant(spec, filing, f"decision:{task.step}", notice, url)
 
 
+def notify_correction(spec: FormSpec, filing: Filing, task: Task) -> None:
+    """退回补正: the applicant told which fields to correct, with the step's comment on
+    each, and where (the status link opens the correction form)."""
+    step = spec.workflow.step(task.step)
+    named = dict((task.inputs or {}).get("fields", {}))
+    zh, en = spec.labels("zh"), spec.labels("en")
+    fields = Words(
+        "；".join(f"{zh.get(k, k)}：{v}" for k, v in named.items()),
+        "; ".join(f"{en.get(k, k)}: {v}" for k, v in named.items()),
+    )
+    url = links.status_url(filing.filing_id)
+    notice = compose(
+        "correction_request",
+        form=_form(spec),
+        slip_no=filing.slip_no,
+        step=Words(step.title, step.title_en),
+        fields=fields,
+        url=url,
+    )
+    _tell_applicant(spec, filing, f"correction:{task.step}:{task.link_gen}", notice, url)
+
+
 def notify_refused_approval(spec: FormSpec, filing: Filing, task: Task) -> None:
     """The official whose approval the stock could not cover is told so, with what is
     left: the page that confirmed the decision was answered before the stock was read."""
-    contact = directory.find(task.role, task.scope)
+    contact = directory.find(task.role, task.contact_scope)
     notice = compose(
         "refused_approval",
         name=contact.name,

@@ -81,7 +81,7 @@ def _alert(task: Task, *, escalate: bool) -> None:
         notice = compose(
             "escalation",
             name=contact.name,
-            owner=directory.find(task.role, task.scope).name,
+            owner=directory.find(task.role, task.contact_scope).name,
             step=Words(step.title, step.title_en),
             since=china_time(task.opened_at),
             form=form,
@@ -90,7 +90,7 @@ def _alert(task: Task, *, escalate: bool) -> None:
         )
         purpose = f"escalation:{task.step}:{task.link_gen}"
     else:
-        contact = directory.find(task.role, task.scope)
+        contact = directory.find(task.role, task.contact_scope)
         notice = compose(
             "reminder",
             name=contact.name,

@@ -11,7 +11,7 @@ import logging
 import random
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.core import workflow
 from chalicelib.core.clock import china_moment, utcnow
@@ -35,6 +35,7 @@ from chalicelib.store.models import (
     bind_models,
     form_key,
     queue_key,
+    work_key,
 )
 from chalicelib.store.tx import Action, Transaction, transaction
 
@@ -66,13 +67,17 @@ def apply(
     entry: Audit | None = None,
     decided: Task | None = None,
     marked: bool = False,
+    corrected: Correction | None = None,
 ) -> None:
     """Persist one transition atomically, guarded by the filing's version. `decided`:
     the task whose decision this transition records; its inputs become the filing's
-    outputs for that step, and the decision joins the filing's history."""
+    outputs for that step, and the decision joins the filing's history. `corrected`:
+    the applicant's correction (退回补正), its data the filing's next revision."""
     new = transition.state
     now = utcnow()
     outputs, history = decision_record(filing, decided, new)
+    if corrected is not None:
+        history.append(corrected.entry)
     with transaction() as tx:
         if entry is not None:
             tx.save(entry)
@@ -90,6 +95,12 @@ def apply(
             actions += [Filing.outputs.set(outputs), Filing.history.set(history)]
         if marked:  # it owes an S3 record: the reconciler's mark, until it is seen through
             actions += records.mark_actions(now)
+        if corrected is not None:
+            actions += [
+                Filing.data.set(corrected.data),
+                Filing.data_rev.add(1),
+                Filing.history.set(history),
+            ]
         tx.update(filing, actions=actions, condition=Filing.version == filing.version)
         for effect in transition.effects:
             if isinstance(effect, OpenStep) and effect.again:
@@ -109,6 +120,8 @@ def apply(
                     link_gen=1,
                     opened_at=now,
                     due_at=due_time(filing, step, now),
+                    town=filing.town,
+                    work_key=work_key(step.role, scope),
                 )
                 task.alert_shard = alert_shard()
                 task.alert_at = task.due_at
@@ -121,6 +134,7 @@ def apply(
                         Task.status.set("superseded"),
                         Task.alert_shard.remove(),
                         Task.alert_at.remove(),
+                        Task.work_key.remove(),
                     ],
                     condition=Task.status == "open",
                 )
@@ -138,11 +152,21 @@ def apply(
         # The form's figures, and its draws on the town's stock (conditional: a lost
         # condition fails the whole transition, and on_decided refuses the approval).
         after = stored_after(filing, new, outputs if decided is not None else None)
+        if corrected is not None:
+            after.data = corrected.data
         counters.move(tx, figures.figure_changes(spec, filing, after))
         stock.move(tx, spec, filing, filing.status, new.status)
         if new.status in ENDED_UNAPPROVED and filing.unique_value:
             # The applicant may file again once this one has ended without approval.
             claims.release_open(tx, filing.form, filing.unique_value, filing.filing_id)
+
+
+class Correction(NamedTuple):
+    """An applicant's correction as `apply` stores it: the whole data of the new
+    revision, and its history entry (which fields changed, from what to what)."""
+
+    data: dict[str, Any]
+    entry: dict[str, Any]
 
 
 def stored_after(filing: Filing, state: FlowState, outputs: dict[str, Any] | None) -> Filing:
@@ -180,6 +204,8 @@ def decision_record(
             "shown": list(task.shown or []) if decision == "approve" else [],
         }
     )
+    if decision == "send_back":  # the fields named, each with its comment
+        history[-1]["fields"] = dict((task.inputs or {}).get("fields", {}))
     return outputs, history
 
 
@@ -208,6 +234,9 @@ def _reopen_task(tx: Transaction, filing: Filing, step: Step, scope: str, now: d
             Task.alerts.set(0),
             Task.alert_shard.set(alert_shard()),
             Task.alert_at.set(due),
+            Task.town.set(filing.town),
+            Task.work_key.set(work_key(step.role, scope)),
+            Task.assignee.remove(),  # back to the scope's own list
             Task.decision.remove(),
             Task.comment.remove(),
             Task.decided_by.remove(),

@@ -29,6 +29,8 @@ PURPOSES = (
     "document",  # the applicant told of a document issued
     "reminder",  # an approver reminded of a late step
     "escalation",  # the district office told of a step twice overdue
+    "correction_request",  # the applicant asked to correct fields (退回补正)
+    "staff_sign_in",  # an official's sign-in code for the workbench
 )
 PARTS = ("subject", "email", "sms")
 

@@ -141,6 +141,21 @@ class EnterpriseResumption(FormModel):
         return returned
 
 
+# What a step may send back for correction (退回补正): not the fields that key anything
+# (the town routes it, the credit code claims it, the name and phone are searched).
+CORRECTABLE = (
+    "address",
+    "industry",
+    "contact_name",
+    "contact_email",
+    "employees_total",
+    "employees_returned",
+    "planned_start_date",
+    "masks",
+    "disinfectant_kg",
+    "thermometers",
+)
+
 WORKFLOW = Workflow(
     stages=(
         Stage(
@@ -152,6 +167,7 @@ WORKFLOW = Workflow(
                     role=TOWN_OFFICE,
                     route_field="town",
                     due_hours=24,
+                    correctable=CORRECTABLE,
                 ),
             )
         ),
@@ -164,6 +180,7 @@ WORKFLOW = Workflow(
                     role=DISTRICT_OFFICE,
                     route_field=None,
                     due_hours=24,
+                    correctable=CORRECTABLE,
                 ),
             ),
             documents=("certificate",),

@@ -137,6 +137,7 @@ WORKFLOW = Workflow(
                     role=EMPLOYER_CONTACT,
                     route_field="employer_filing_id",
                     due_hours=2,
+                    bulk=True,
                 ),
             )
         ),
@@ -149,6 +150,8 @@ WORKFLOW = Workflow(
                     role=TOWN_OFFICE,
                     route_field="lodging_town",
                     due_hours=2,
+                    bulk=True,  # a town confirms its returning workers by the hundred
+                    correctable=("lodging_village", "lodging_address", "train_no"),
                 ),
             ),
             documents=("docking_slip",),
@@ -165,6 +168,7 @@ WORKFLOW = Workflow(
                     due_hours=2,
                     due_from_field="arrival_date",
                     not_before_field="arrival_date",
+                    bulk=True,
                 ),
                 Step(
                     id="checkin_village",
@@ -175,6 +179,7 @@ WORKFLOW = Workflow(
                     due_hours=2,
                     due_from_field="arrival_date",
                     not_before_field="arrival_date",
+                    bulk=True,
                 ),
             ),
             documents=("pass",),

@@ -58,3 +58,23 @@ def _employer_contact(filing_id: str) -> Contact | None:
         emails=[data["contact_email"]] if data.get("contact_email") else [],
         phones=[to_phone(str(data["contact_phone"]))] if data.get("contact_phone") else [],
     )
+
+
+def by_phone(phone: str) -> list[Contact]:
+    """The directory's contacts who sign in with this mobile (the phone index holds its
+    keyed hash): one Query, then their items."""
+    from chalicelib.store.phone_codes import phone_key
+
+    bind_models()
+    keys = [(c.role, c.scope) for c in Contact.phone_index.query(phone_key(phone))]
+    return list(Contact.batch_get(keys)) if keys else []
+
+
+def with_phone_key(contact: Contact) -> Contact:
+    """The contact, findable by its first mobile at sign-in (for whoever writes the
+    directory: the demo's seed, a stage's own import)."""
+    from chalicelib.store.phone_codes import phone_key
+
+    if contact.phones:
+        contact.phone_key = phone_key(str(contact.phones[0]))
+    return contact

@@ -133,6 +133,9 @@ class Filing(Model):
     # Every decision in order, reopens included (their reasons are the timeline's):
     # [{"step", "decision", "comment", "by", "at", "shown": [[label, text], ...]}].
     history = JSONAttribute(null=True)
+    # Of its data: 1 as submitted, one more per correction (退回补正); each revision's
+    # snapshot is kept in S3 (chalicelib/store/records.py, revision_key).
+    data_rev = NumberAttribute(default=1)
     version = NumberAttribute(default=0)  # optimistic lock of every transition
     queue_key = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
@@ -167,6 +170,25 @@ class TaskAlertIndex(GlobalSecondaryIndex["Task"]):
     alert_at = UTCDateTimeAttribute(range_key=True)
 
 
+class TaskWorkIndex(GlobalSecondaryIndex["Task"]):
+    """Sparse: the workbench's to-do lists. Only open steps carry a work key (their
+    role and scope), so a person's list is one query a page, oldest first. One key per
+    office: a town opens a few thousand steps a day at the drive's peak, far below a
+    partition's 1,000 writes a second."""
+
+    class Meta:
+        index_name = "work-index"
+        projection = AllProjection()
+
+    work_key = UnicodeAttribute(hash_key=True)  # work_key(): "<role>#<scope>"
+    opened_at = UTCDateTimeAttribute(range_key=True)
+
+
+def work_key(role: str, scope: str) -> str:
+    """An open step's key in the work index: whose list it is on."""
+    return f"{role}#{scope}"
+
+
 class Task(Model):
     """One approval step of a filing, and the capability its link carries."""
 
@@ -194,6 +216,17 @@ class Task(Model):
     alert_shard = UnicodeAttribute(null=True)  # set while open: the alert index's key
     alert_at = UTCDateTimeAttribute(null=True)  # when the next alert is due
     alert_index = TaskAlertIndex()
+    town = UnicodeAttribute(null=True)  # the filing's town: the to-do list's filter
+    # A contact of the same role within the scope (directory scope "<scope>#<n>") the
+    # step was reassigned to; None: the scope's own contact.
+    assignee = UnicodeAttribute(null=True)
+    work_key = UnicodeAttribute(null=True)  # set while open: the work index's key
+    work_index = TaskWorkIndex()
+
+    @property
+    def contact_scope(self) -> str:
+        """Whose contact decides it: the assignee's, else the scope's."""
+        return str(self.assignee or self.scope)
 
 
 class Document(Model):
@@ -215,6 +248,17 @@ class Document(Model):
     seal = UnicodeAttribute(null=True)  # the offline seal its QR carries (documents/seal.py)
 
 
+class ContactPhoneIndex(GlobalSecondaryIndex["Contact"]):
+    """Sparse: a contact who may sign in to the workbench, by the keyed hash of their
+    mobile (store/phone_codes.py phone_key): no phone in any key."""
+
+    class Meta:
+        index_name = "phone-index"
+        projection = KeysOnlyProjection()
+
+    phone_key = UnicodeAttribute(hash_key=True)
+
+
 class Contact(Model):
     """The directory: who approves for a role in a scope (a town, the district)."""
 
@@ -229,6 +273,8 @@ class Contact(Model):
     # A town office's: where and when the goods of an approved supplies order are collected.
     pickup_place = UnicodeAttribute(null=True)
     pickup_hours = UnicodeAttribute(null=True)
+    phone_key = UnicodeAttribute(null=True)  # of phones[0]: set for those who may sign in
+    phone_index = ContactPhoneIndex()
 
 
 class Counter(Model):
@@ -355,6 +401,38 @@ class Scan(Model):
     flag_index = ScanFlagIndex()
 
 
+class SearchEntry(Model):
+    """The workbench's search: one entry per searchable term of a filing. Exact terms
+    (a slip number, a credit code, a phone or ID number through a keyed hash, never in
+    plain) sort newest first; an enterprise's name sits under its town, sorted by name,
+    for a prefix query. Personal: it expires with the filing."""
+
+    class Meta:
+        table_name = "search"
+
+    term = UnicodeAttribute(hash_key=True)  # "slip#..", "uscc#..", "phone#<hash>", "name#<town>"
+    sort = UnicodeAttribute(range_key=True)  # "<created iso>#<filing id>" or "<name>#<filing id>"
+    filing_id = UnicodeAttribute()
+    form = UnicodeAttribute()
+    town = UnicodeAttribute()
+    expires_at = TTLAttribute(null=True)
+
+
+class PhoneCode(Model):
+    """The SMS code outstanding for one number and purpose: only its keyed hash, the
+    tries it has had, and when it lapses (chalicelib/store/phone_codes.py)."""
+
+    class Meta:
+        table_name = "phonecodes"
+
+    key = UnicodeAttribute(hash_key=True)  # "<purpose>#<keyed hash of the phone>": no phone
+    code_hash = UnicodeAttribute()
+    issued_at = UTCDateTimeAttribute()
+    valid_until = UTCDateTimeAttribute()
+    tries = NumberAttribute(default=0)
+    expires_at = TTLAttribute(null=True)  # DynamoDB TTL: a day after it was issued
+
+
 class OutboxMessage(Model):
     """The local stage's copy of every message sent (`/dev/outbox`); not deployed."""
 
@@ -378,6 +456,8 @@ DEPLOYED_MODELS: tuple[type[Model], ...] = (
     RateWindow,
     Checkpoint,
     Scan,
+    SearchEntry,
+    PhoneCode,
 )
 LOCAL_MODELS: tuple[type[Model], ...] = (*DEPLOYED_MODELS, OutboxMessage)
 _TABLE_NAMES = {m: m.Meta.table_name for m in LOCAL_MODELS}

@@ -26,6 +26,9 @@ APPROVED = "approved/"  # approved/<filing_id>/<kind>.json: a stage approved, a 
 # withdrawal, a suspension, a reinstatement): the checkpoints' revocation list is rewritten
 STANDING = "standing/"
 EVENT_PREFIXES = (FILINGS, DECISIONS, APPROVED, STANDING)
+# revisions/<filing_id>/<n>.json: a corrected filing's data (退回补正), outside the event
+# prefixes: the snapshot under filings/ keeps the first revision, these the later ones.
+REVISIONS = "revisions/"
 # S3 -> SQS -> Lambda takes seconds; a record still owed this long after is missing.
 GRACE = timedelta(minutes=5)
 
@@ -83,6 +86,25 @@ def decision(task: Task) -> dict[str, Any]:
 def put_snapshot(filing: Filing) -> str:
     key = filing_key(filing.form, filing.filing_id)
     s3.put_json(key, snapshot(filing))
+    return key
+
+
+def revision_key(filing_id: str, revision: int) -> str:
+    return f"{REVISIONS}{filing_id}/{revision}.json"
+
+
+def put_revision(filing: Filing, revision: int, data: dict[str, Any], at: datetime) -> str:
+    """A corrected revision of the filing's data, beside its first snapshot."""
+    key = revision_key(filing.filing_id, revision)
+    s3.put_json(
+        key,
+        {
+            **snapshot(filing),
+            "data_revision": revision,
+            "corrected_at": at.isoformat(),
+            "data": data,
+        },
+    )
     return key
 
 

@@ -180,7 +180,7 @@ def _staff_claim() -> access.StaffClaim:
     bearer = header(request, "authorization")
     token = bearer[7:].strip() if bearer.lower().startswith("bearer ") else None
     sent = [t for t in (token, query(request, "token")) if t]
-    claims = [access.read_staff_token(t) for t in sent] or [access.read_staff_token(None)]
+    claims = [access.use_staff_token(t) for t in sent] or [access.use_staff_token(None)]
     return claims[0]
 
 

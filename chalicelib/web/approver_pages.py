@@ -8,6 +8,7 @@ from chalicelib.core.errors import (
     DomainError,
     Forbidden,
     Gone,
+    NotCorrectable,
     RateLimited,
     ReasonRequired,
     TooEarly,
@@ -124,6 +125,16 @@ def decide(token: str) -> Response:
             posted=posted,
             input_errors=exc.fields,
         )
+    except NotCorrectable as exc:
+        if wants_json(request):
+            return json_error(exc)
+        return _page(
+            approve.open_link(token),
+            comment=posted.get("comment", ""),
+            status=400,
+            posted=posted,
+            refused_fields=exc.fields,
+        )
     except TooEarly as exc:
         if wants_json(request):
             return json_error(exc)
@@ -160,6 +171,7 @@ def _page(
     posted: dict[str, str] | None = None,
     input_errors: dict[str, str] | None = None,
     early: str | None = None,
+    refused_fields: tuple[str, ...] = (),
 ) -> Response:
     spec = approval.spec
     lang = lang_of(bp.current_request)
@@ -204,6 +216,15 @@ def _page(
         input_errors=input_errors or {},
         evidence=approve.evidence(approval),
         early=early or approve.not_before(approval),
+        corrections=[
+            (
+                name,
+                labels.get(name, name),
+                (posted or {}).get(approve.CORRECT_PREFIX + name, ""),
+            )
+            for name in approval.step.correctable
+        ],
+        refused_fields=[labels.get(name, name) for name in refused_fields],
     )
 
 

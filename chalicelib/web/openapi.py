@@ -164,6 +164,8 @@ def schemas() -> dict[str, Any]:
                 "decision": _string(enum=list(get_args(Decision))),
                 "comment": _string(maxLength=500, description="required to reject"),
             },
+            # a send-back (退回补正) names each field with its comment: correct.<field>
+            patternProperties={r"^correct\.": _string(maxLength=200)},
             additionalProperties=False,
         ),
     }
@@ -405,6 +407,7 @@ def paths() -> dict[str, Any]:
             },
         },
     }
+    found.update(_workbench())
     # A staff link's token: in the query (`token`, as the link carries it) or a bearer.
     staff: list[dict[str, list[str]]] = [{"staffLink": []}, {"staffBearer": []}]
     found["/api/uploads"] = {
@@ -647,6 +650,77 @@ def checkpoint_paths() -> dict[str, Any]:
 
 
 @functools.cache
+def _workbench() -> dict[str, Any]:
+    """The workbench's JSON answers (Accept: application/json); its pages answer HTML,
+    and without a session 303 to /work/sign-in."""
+    signed_out = {
+        "303": {"description": "no session: to /work/sign-in"},
+        "401": _error("no session (a JSON client)"),
+    }
+    listed = {"type": "array", "items": {"type": "object"}}
+    cursor = {"name": "cursor", "in": "query", "required": False, "schema": _string()}
+    return {
+        "/work": {
+            "get": {
+                "operationId": "work-list",
+                "summary": "the signed-in official's open steps, oldest first, a page at a time",
+                "parameters": [
+                    *(
+                        {"name": n, "in": "query", "required": False, "schema": _string()}
+                        for n in ("form", "step", "town", "late")
+                    ),
+                    cursor,
+                ],
+                "responses": {
+                    "200": {
+                        "description": "a page: each task's link is its /approve/ page",
+                        "content": {
+                            JSON: {
+                                "schema": _object(
+                                    ["tasks", "next"],
+                                    {"tasks": listed, "next": _nullable(_string())},
+                                )
+                            },
+                            HTML: {"schema": {"type": "string"}},
+                        },
+                    },
+                    **signed_out,
+                },
+            }
+        },
+        "/work/search": {
+            "get": {
+                "operationId": "work-search",
+                "summary": "a slip number, a name's beginning, a credit code, a phone or ID "
+                "number, within the official's scope",
+                "parameters": [
+                    {"name": "q", "in": "query", "required": False, "schema": _string()},
+                    cursor,
+                ],
+                "responses": {
+                    "200": {
+                        "description": "a page of results",
+                        "content": {
+                            JSON: {
+                                "schema": _object(
+                                    ["kind", "results", "next"],
+                                    {
+                                        "kind": _string(),
+                                        "results": listed,
+                                        "next": _nullable(_string()),
+                                    },
+                                )
+                            },
+                            HTML: {"schema": {"type": "string"}},
+                        },
+                    },
+                    **signed_out,
+                },
+            }
+        },
+    }
+
+
 def document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",

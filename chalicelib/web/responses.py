@@ -58,6 +58,7 @@ _ERRORS: list[tuple[type[errors.DomainError], int, str]] = [
     (errors.DuplicateOpenFiling, 409, "duplicate_open_filing"),
     (errors.Conflict, 409, "conflict"),
     (errors.TooEarly, 409, "too_early"),
+    (errors.NotCorrectable, 400, "not_correctable"),
     (errors.InvalidTransition, 409, "invalid_transition"),
     (errors.Gone, 410, "gone"),
     (errors.IdempotencyKeyReused, 422, "idempotency_key_reused"),
@@ -81,6 +82,8 @@ def json_error(exc: errors.DomainError) -> Response:
     elif isinstance(exc, errors.DuplicateOpenFiling):
         body["filing_id"] = exc.filing_id
         body["message"] = exc.message_zh
+    elif isinstance(exc, errors.NotCorrectable):
+        body["fields"] = {name: "此项不在补正范围内或未填写意见" for name in exc.fields}
     elif isinstance(exc, errors.TooEarly):
         body["not_before"] = exc.day
         body["message"] = f"抵婺日期（{exc.day}）前不能打卡"

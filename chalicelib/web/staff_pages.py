@@ -42,7 +42,7 @@ NOT_YOUR_STOCK = Said(403, N_("无权设置"), N_("此链接只能设置本镇�
 
 def _claim(token: str | None) -> access.StaffClaim | Response:
     try:
-        return access.read_staff_token(token)
+        return access.use_staff_token(token)
     except DomainError as exc:
         return error_page(bp.current_request, exc, STAFF_LINK)
 

@@ -44,7 +44,13 @@ _EVENTS = [
     ("sns", "Publish"),
 ]
 _DECIDE = [*_REQUEST, ("dynamodb", "UpdateItem")]  # and the approver's rate window
-_ON_FILED = [*_EVENTS, ("dynamodb", "UpdateItem"), ("s3", "PutObject")]
+# and the workbench's search entries (one BatchWriteItem)
+_ON_FILED = [
+    *_EVENTS,
+    ("dynamodb", "UpdateItem"),
+    ("s3", "PutObject"),
+    ("dynamodb", "BatchWriteItem"),
+]
 _RECONCILE = [("dynamodb", "GetItem"), ("dynamodb", "Query"), ("dynamodb", "UpdateItem")]
 
 

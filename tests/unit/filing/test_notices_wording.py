@@ -69,6 +69,18 @@ CASES: dict[str, tuple[dict[str, Any], list[str], list[str]]] = {
         ["District", "Luobu task force", "Town task force review", "2026-03-01 09:00",
          "Enterprise work-resumption filing", "WC-0001", URL],
     ),
+    "correction_request": (
+        dict(form=FORM, slip_no="WC-0001", step=STEP,
+             fields=Words("dizhi: full number", "Address: full number"), url=STATUS),
+        ["企业复工备案", "WC-0001", "镇街专班审核", "dizhi: full number", STATUS],
+        ["Enterprise work-resumption filing", "WC-0001", "Town task force review",
+         "Address: full number", STATUS],
+    ),
+    "staff_sign_in": (
+        dict(code="381204", minutes=10),
+        ["381204", "10"],
+        ["381204", "10"],
+    ),
 }  # fmt: skip
 
 

@@ -1,0 +1,379 @@
+"""The officials' workbench under /work: sign-in by SMS code, 待办 (the to-do list, its
+filters and bulk confirmations), search, a read-only filing, reassigning a step. A
+session is a cookie (HttpOnly, Secure, SameSite=Strict) holding a signed staff claim;
+without one a page answers 303 to /work/sign-in and a JSON client 401. SameSite=Strict
+is what keeps another site from posting here with the cookie."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlencode
+
+from chalice import Blueprint, Response
+
+from chalicelib.core.clock import utcnow
+from chalicelib.core.errors import (
+    CodeRefused,
+    DomainError,
+    Forbidden,
+    Gone,
+    NotFound,
+    RateLimited,
+    ValidationFailed,
+)
+from chalicelib.core.i18n import N_
+from chalicelib.core.roles import DISTRICT_OFFICE
+from chalicelib.core.towns import town_names
+from chalicelib.filing import bulk, reassign
+from chalicelib.forms import all_forms
+from chalicelib.staff import access, search, sign_in, todo
+from chalicelib.staff.access import StaffClaim
+from chalicelib.store import audit
+from chalicelib.web.pages import Said, error_page, render
+from chalicelib.web.request import (
+    FORM_BODY,
+    body,
+    form_fields,
+    header,
+    lang_of,
+    query,
+    source_ip,
+    wants_json,
+)
+from chalicelib.web.responses import json_response, redirect
+
+bp = Blueprint(__name__)
+
+COOKIE = access.SESSION_COOKIE
+CODE_REFUSED = {
+    "wrong": N_("验证码不正确，请核对短信后重新输入。"),
+    "expired": N_("验证码已过期，请重新获取。"),
+    "too_many_tries": N_("输错次数过多，此验证码已作废，请重新获取。"),
+    "none": N_("没有待用的验证码，请先获取验证码。"),
+}
+NOT_YOURS = Said(403, N_("无权查看"), N_("这件申请不在您的辖区内。"))
+STALE = Said(
+    410, N_("已有变化"), N_("这一步已办理、已转交或链接已更新，请回到待办列表刷新后再试。")
+)
+RESULTS = {
+    "decided": N_("已确认"),
+    "already": N_("此前已办理，未重复记录"),
+    "superseded": N_("已失效（已转交、已更新或申请已办结）"),
+    "too_early": N_("未到抵婺日期，不能打卡"),
+    "not_yours": N_("不属于您的待办或不能批量办理"),
+    "refused": N_("不能办理"),
+}
+
+
+# --- sessions ----------------------------------------------------------------------
+
+
+def _cookie(name: str) -> str | None:
+    for part in header(bp.current_request, "cookie").split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name and value:
+            return value
+    return None
+
+
+def _session() -> StaffClaim | None:
+    try:
+        return access.use_session(_cookie(COOKIE))
+    except DomainError:
+        return None
+
+
+def _signed_out() -> Response:
+    if wants_json(bp.current_request):
+        return json_response({"error": "unauthorized"}, 401)
+    return redirect("/work/sign-in", 303)
+
+
+def _set_cookie(token: str, seconds: int) -> str:
+    return f"{COOKIE}={token}; Path=/; Max-Age={seconds}; HttpOnly; Secure; SameSite=Strict"
+
+
+def _seen(claim: StaffClaim, action: str, detail: str = "") -> None:
+    subject = audit.staff_subject(claim.role, claim.scope)
+    audit.record(subject, action, claim.name, source_ip(bp.current_request), detail)
+
+
+# --- sign-in -------------------------------------------------------------------------
+
+
+@bp.route("/sign-in", methods=["GET"])
+def sign_in_page() -> Response:
+    return _sign_in_page()
+
+
+@bp.route("/sign-in", methods=["POST"], content_types=FORM_BODY)
+def sign_in_post() -> Response:
+    """`phone` alone: send a code; `phone` and `code`: open the session, 303 to /work."""
+    request = bp.current_request
+    posted = form_fields(request)
+    phone, code = posted.get("phone", "").strip(), posted.get("code", "").strip()
+    client = source_ip(request)
+    try:
+        if not code:
+            sign_in.request_code(phone, client)
+            return _sign_in_page(phone=phone, sent=True)
+        session = sign_in.sign_in(phone, code, client)
+    except ValidationFailed:
+        return _sign_in_page(phone=phone, error=N_("请填写有效的手机号码。"), status=400)
+    except CodeRefused as exc:
+        text = CODE_REFUSED.get(exc.reason, CODE_REFUSED["none"])
+        return _sign_in_page(phone=phone, sent=True, error=text, status=400)
+    except RateLimited as exc:
+        return error_page(request, exc)
+    response = redirect("/work", 303)
+    response.headers["Set-Cookie"] = _set_cookie(session.token, access.SESSION_HOURS * 3600)
+    return response
+
+
+def _sign_in_page(
+    phone: str = "", sent: bool = False, error: str = "", status: int = 200
+) -> Response:
+    return render(
+        "work_sign_in.html",
+        status,
+        lang=lang_of(bp.current_request),
+        phone=phone,
+        sent=sent,
+        error=error,
+    )
+
+
+@bp.route("/sign-out", methods=["POST"], content_types=FORM_BODY)
+def sign_out() -> Response:
+    claim = _session()
+    if claim is not None:
+        sign_in.sign_out(claim, source_ip(bp.current_request))
+    response = redirect("/work/sign-in", 303)
+    response.headers["Set-Cookie"] = _set_cookie("", 0)
+    return response
+
+
+# --- 待办 ----------------------------------------------------------------------------
+
+
+def _filters() -> todo.Filters:
+    request = bp.current_request
+    forms = {f.id for f in all_forms()}
+    form = query(request, "form") or ""
+    step = query(request, "step") or ""
+    town = query(request, "town") or ""
+    return todo.Filters(
+        form=form if form in forms else "",
+        step=step if step in {s for _, s, _ in todo.step_choices()} else "",
+        town=town if town in town_names() else "",
+        late=query(request, "late") == "1",
+    )
+
+
+@bp.route("/", methods=["GET"])
+def work() -> Response:
+    claim = _session()
+    if claim is None:
+        return _signed_out()
+    now = utcnow()
+    filters = _filters()
+    cursor = query(bp.current_request, "cursor")
+    found = todo.page(claim, filters, now, cursor)
+    _seen(claim, "work:list", urlencode(filters.as_query()))
+    if wants_json(bp.current_request):
+        return json_response(
+            {
+                "tasks": [
+                    {
+                        "filing_id": r.filing_id,
+                        "slip_no": r.slip_no,
+                        "form": r.form,
+                        "step": r.step,
+                        "applicant": r.applicant,
+                        "town": r.town,
+                        "opened_at": r.opened_at.isoformat(),
+                        "due_at": r.due_at.isoformat(),
+                        "late": r.late,
+                        "link_gen": r.link_gen,
+                        "url": r.url,
+                        "bulk": r.bulk,
+                    }
+                    for r in found.rows
+                ],
+                "next": found.next_cursor,
+            }
+        )
+    next_url = None
+    if found.next_cursor:
+        next_url = "/work?" + urlencode({**filters.as_query(), "cursor": found.next_cursor})
+    return render(
+        "work.html",
+        lang=lang_of(bp.current_request),
+        claim=claim,
+        rows=found.rows,
+        filters=filters,
+        forms=all_forms(),
+        steps=todo.step_choices(filters.form),
+        towns=town_names() if claim.role == DISTRICT_OFFICE else (),
+        next_url=next_url,
+        any_bulk=any(r.bulk for r in found.rows),
+    )
+
+
+def _all_fields() -> dict[str, list[str]]:
+    return parse_qs(body(bp.current_request).decode("utf-8", "replace"))
+
+
+@bp.route("/bulk", methods=["POST"], content_types=FORM_BODY)
+def bulk_decide() -> Response:
+    """First POST: what will be confirmed (nothing written); with `confirmed=yes`: each
+    selected step approved as if by its own link, the outcome of each shown."""
+    claim = _session()
+    if claim is None:
+        return _signed_out()
+    fields = _all_fields()
+    refs = bulk.parse_refs(fields.get("task", []))
+    lang = lang_of(bp.current_request)
+    if not refs:
+        return render(
+            "message.html",
+            400,
+            lang=lang,
+            title=N_("未选择"),
+            text=N_("请先在待办列表中勾选要确认的事项。"),
+        )
+    if fields.get("confirmed", [""])[-1] != "yes":
+        return render(
+            "work_bulk.html",
+            lang=lang,
+            refs=refs,
+            slips=todo.slips([r.filing_id for r in refs]),
+            outcomes=None,
+            results=RESULTS,
+        )
+    outcomes = bulk.approve_all(
+        refs, claim.role, claim.scope, claim.name, source_ip(bp.current_request)
+    )
+    _seen(claim, "work:bulk", f"{len(refs)} selected")
+    if wants_json(bp.current_request):
+        return json_response(
+            {
+                "results": [
+                    {"filing_id": o.filing_id, "step": o.step, "result": o.result} for o in outcomes
+                ]
+            }
+        )
+    return render(
+        "work_bulk.html",
+        lang=lang,
+        refs=refs,
+        slips=todo.slips([r.filing_id for r in refs]),
+        outcomes=outcomes,
+        results=RESULTS,
+    )
+
+
+# --- search and the read-only view ---------------------------------------------------
+
+
+@bp.route("/search", methods=["GET"])
+def search_page() -> Response:
+    claim = _session()
+    if claim is None:
+        return _signed_out()
+    request = bp.current_request
+    q = (query(request, "q") or "").strip()
+    found = search.search(claim, q, query(request, "cursor"))
+    if q:  # the kind and, for numbers of people, only that a search was made
+        _seen(
+            claim,
+            "work:search",
+            found.kind if found.kind in ("phone", "id") else f"{found.kind}:{q[:50]}",
+        )
+    if wants_json(request):
+        return json_response(
+            {
+                "kind": found.kind,
+                "results": [h._asdict() for h in found.hits],
+                "next": found.next_cursor,
+            }
+        )
+    next_url = None
+    if found.next_cursor:
+        next_url = "/work/search?" + urlencode({"q": q, "cursor": found.next_cursor})
+    return render(
+        "work_search.html", lang=lang_of(request), claim=claim, q=q, found=found, next_url=next_url
+    )
+
+
+@bp.route("/filings/{filing_id}", methods=["GET"])
+def filing_page(filing_id: str) -> Response:
+    claim = _session()
+    if claim is None:
+        return _signed_out()
+    request = bp.current_request
+    lang = lang_of(request)
+    try:
+        shown = search.view(claim, filing_id, lang)
+    except (Forbidden, NotFound) as exc:
+        return error_page(request, exc, {Forbidden: NOT_YOURS})
+    audit.record(filing_id, "viewed:workbench", claim.name, source_ip(request))
+    return render("work_filing.html", lang=lang, claim=claim, v=shown)
+
+
+# --- reassign ------------------------------------------------------------------------
+
+
+@bp.route("/tasks/{filing_id}/{step}/reassign", methods=["GET"])
+def reassign_page(filing_id: str, step: str) -> Response:
+    claim = _session()
+    if claim is None:
+        return _signed_out()
+    gen = query(bp.current_request, "gen") or ""
+    people = reassign.colleagues(claim.role, claim.scope)
+    return render(
+        "work_reassign.html",
+        lang=lang_of(bp.current_request),
+        filing_id=filing_id,
+        step=step,
+        gen=gen,
+        people=people,
+        done=None,
+    )
+
+
+@bp.route("/tasks/{filing_id}/{step}/reassign", methods=["POST"], content_types=FORM_BODY)
+def reassign_post(filing_id: str, step: str) -> Response:
+    claim = _session()
+    if claim is None:
+        return _signed_out()
+    request = bp.current_request
+    posted = form_fields(request)
+    gen = posted.get("gen", "")
+    try:
+        contact = reassign.reassign(
+            filing_id,
+            step,
+            int(gen) if gen.isdigit() else -1,
+            posted.get("to", ""),
+            claim.role,
+            claim.scope,
+            claim.name,
+            source_ip(request),
+        )
+    except Gone as exc:
+        return error_page(request, exc, {Gone: STALE})
+    except (Forbidden, NotFound) as exc:
+        return error_page(
+            request,
+            exc,
+            {DomainError: Said(403, N_("不能转交"), N_("只能转交本单位同一职责的同事。"))},
+        )
+    return render(
+        "work_reassign.html",
+        lang=lang_of(request),
+        filing_id=filing_id,
+        step=step,
+        gen=gen,
+        people=[],
+        done=contact,
+    )
