@@ -12,8 +12,11 @@ from chalicelib.web import (
     applicant_pages,
     approver_pages,
     assets,
+    check_pages,
     checkpoint_pages,
     dev,
+    risk_api,
+    risk_staff_pages,
     size_limit,
     staff_pages,
     unavailable,
@@ -32,6 +35,9 @@ app.register_blueprint(assets.bp)  # the stylesheet and the icon
 app.register_blueprint(approver_pages.bp, url_prefix="/approve")
 app.register_blueprint(checkpoint_pages.bp, url_prefix="/verify")
 app.register_blueprint(staff_pages.bp, url_prefix="/dashboard")
+app.register_blueprint(risk_api.bp, url_prefix="/api")  # the risk map's versions (issue 17)
+app.register_blueprint(risk_staff_pages.bp, url_prefix="/dashboard")  # its upload form
+app.register_blueprint(check_pages.bp)  # /check, the public self-check (issue 17)
 app.register_blueprint(dev.bp, url_prefix="/dev")
 # AWS not answering in time (a brown-out) answers 503 from every route, not 500.
 unavailable.wrap_routes(app)

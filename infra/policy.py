@@ -88,6 +88,7 @@ def document(env: dict[str, str], bucket: str, ses: bool = True) -> dict[str, An
         ),
         allow("AuditAppendOnly", ["dynamodb:PutItem"], table("audit")),
         allow("RateLimitWindows", ["dynamodb:UpdateItem"], table("ratelimits")),
+        allow("RiskMapVersions", ["dynamodb:Query", "dynamodb:PutItem"], table("riskmaps")),
         allow(
             "WriteRecordsAndDocuments",
             ["s3:PutObject"],
@@ -98,6 +99,12 @@ def document(env: dict[str, str], bucket: str, ses: bool = True) -> dict[str, An
             "SignUploadsAndCheckThem",
             ["s3:PutObject", "s3:GetObject"],
             objects("uploads/"),
+            Condition=_OWN_ACCOUNT,
+        ),
+        allow(
+            "RiskMapsWrittenOnceAndRead",
+            ["s3:PutObject", "s3:GetObject"],
+            objects("risk-maps/"),
             Condition=_OWN_ACCOUNT,
         ),
         allow(
