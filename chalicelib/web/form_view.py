@@ -50,7 +50,7 @@ def field_view(
         "hint": prop.get("description", ""),
         "widget": widget,
         "options": [(option, words.get(option, option)) for option in prop.get("enum", [])],
-        "required": required and widget != "checkbox",
+        "required": (required or widget == "division") and widget != "checkbox",
         "value": values.get(name, ""),
         "checked": values.get(name, "") in ("on", "true", "1"),
         "error": errors.get(name),
