@@ -12,11 +12,14 @@ from chalicelib.web import (
     applicant_pages,
     approver_pages,
     assets,
+    check_pages,
     checkpoint_api,
     checkpoint_pages,
     correction_pages,
     dev,
     observe,
+    risk_api,
+    risk_staff_pages,
     scan_pages,
     size_limit,
     staff_pages,
@@ -42,6 +45,9 @@ app.register_blueprint(scan_pages.bp)  # /scan and its files, the pass on screen
 app.register_blueprint(staff_pages.bp, url_prefix="/dashboard")
 app.register_blueprint(correction_pages.bp)  # /filings/{id}/correct: the applicant's 退回补正
 app.register_blueprint(workbench_pages.bp, url_prefix="/work")
+app.register_blueprint(risk_api.bp, url_prefix="/api")  # the risk map's versions (issue 17)
+app.register_blueprint(risk_staff_pages.bp, url_prefix="/dashboard")  # its upload form
+app.register_blueprint(check_pages.bp)  # /check, the public self-check (issue 17)
 app.register_blueprint(dev.bp, url_prefix="/dev")
 # AWS not answering in time (a brown-out) answers 503 from every route, not 500.
 unavailable.wrap_routes(app)

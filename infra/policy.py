@@ -108,6 +108,7 @@ def document(env: dict[str, str], bucket: str, conditional: bool = False) -> dic
         ),
         allow("AuditAppendOnly", ["dynamodb:PutItem"], table("audit")),
         allow("RateLimitWindows", ["dynamodb:UpdateItem"], table("ratelimits")),
+        allow("RiskMapVersions", ["dynamodb:Query", "dynamodb:PutItem"], table("riskmaps")),
         allow(
             "PhoneCodes",
             [dynamodb + a for a in ("GetItem", "PutItem", "UpdateItem", "DeleteItem")],
@@ -137,6 +138,12 @@ def document(env: dict[str, str], bucket: str, conditional: bool = False) -> dic
             "CheckpointLists",  # the trust and revocation lists, rewritten under a condition
             ["s3:PutObject", "s3:GetObject"],
             objects("lists/"),
+            Condition=_OWN_ACCOUNT,
+        ),
+        allow(
+            "RiskMapsWrittenOnceAndRead",
+            ["s3:PutObject", "s3:GetObject"],
+            objects("risk-maps/"),
             Condition=_OWN_ACCOUNT,
         ),
         allow(

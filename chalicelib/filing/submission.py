@@ -21,7 +21,7 @@ from chalicelib.core.errors import (
     ValidationFailed,
 )
 from chalicelib.core.ids import new_filing_id, new_slip_no
-from chalicelib.filing import figures, uploads
+from chalicelib.filing import eligibility, figures, uploads
 from chalicelib.forms import FormSpec, get_form
 from chalicelib.store import audit, claims, counters, metrics, ratelimit, records
 from chalicelib.store.models import Filing, Unique, bind_models, form_key, queue_key
@@ -72,6 +72,9 @@ def submit(
         check_references(spec, data, lang)
     if spec.uploads:
         uploads.check(spec, data, lang)
+    outputs: dict[str, Any] | None = None
+    if spec.risk_origin:  # the origin's level from the map in force, its version kept
+        outputs = {eligibility.OUTPUT: eligibility.judge_filing(spec.risk_origin, data, lang)}
     unique_value = spec.unique_value(data)
     filing_id = new_filing_id()
     for _ in range(MAX_ATTEMPTS):
@@ -86,6 +89,7 @@ def submit(
             applicant=str(data[spec.applicant_field]),
             unique_value=unique_value,
             data=data,
+            outputs=outputs,
             queue_key=queue_key(spec.id, str(data[spec.town_field]), "submitted", filing_id),
             form_key=form_key(spec.id, "submitted", filing_id),
             created_at=now,

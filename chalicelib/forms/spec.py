@@ -122,6 +122,9 @@ class FormSpec:
         "该企业已有一件办理中的备案，请勿重复提交",
         "This enterprise already has an open filing of this form",
     )
+    # A county code (chalicelib/core/divisions.py) judged at submission by the risk map
+    # in force (chalicelib/filing/eligibility.py); None: the form has no origin to judge.
+    risk_origin: str | None = None
 
     def __post_init__(self) -> None:
         # A misspelt field name would otherwise surface as a KeyError in some handler,
@@ -129,7 +132,7 @@ class FormSpec:
         fields = self.model.model_fields
         named: list[str | None] = [*self.unique_fields, self.town_field, self.applicant_field]
         named += [self.applicant_email_field, self.applicant_phone_field, *self.personal_fields]
-        named += [*self.references, *self.uploads]
+        named += [*self.references, *self.uploads, self.risk_origin]
         named += [s.route_field for s in self.workflow.steps]
         named += [s.due_from_field for s in self.workflow.steps]
         unknown = [name for name in named if name is not None and name not in fields]
@@ -242,6 +245,26 @@ def same_words(*words: str) -> dict[str, str]:
     """Choices stored in Chinese, each its own label: `words` are marked with N_ so that
     the English pages show them translated (the stored value stays the Chinese)."""
     return {word: word for word in words}
+
+
+DERIVED = "x-derived"  # a field the form fills itself (from another): no input on a page
+DIVISION = "x-division"  # a county code, picked on a page by province, then county
+
+
+def derived(field_info: Any) -> Any:
+    extra = field_info.json_schema_extra
+    if not isinstance(extra, dict):
+        extra = field_info.json_schema_extra = {}
+    extra[DERIVED] = True
+    return field_info
+
+
+def with_division_picker(field_info: Any) -> Any:
+    extra = field_info.json_schema_extra
+    if not isinstance(extra, dict):
+        extra = field_info.json_schema_extra = {}
+    extra[DIVISION] = True
+    return field_info
 
 
 PLEDGE = "x-pledge"

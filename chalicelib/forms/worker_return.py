@@ -10,13 +10,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import ConfigDict, field_validator
+from pydantic import ConfigDict, field_validator, model_validator
 
+from chalicelib.core import divisions, risk
 from chalicelib.core.i18n import N_
 from chalicelib.core.roles import EMPLOYER_CONTACT, TOWN_OFFICE
 from chalicelib.core.workflow import Stage, Step, Workflow
 from chalicelib.forms.messages import rule_error
-from chalicelib.forms.spec import FormSpec, Reference, with_code_labels
+from chalicelib.forms.spec import (
+    FormSpec,
+    Reference,
+    derived,
+    with_code_labels,
+    with_division_picker,
+)
 from chalicelib.forms.types import (
     FilingId,
     FormBool,
@@ -31,7 +38,7 @@ from chalicelib.forms.types import (
     optional_text,
 )
 
-OriginRisk = Literal["low", "medium", "high"]
+OriginRisk = Literal["low", "medium_low", "medium", "medium_high", "high"]  # core/risk.py
 ORIGIN_RISKS: tuple[str, ...] = get_args(OriginRisk)
 
 HealthCode = Literal["green", "yellow", "red"]
@@ -52,18 +59,35 @@ class WorkerReturn(FormModel):
     email: OptionalEmail = labelled(
         "电子邮箱", "Email", "选填，用于接收办理结果和电子证明", default=None
     )
-    origin_province: Annotated[str, bounded_text(1, 30)] = labelled(
-        "来源省", "Province of origin", "返婺前所在的省（自治区、直辖市）"
+    origin_code: Annotated[str | None, optional_text(6)] = with_division_picker(
+        labelled(
+            "来源区县",
+            "County of origin",
+            "返婺前所在的县（区、旗），先选省份，再从列表中选择",
+            default=None,
+            validate_default=True,
+        )
     )
-    origin_city: Annotated[str, bounded_text(1, 30)] = labelled(
-        "来源市", "City of origin", "返婺前所在的市（州、盟）"
+    # Filled from origin_code (or, for a client of the first contract, resolved to it):
+    # the names as the division data writes them.
+    origin_province: Annotated[str | None, optional_text(30)] = derived(
+        labelled("来源省", "Province of origin", "返婺前所在的省（自治区、直辖市）", default=None)
     )
-    origin_county: Annotated[str, bounded_text(1, 30)] = labelled(
-        "来源县", "County of origin", "返婺前所在的县（区、旗）"
+    origin_city: Annotated[str | None, optional_text(30)] = derived(
+        labelled("来源市", "City of origin", "返婺前所在的市（州、盟）", default=None)
     )
-    origin_risk: OriginRisk = with_code_labels(
-        labelled("来源地风险", "Risk level of origin", "以来源地公布的风险等级为准"),
-        {"low": N_("低风险"), "medium": N_("中风险"), "high": N_("高风险")},
+    origin_county: Annotated[str | None, optional_text(30)] = derived(
+        labelled("来源县", "County of origin (name)", "返婺前所在的县（区、旗）", default=None)
+    )
+    # The origin's level on the risk map in force when the filing is taken (chalicelib/
+    # filing/eligibility.py), never what the worker types: a value sent is replaced.
+    origin_risk: OriginRisk | None = derived(
+        with_code_labels(
+            labelled(
+                "来源地风险", "Risk level of origin", "按提交时的县域风险地图自动确定", default=None
+            ),
+            risk.LEVEL_LABELS,
+        )
     )
     health_code: HealthCode = with_code_labels(
         labelled("健康码", "Health code", "红码暂不能返婺"),
@@ -110,6 +134,48 @@ class WorkerReturn(FormModel):
         "近14天内是否接触过确诊、疑似病例或来自高风险地区的人员",
         default=False,
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _origin_by_code(cls, data: object) -> object:
+        # The code names the county; a client of the first contract names it by its
+        # province, city and county, resolved here to the code. Either way the stored
+        # names are the division data's, and a typed risk level is not kept.
+        if not isinstance(data, dict):
+            return data
+        data = {k: v for k, v in data.items() if k != "origin_risk"}
+        code = data.get("origin_code")
+        if code in (None, ""):
+            names = [data.get(f"origin_{part}") for part in ("province", "city", "county")]
+            if all(isinstance(n, str) and n.strip() for n in names):
+                found = divisions.find(*names)  # type: ignore[arg-type]
+                data["origin_code"] = found.code if found else "?"
+        found = (
+            divisions.county(data["origin_code"])
+            if isinstance(data.get("origin_code"), str)
+            else None
+        )
+        if found is not None:
+            data["origin_province"], data["origin_city"] = found.province, found.city
+            data["origin_county"] = found.name
+        return data
+
+    @field_validator("origin_code")
+    @classmethod
+    def _known_county(cls, code: str | None) -> str:
+        if code is None:
+            raise rule_error(
+                "origin_required",
+                "请选择来源区县",
+                "Choose the county of origin",
+            )
+        if not divisions.is_county(code):
+            raise rule_error(
+                "origin_unknown",
+                "没有找到这个区县，请先选省份，再从列表中选择",
+                "No such county: choose the province, then the county from the list",
+            )
+        return code
 
     @field_validator("health_code")
     @classmethod
@@ -220,4 +286,5 @@ SPEC = FormSpec(
     },
     holder_is_person=True,
     schema_rules=schema_rules,
+    risk_origin="origin_code",
 )

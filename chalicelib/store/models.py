@@ -433,6 +433,22 @@ class PhoneCode(Model):
     expires_at = TTLAttribute(null=True)  # DynamoDB TTL: a day after it was issued
 
 
+class RiskMapVersion(Model):
+    """One version of the risk rules (chalicelib/core/risk.py): the map itself is an
+    immutable S3 object (risk-maps/<version>.json); the newest version is in force."""
+
+    class Meta:
+        table_name = "riskmaps"
+
+    kind = UnicodeAttribute(hash_key=True)  # "risk-map": one partition, a version a day or so
+    version = UnicodeAttribute(range_key=True)  # "<UTC time>-<random>": sorts oldest first
+    published = UnicodeAttribute()  # YYYY-MM-DD: the day the map is for
+    counties = NumberAttribute()  # how many counties it lists
+    s3_key = UnicodeAttribute()
+    uploaded_by = UnicodeAttribute()
+    uploaded_at = UTCDateTimeAttribute()
+
+
 class OutboxMessage(Model):
     """The local stage's copy of every message sent (`/dev/outbox`); not deployed."""
 
@@ -458,6 +474,7 @@ DEPLOYED_MODELS: tuple[type[Model], ...] = (
     Scan,
     SearchEntry,
     PhoneCode,
+    RiskMapVersion,
 )
 LOCAL_MODELS: tuple[type[Model], ...] = (*DEPLOYED_MODELS, OutboxMessage)
 _TABLE_NAMES = {m: m.Meta.table_name for m in LOCAL_MODELS}

@@ -138,3 +138,17 @@ def head(key: str) -> dict[str, Any] | None:
         if exc.response.get("Error", {}).get("Code") in ("404", "403", "NoSuchKey"):
             return None
         raise
+
+
+RISK_MAPS = "risk-maps/"  # risk-maps/<version>.json: a risk map, written once, no event
+
+
+def risk_map_key(version: str) -> str:
+    return f"{RISK_MAPS}{version}.json"
+
+
+def get_json(key: str) -> Any:
+    """A JSON object the app wrote (a risk map): NotWritten's twin for reads is the
+    client's own error, which fails the request (503 in a brown-out)."""
+    answer = aws.client("s3").get_object(Bucket=get_settings().bucket, Key=key)
+    return json.loads(answer["Body"].read())

@@ -27,7 +27,7 @@ from chalicelib.filing import applicant, submission, uploads
 from chalicelib.forms import FormSpec, all_forms, get_form, shown_value
 from chalicelib.store import s3
 from chalicelib.web import admission
-from chalicelib.web.form_view import field_view, in_language
+from chalicelib.web.form_view import PROVINCE, field_view, in_language
 from chalicelib.web.pages import Said, error_page, render
 from chalicelib.web.request import (
     FORM_BODY,
@@ -76,7 +76,11 @@ def form_page(form: str) -> Response:
         spec = get_form(form)
     except UnknownForm as exc:
         return error_page(bp.current_request, exc)
-    return _form(spec, _uploaded(spec), {}, secrets.token_urlsafe(16))
+    values = _uploaded(spec)
+    province = query(bp.current_request, "province")  # a county picker's province (no script)
+    if province:
+        values[PROVINCE] = province
+    return _form(spec, values, {}, secrets.token_urlsafe(16))
 
 
 def _uploaded(spec: FormSpec) -> dict[str, str]:

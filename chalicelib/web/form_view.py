@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.core import divisions
 from chalicelib.core.workflow import Workflow
 from chalicelib.filing.approve import Approval
 from chalicelib.forms import code_labels, field_labels
+from chalicelib.forms.spec import DERIVED, DIVISION
 
 
 def field_view(
@@ -22,7 +24,11 @@ def field_view(
     prop = _resolve(prop)
     words = code_labels(prop, lang)  # a coded value's words (low: 低风险), else the value
     kind = prop.get("type", "string")
-    if prop.get("format") == "upload":
+    if prop.get(DERIVED):
+        widget = "derived"  # filled by the form itself: no input
+    elif prop.get(DIVISION):
+        widget = "division"  # a county: the province first, then its counties by city
+    elif prop.get("format") == "upload":
         widget = "upload"  # a hidden key: the file goes up through the upload form
     elif "enum" in prop:
         widget = "select"
@@ -44,7 +50,7 @@ def field_view(
         "hint": prop.get("description", ""),
         "widget": widget,
         "options": [(option, words.get(option, option)) for option in prop.get("enum", [])],
-        "required": required and widget != "checkbox",
+        "required": (required or widget == "division") and widget != "checkbox",
         "value": values.get(name, ""),
         "checked": values.get(name, "") in ("on", "true", "1"),
         "error": errors.get(name),
@@ -53,6 +59,26 @@ def field_view(
         "maxlength": prop.get("maxLength"),
         "inputmode": "decimal" if prop.get("format") == "yuan" else None,
         "pledge": prop.get("x-pledge", []),  # a pledge's paragraphs, shown above its box
+        **(
+            division_choices(values.get(name, ""), values.get(PROVINCE, ""))
+            if prop.get(DIVISION)
+            else {}
+        ),
+    }
+
+
+PROVINCE = "_province"  # the province a division picker shows (the page's ?province=)
+
+
+def division_choices(code: str, province: str) -> dict[str, Any]:
+    """A county picker without script: every province, and the counties of the one
+    chosen (the page's ?province=, else the chosen county's) grouped by city."""
+    chosen = province if divisions.is_province(province) else code[:2]
+    groups = divisions.by_city(chosen) if divisions.is_province(chosen) else []
+    return {
+        "province": chosen if groups else "",
+        "provinces": [(p.code, p.name) for p in divisions.provinces()],
+        "groups": [(city, [(c.code, c.name) for c in counties]) for city, counties in groups],
     }
 
 

@@ -538,6 +538,52 @@ def paths() -> dict[str, Any]:
             },
         }
     }
+    # The risk map's versions (issue 17: chalicelib/web/risk_api.py, chalicelib/core/risk.py)
+    risk_map = {
+        "type": "object",
+        "description": "version, published, default_level, "
+        "counties (code -> level), rules (may_return, isolation_first, "
+        "charter_accepts, refused_health_codes)",
+    }
+    found["/api/risk-maps"] = {
+        "post": {
+            "operationId": "upload-risk-map",
+            "summary": "a new version of the county risk map (the district office's link): "
+            "CSV `code,level` (the rules carried over) or JSON {published, default_level, "
+            "counties, rules}; validated whole",
+            "security": staff,
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "text/csv": {"schema": _string()},
+                    JSON: {"schema": risk_map},
+                },
+            },
+            "responses": {
+                "201": {
+                    "description": "the version stored: version, published, default_level, "
+                    "counties (how many), by_level, rules",
+                    "content": {JSON: {"schema": {"type": "object"}}},
+                },
+                "400": _error(
+                    "the upload's problems, each named (counties.<code>, counties.line <n>, "
+                    "rules.<name>, published, default_level, file); nothing stored"
+                ),
+                "403": _error("missing or wrong staff link, or a town's"),
+                "410": _error("the staff link has expired"),
+                "413": TOO_LARGE,
+            },
+        }
+    }
+    found["/api/risk-maps/current"] = {
+        "get": {
+            "operationId": "current-risk-map",
+            "summary": "the county risk map in force, whole (builtin before the first upload)",
+            "responses": {
+                "200": {"description": "the map", "content": {JSON: {"schema": risk_map}}},
+            },
+        }
+    }
     for path, operations in found.items():
         for operation in operations.values():
             operation["responses"].setdefault("503", _unavailable(path))

@@ -19,7 +19,7 @@ from chalicelib.core.errors import (
 from chalicelib.core.i18n import N_
 from chalicelib.filing import stock
 from chalicelib.forms import all_forms, get_form
-from chalicelib.staff import access, dashboard, exports
+from chalicelib.staff import access, dashboard, exports, risk_maps
 from chalicelib.store import audit, s3
 from chalicelib.web.pages import Said, error_page, message, render
 from chalicelib.web.request import FORM_BODY, form_fields, lang_of, query, source_ip, switch_url
@@ -63,6 +63,7 @@ def show() -> Response:
         token=token,
         forms=all_forms(),
         stock_items=stock.ITEMS,
+        **risk_maps.dashboard_block(),  # the county risk map (templates/dashboard_risk_map.html)
     )
 
 

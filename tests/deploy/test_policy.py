@@ -34,7 +34,7 @@ from chalicelib.store import counters, records
 from chalicelib.store.lists import LISTS
 from chalicelib.store.models import Filing, Task
 from chalicelib.store.records import EVENT_PREFIXES, REVISIONS
-from chalicelib.store.s3 import DOCUMENTS, EXPORTS, UPLOADS
+from chalicelib.store.s3 import DOCUMENTS, EXPORTS, RISK_MAPS, UPLOADS
 from infra import resources
 from tests.deploy.aws_calls import Recorder, Request, is_local_only, recording
 from tests.deploy.iam import (
@@ -329,7 +329,15 @@ def test_the_policy_names_no_wildcard_action_and_only_the_stacks_resources() -> 
                 deployed = resources.deployed_bucket_name(PROD["DOCUMENTS_BUCKET"], ACCOUNT)
                 bucket_pattern, _, key = arn.partition("/")
                 assert arn_matches(bucket_pattern, f"arn:aws:s3:::{deployed}"), arn
-                allowed = (*EVENT_PREFIXES, REVISIONS, DOCUMENTS, EXPORTS, UPLOADS, LISTS)
+                allowed = (
+                    *EVENT_PREFIXES,
+                    REVISIONS,
+                    DOCUMENTS,
+                    EXPORTS,
+                    UPLOADS,
+                    LISTS,
+                    RISK_MAPS,
+                )
                 assert key.removesuffix("*") in allowed, arn
                 # a bucket name is global: only ours, in the functions' own account
                 assert statement["Condition"] == {

@@ -74,7 +74,8 @@ POINTS = {
     ),
     WORKER: _points(
         {
-            "submit": [*_SUBMIT, ("dynamodb", "GetItem")],  # the employer's filing read
+            # the employer's filing read; the risk map in force (its newest version)
+            "submit": [*_SUBMIT, ("dynamodb", "GetItem"), ("dynamodb", "Query")],
             "submit-events": _ON_FILED,
             "decide-employer": _DECIDE,
             "decide-employer-events": _EVENTS,

@@ -58,6 +58,7 @@ CONTRACT_FIELDS = {
     "origin_city",
     "origin_county",
     "origin_risk",
+    "origin_code",
     "health_code",
     "travel_mode",
     "train_no",
@@ -70,6 +71,12 @@ CONTRACT_FIELDS = {
     "contact_history_14d",
 }
 OPTIONAL_FIELDS = {"email", "train_no", "symptoms_14d", "contact_history_14d"}
+# The origin: a county's code, or (the first contract) its names resolved to the code; its
+# names filled from the division data, its risk from the map at submission (not the form).
+ORIGIN_DERIVED = {"origin_province", "origin_city", "origin_county", "origin_risk"}
+MEITAN = "520328"  # 贵州省 遵义市 湄潭县
+ORIGIN_REQUIRED = "请选择来源区县"
+ORIGIN_UNKNOWN = "没有找到这个区县，请先选省份，再从列表中选择"
 
 
 def valid_data() -> dict[str, Any]:
@@ -103,8 +110,8 @@ def test_the_baseline_registration_is_accepted() -> None:
     # GIVEN a registration that follows every rule
     # WHEN it is validated and dumped for storage
     stored = REGISTRATION.accepted().model_dump(mode="json")
-    # THEN it holds exactly what was sent
-    assert stored == valid_data()
+    # THEN it holds what was sent, the county's code found by its names, and no typed risk
+    assert stored == valid_data() | {"origin_code": MEITAN, "origin_risk": None}
 
 
 # --- name: 1..50 ------------------------------------------------------------------------------
@@ -274,50 +281,83 @@ def test_email_refused() -> None:
     assert REGISTRATION.refused(email="ran@") == {"email": "请输入有效的电子邮箱"}
 
 
-# --- origin: province, city, county, each 1..30 and required ----------------------------------
-
-ORIGIN_FIELDS = ["origin_province", "origin_city", "origin_county"]
+# --- origin: a county's code, or its names; the names stored as the data writes them ------
 
 
-@pytest.mark.parametrize("field", ORIGIN_FIELDS)
+def test_the_origin_by_code_fills_the_names() -> None:
+    # GIVEN only the county's six-digit code
+    data = REGISTRATION.data(origin_code="330702")
+    for name in ("origin_province", "origin_city", "origin_county", "origin_risk"):
+        data.pop(name)
+    # THEN the province, city and county are the division data's names
+    stored = FORM.validate(data).model_dump()
+    assert (stored["origin_province"], stored["origin_city"], stored["origin_county"]) == (
+        "浙江省",
+        "金华市",
+        "婺城区",
+    )
+    assert stored["origin_code"] == "330702"
+
+
+def test_the_code_wins_over_names_that_disagree() -> None:
+    # GIVEN a code and names of another county
+    stored = REGISTRATION.accepted(origin_code="110101").model_dump()
+    # THEN the stored names are the code's
+    assert (stored["origin_province"], stored["origin_county"]) == ("北京市", "东城区")
+
+
 @pytest.mark.parametrize(
-    ("value", "stored"), [("贵", "贵"), (" 湄潭县 ", "湄潭县"), ("地" * 30, "地" * 30)]
+    ("changes", "code"),
+    [
+        ({"origin_county": " 湄潭县 "}, MEITAN),  # typed the way people type
+        (
+            {"origin_province": "北京市", "origin_city": "市辖区", "origin_county": "东城区"},
+            "110101",
+        ),
+        (
+            {"origin_province": "广东省", "origin_city": "东莞市", "origin_county": "东莞市"},
+            "441900",
+        ),
+    ],
 )
-def test_origin_accepted(field: str, value: str, stored: str) -> None:
-    assert REGISTRATION.accepted(**{field: value}).model_dump()[field] == stored
+def test_the_origin_by_names_is_resolved(changes: dict[str, str], code: str) -> None:
+    assert REGISTRATION.accepted(**changes).model_dump()["origin_code"] == code
 
 
-@pytest.mark.parametrize("field", ORIGIN_FIELDS)
 @pytest.mark.parametrize(
-    ("value", "message"),
-    [("地" * 31, "长度应为1至30个字符"), ("", REQUIRED), (MISSING, REQUIRED), (5, "请输入文字")],
+    ("changes", "message"),
+    [
+        ({"origin_code": "999999"}, ORIGIN_UNKNOWN),  # no such county
+        ({"origin_code": "3307"}, ORIGIN_UNKNOWN),  # a city, not a county
+        ({"origin_code": "33070"}, ORIGIN_UNKNOWN),
+        ({"origin_code": "3307021"}, "长度不能超过6个字符"),
+        ({"origin_county": "不存在县"}, ORIGIN_UNKNOWN),  # names that name no county
+        ({"origin_province": "浙江省"}, ORIGIN_UNKNOWN),  # 湄潭县 is not in Zhejiang
+        ({"origin_county": MISSING}, ORIGIN_REQUIRED),
+        ({"origin_province": "", "origin_city": "", "origin_county": ""}, ORIGIN_REQUIRED),
+    ],
 )
-def test_origin_refused(field: str, value: Any, message: str) -> None:
-    # GIVEN a place too long, blank, absent or not text (the county too is required)
-    # THEN it is refused
-    assert REGISTRATION.refused(**{field: value}) == {field: message}
+def test_an_unknown_origin_is_refused_on_its_code(changes: dict[str, Any], message: str) -> None:
+    # GIVEN a code the division data does not know, or names that name no county
+    # THEN the origin is refused on origin_code, the field a page shows
+    assert REGISTRATION.refused(**changes) == {"origin_code": message}
 
 
 # --- enums: origin_risk, health_code, travel_mode -----------------------------------------------
 
 
 def test_the_enums_are_the_contract_values() -> None:
-    assert ORIGIN_RISKS == ("low", "medium", "high")
+    # the map's five levels (core/risk.py), the first contract's three among them
+    assert ORIGIN_RISKS == ("low", "medium_low", "medium", "medium_high", "high")
     assert HEALTH_CODES == ("green", "yellow", "red")
     assert TRAVEL_MODES == ("train", "charter", "bus", "car", "air", "other")
 
 
-@pytest.mark.parametrize("value", ORIGIN_RISKS)
-def test_every_origin_risk_is_accepted(value: str) -> None:
-    assert REGISTRATION.accepted(origin_risk=value).model_dump()["origin_risk"] == value
-
-
-@pytest.mark.parametrize(
-    ("value", "message"),
-    [("低风险", CHOICE), ("LOW", CHOICE), ("none", CHOICE), (MISSING, REQUIRED)],
-)
-def test_origin_risk_refused(value: object, message: str) -> None:
-    assert REGISTRATION.refused(origin_risk=value) == {"origin_risk": message}
+@pytest.mark.parametrize("value", [*ORIGIN_RISKS, "低风险", "none"])
+def test_a_typed_origin_risk_is_not_kept(value: str) -> None:
+    # GIVEN a client of the first contract sending a risk level of its own
+    # THEN it is accepted and not kept: the level is the map's, at submission
+    assert REGISTRATION.accepted(origin_risk=value).model_dump()["origin_risk"] is None
 
 
 @pytest.mark.parametrize("value", ["green", "yellow"])
@@ -519,7 +559,7 @@ def test_every_bad_field_is_named_at_once() -> None:
         travel_mode="boat",
         employer_filing_id="not-an-id",
         lodging_town="北京市",
-        origin_county=MISSING,
+        origin_code="000000",
         train_no="G" * 21,
     )
     # THEN each is named with its own message, and no good field is
@@ -529,7 +569,7 @@ def test_every_bad_field_is_named_at_once() -> None:
         "travel_mode": CHOICE,
         "employer_filing_id": "请填写企业复工备案的编号",
         "lodging_town": "请选择婺城区的镇（乡、街道）",
-        "origin_county": REQUIRED,
+        "origin_code": ORIGIN_UNKNOWN,
         "train_no": "长度不能超过20个字符",
     }
 
@@ -537,7 +577,10 @@ def test_every_bad_field_is_named_at_once() -> None:
 def test_an_empty_object_names_every_required_field() -> None:
     with pytest.raises(ValidationFailed) as caught:
         FORM.validate({})
-    assert caught.value.fields == {name: REQUIRED for name in CONTRACT_FIELDS - OPTIONAL_FIELDS}
+    required = CONTRACT_FIELDS - OPTIONAL_FIELDS - ORIGIN_DERIVED - {"origin_code"}
+    assert caught.value.fields == {name: REQUIRED for name in required} | {
+        "origin_code": ORIGIN_REQUIRED
+    }
 
 
 def test_an_unknown_extra_field_is_refused_by_its_key() -> None:
@@ -594,7 +637,13 @@ def test_the_stored_registration_is_normalised() -> None:
     # WHEN it is validated and dumped for storage
     stored = FORM.validate(raw).model_dump(mode="json")
     # THEN it holds the canonical forms
-    assert stored == valid_data() | {"id_number": X_ID, "email": None, "train_no": None}
+    assert stored == valid_data() | {
+        "id_number": X_ID,
+        "email": None,
+        "train_no": None,
+        "origin_code": MEITAN,
+        "origin_risk": None,
+    }
 
 
 # --- the spec ----------------------------------------------------------------------------------
@@ -648,7 +697,10 @@ def test_the_holder_is_a_person() -> None:
 def test_schema_has_every_contract_field_and_requires_all_but_the_optional() -> None:
     schema = FORM.json_schema()
     assert set(schema["properties"]) == CONTRACT_FIELDS
-    assert set(schema["required"]) == CONTRACT_FIELDS - OPTIONAL_FIELDS
+    # the origin is a code or the names (resolved to it): neither is required by the schema
+    assert set(schema["required"]) == CONTRACT_FIELDS - OPTIONAL_FIELDS - ORIGIN_DERIVED - {
+        "origin_code"
+    }
     assert schema["additionalProperties"] is False
     assert schema["title"] == "人员返婺登记"
 
@@ -663,7 +715,7 @@ def test_schema_fields_carry_chinese_titles_and_descriptions() -> None:
 
 def test_schema_describes_the_enums_and_formats() -> None:
     properties = FORM.json_schema()["properties"]
-    assert properties["origin_risk"]["enum"] == list(ORIGIN_RISKS)
+    assert {"type": "string", "enum": list(ORIGIN_RISKS)} in properties["origin_risk"]["anyOf"]
     assert properties["health_code"]["enum"] == list(HEALTH_CODES)
     assert properties["travel_mode"]["enum"] == list(TRAVEL_MODES)
     assert properties["lodging_town"]["enum"] == list(town_names())
@@ -682,9 +734,12 @@ def test_schema_describes_the_enums_and_formats() -> None:
     # the Chinese words of the coded values are in the schema, by code (x-labels)
     assert properties["origin_risk"]["x-labels"] == {
         "low": "低风险",
+        "medium_low": "较低风险",
         "medium": "中风险",
+        "medium_high": "较高风险",
         "high": "高风险",
     }
+    assert properties["origin_code"]["x-division"] is True
     assert properties["health_code"]["x-labels"] == {
         "green": "绿码",
         "yellow": "黄码",
