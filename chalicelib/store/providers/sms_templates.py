@@ -16,12 +16,14 @@ import re
 
 TEMPLATES: dict[str, str] = {
     "approval_request": "${form}${slip_no}待您审核，${hours}小时内有效：${url}",
+    "correction_request": "${form} ${slip_no}需补正：${fields}。请打开链接修改后重新提交：${url}",
     "decision:approved": "${form} ${slip_no}：${step}已通过。意见：${comment}。详情：${url}",
     "decision:refused": "${form} ${slip_no}：${step}未通过。意见：${comment}。详情：${url}",
     "document": "${document}已签发：${slip_no}，请在进度页下载：${url}",
     "escalation": "超时督办：${form} ${slip_no}，请尽快处理：${url}",
     "refused_approval": "${form} ${slip_no}未能通过：${reason}。已告知申请人。",
     "reminder": "催办：${form} ${slip_no}待您${step}，请尽快处理：${url}",
+    "staff_sign_in": "工作台登录验证码 ${code}，${minutes}分钟内有效，请勿告诉他人。",
 }
 SIGNATURE = re.compile(r"^【[^】]+】")
 _PARAM = re.compile(r"\$\{(\w+)\}")
@@ -32,6 +34,7 @@ _SHAPES = {
     "url": r"\S+",
     "hours": r"\d+",
     "code": r"\d+",
+    "minutes": r"\d+",
 }
 
 

@@ -60,7 +60,13 @@ def test_the_deploy_guides_table_is_the_registered_table() -> None:
 
 @pytest.mark.parametrize("key", list(TEMPLATES))
 def test_a_rendered_sms_is_read_back_as_its_template_and_params(key: str) -> None:
-    samples = {"slip_no": "20200210-7KQ3M", "url": "https://jiafuwu.example.cn/a/b", "hours": "72"}
+    samples = {
+        "slip_no": "20200210-7KQ3M",
+        "url": "https://jiafuwu.example.cn/a/b",
+        "hours": "72",
+        "code": "123456",
+        "minutes": "10",
+    }
     params = tuple(samples.get(n, f"值{i}") for i, n in enumerate(sms_templates.params_of(key)))
     text = sms_templates.render(key, params, "婺城家服务")
     assert text.startswith("【婺城家服务】")
