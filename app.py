@@ -14,6 +14,10 @@ from chalicelib.web import (
     assets,
     checkpoint_pages,
     dev,
+    enterprise_api,
+    enterprise_pages,
+    my_pages,
+    phone_api,
     size_limit,
     staff_pages,
     unavailable,
@@ -27,7 +31,11 @@ app.api.binary_types.append("application/vnd.openxmlformats-officedocument.sprea
 # own the site's root: /, /forms, /filings, /static).
 app.register_blueprint(size_limit.bp)
 app.register_blueprint(api.bp, url_prefix="/api")
+app.register_blueprint(phone_api.bp, url_prefix="/api")  # /api/phone-codes
 app.register_blueprint(applicant_pages.bp)
+app.register_blueprint(my_pages.bp)  # /my (我的办件)
+app.register_blueprint(enterprise_pages.bp)  # /filings/{id}/worker-code
+app.register_blueprint(enterprise_api.bp, url_prefix="/api")  # /api/filings/{id}/worker-code
 app.register_blueprint(assets.bp)  # the stylesheet and the icon
 app.register_blueprint(approver_pages.bp, url_prefix="/approve")
 app.register_blueprint(checkpoint_pages.bp, url_prefix="/verify")

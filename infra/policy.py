@@ -69,7 +69,7 @@ def document(env: dict[str, str], bucket: str, ses: bool = True) -> dict[str, An
         allow(
             "FilingsQueueIndex",
             ["dynamodb:Query"],
-            table("filings", "queue-index", "form-index", "emit-index"),
+            table("filings", "queue-index", "form-index", "emit-index", "phone-index"),
         ),
         allow(
             "Tasks",
@@ -93,6 +93,7 @@ def document(env: dict[str, str], bucket: str, ses: bool = True) -> dict[str, An
             [dynamodb + a for a in ("GetItem", "PutItem", "UpdateItem", "DeleteItem")],
             table("phonecodes"),
         ),
+        allow("Drafts", ["dynamodb:GetItem", "dynamodb:PutItem"], table("drafts")),
         allow(
             "WriteRecordsAndDocuments",
             ["s3:PutObject"],

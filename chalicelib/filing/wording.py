@@ -29,6 +29,10 @@ PURPOSES = (
     "document",  # the applicant told of a document issued
     "reminder",  # an approver reminded of a late step
     "escalation",  # the district office told of a step twice overdue
+    "phone_code",  # an SMS code that proves a phone (chalicelib/filing/phone_proofs.py)
+    "received",  # the applicant's slip number and status link, at submission
+    "filing_links",  # a lost status link sent again (我的办件)
+    "draft",  # the link back to a saved draft
 )
 PARTS = ("subject", "email", "sms")
 
