@@ -10,7 +10,7 @@ import secrets
 
 from chalicelib import links
 from chalicelib.core.clock import utcnow
-from chalicelib.core.errors import Conflict, InvalidTransition, ValidationFailed
+from chalicelib.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from chalicelib.core.i18n import N_, translate
 from chalicelib.core.ids import READABLE
 from chalicelib.core.privacy import expiry
@@ -59,7 +59,10 @@ def revoke(filing_id: str, token: str | None) -> None:
 def _enterprise(filing_id: str, token: str | None) -> Filing:
     links.check_status_token(filing_id, token)
     bind_models()
-    filing = Filing.get(filing_id, consistent_read=True)
+    try:
+        filing = Filing.get(filing_id, consistent_read=True)
+    except Filing.DoesNotExist:
+        raise NotFound(filing_id) from None
     if filing.form != ENTERPRISE_FORM or filing.status != "approved":
         raise InvalidTransition("only an approved enterprise has a worker code")
     return filing

@@ -11,7 +11,7 @@ from typing import Any
 from chalice.app import Request
 
 from chalicelib import links
-from chalicelib.core.errors import InvalidTransition
+from chalicelib.core.errors import InvalidTransition, NotFound
 from chalicelib.core.i18n import N_
 from chalicelib.filing import drafts, enterprise_key, resubmission, worker_codes
 from chalicelib.forms import FormSpec
@@ -61,7 +61,10 @@ def initial(request: Request, spec: FormSpec) -> tuple[dict[str, str], dict[str,
 def enterprise_values(spec: FormSpec, filing_id: str, token: str | None) -> dict[str, str]:
     links.check_status_token(filing_id, token)
     bind_models()
-    filing = Filing.get(filing_id)
+    try:
+        filing = Filing.get(filing_id)
+    except Filing.DoesNotExist:
+        raise NotFound(filing_id) from None
     if filing.form != worker_codes.ENTERPRISE_FORM or filing.status != "approved":
         raise InvalidTransition("not an approved enterprise")
     fields = spec.model.model_fields

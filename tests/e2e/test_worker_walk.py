@@ -12,6 +12,7 @@ import requests
 from stdnum.cn import ric, uscc
 
 from chalicelib.core.clock import CHINA
+from tests.support.phones import running_headers
 from tests.support.running_stack import RunningStack
 from tests.support.walks import approval_link, eventually, qr_payload
 
@@ -48,7 +49,10 @@ def an_approved_employer(stack: RunningStack) -> str:
         "commitment": True,
     }
     answer = requests.post(
-        f"{stack.base_url}/api/filings/enterprise-resumption", json=body, timeout=10
+        f"{stack.base_url}/api/filings/enterprise-resumption",
+        json=body,
+        headers=running_headers(stack, body),
+        timeout=10,
     )
     assert answer.status_code == 201, answer.text
     filing_id = answer.json()["filing_id"]
@@ -92,10 +96,13 @@ def test_a_worker_walks_to_a_pass_whose_qr_code_verifies(
         ({"id_number": wrong_check}, "id_number"),
         ({"employer_filing_id": "f" * 32}, "employer_filing_id"),
     ]:
-        refused = requests.post(url, json={**worker, **change}, timeout=10)
+        changed = {**worker, **change}
+        refused = requests.post(
+            url, json=changed, headers=running_headers(stack, changed), timeout=10
+        )
         assert refused.status_code == 400
         assert field in refused.json()["fields"]
-    answer = requests.post(url, json=worker, timeout=10)
+    answer = requests.post(url, json=worker, headers=running_headers(stack, worker), timeout=10)
     assert answer.status_code == 201, answer.text
     filing_id, status_url = answer.json()["filing_id"], answer.json()["status_url"]
 

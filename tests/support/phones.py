@@ -16,6 +16,12 @@ CODE = re.compile(r"(?<!\d)(\d{6})(?!\d)")
 SUBMISSION = re.compile(r"^/api/filings/([a-z][a-z-]*)$")
 
 
+class HasOutbox(Protocol):
+    base_url: str
+
+    def outbox(self) -> list[dict[str, Any]]: ...
+
+
 class HasClient(Protocol):
     client: Any
 
@@ -67,7 +73,7 @@ def submission_headers(
     it names, and the status token of the enterprise it names, as the enterprise's own
     page does (unless the test sets `Phone-Proof` or `Enterprise-Token` itself, even to
     "")."""
-    found = SUBMISSION.match(path)
+    found = SUBMISSION.match(path.split("?")[0])
     if not found or not isinstance(body, dict):
         return headers
     headers = _enterprise_token(body, headers)
@@ -99,3 +105,45 @@ def page_proof(stack: HasClient, phone: str) -> dict[str, str]:
     """The hidden field a form page carries once its phone is proven (web/phone_step.py):
     for tests that POST a page's form by hand."""
     return {"phone_proof": obtain_proof(stack, phone)}
+
+
+def running_proof(stack: HasOutbox, phone: str, purpose: str = "filing") -> str:
+    """A proof for `phone` from the real local stack over HTTP (tests/e2e), cached on the
+    stack as obtain_proof's is."""
+    import requests
+
+    cache: dict[tuple[str, str], str] = stack.__dict__.setdefault("_phone_proofs", {})
+    number = normalize_mobile(phone) or phone
+    if (number, purpose) not in cache:
+        base = stack.base_url
+        asked = requests.post(
+            f"{base}/api/phone-codes", json={"phone": number, "purpose": purpose}, timeout=10
+        )
+        assert asked.status_code == 202, asked.text
+        code = latest_code(stack.outbox(), number)
+        verified = requests.post(
+            f"{base}/api/phone-codes/verify",
+            json={"phone": number, "code": code, "purpose": purpose},
+            timeout=10,
+        )
+        assert verified.status_code == 200, verified.text
+        cache[(number, purpose)] = verified.json()["proof"]
+    return cache[(number, purpose)]
+
+
+def running_headers(stack: HasOutbox, body: dict[str, Any]) -> dict[str, str]:
+    """What a page adds to a submission to the running stack: the proof of the phone the
+    body names (any of the forms' phone fields) and the token of the enterprise it names."""
+    phone = body.get("contact_phone") or body.get("phone")
+    headers = _enterprise_token(body, {})
+    if phone:
+        headers["Phone-Proof"] = running_proof(stack, str(phone))
+    return headers
+
+
+def enter_code(page: Any, stack: HasOutbox, phone: str) -> None:
+    """On the form's second step (web/phone_step.py), in a browser: the code the SMS
+    brought, typed in, and the submission sent."""
+    page.wait_for_selector("#f-phone_code")
+    page.fill("#f-phone_code", latest_code(stack.outbox(), phone))
+    page.get_by_role("button", name="验证并提交").click()

@@ -130,7 +130,9 @@ def test_the_status_link_is_sent_at_once_by_sms_and_email(stack: Stack) -> None:
     receipt = json.loads(stack.submit(enterprise()).body)
     stack.pump()
     sent = [m for m in stack.outbox() if m["filing_id"] == receipt["filing_id"]]
-    told = [m for m in sent if receipt["slip_no"] in m["text"] and receipt["status_url"] in m["links"]]
+    told = [
+        m for m in sent if receipt["slip_no"] in m["text"] and receipt["status_url"] in m["links"]
+    ]
     assert {m["channel"] for m in told} == {"sms", "email"}
     assert {m["to"] for m in told} == {"+86" + PHONE, "wang@example.com"}
     assert receipt["status_url"] in next(m["text"] for m in told if m["channel"] == "sms")
