@@ -146,6 +146,7 @@ def form_submit(form: str) -> Response:
             "message": exc.message_en if lang == "en" else exc.message_zh,
             "slip_no": applicant.slip_no_of(exc.filing_id),
             "desk": applicant.help_desk(),
+            "sent_to": exc.sent_to,  # its contact was sent its status link
         }
         return _form(spec, posted, {}, idem, status=409, duplicate=duplicate, hidden=hidden)
     return redirect(in_lang(lang, receipt.status_url))
@@ -185,7 +186,7 @@ def _form(
         for name, prop in schema["properties"].items()
     ]
     fields = form_prefill.fields_for(spec, fields, values, errors, lang, hidden or {})
-    upload_forms = _upload_forms(spec, values, labels, lang)
+    upload_forms = _upload_forms(spec, values, labels, lang, hidden or {})
     response = render(
         "form.html",
         status,
@@ -214,7 +215,11 @@ def _form(
 
 
 def _upload_forms(
-    spec: FormSpec, values: dict[str, str], labels: dict[str, str], lang: str
+    spec: FormSpec,
+    values: dict[str, str],
+    labels: dict[str, str],
+    lang: str,
+    hidden: dict[str, str],
 ) -> list[dict[str, Any]]:
     """One small form per upload field, posting the file straight to S3 (a presigned
     POST), which brings the browser back here with the key; the keys already uploaded
@@ -223,6 +228,9 @@ def _upload_forms(
     for field, upload in spec.uploads.items():
         kept = {k: v for k, v in values.items() if k in spec.uploads and k != field and v}
         params = {**kept, "upload": field, **({"lang": "en"} if lang == "en" else {})}
+        if hidden.get("enterprise_token"):  # back on the enterprise's own form (issue 14)
+            params["enterprise"] = values.get("enterprise_filing_id", "")
+            params["token"] = hidden["enterprise_token"]
         redirect = f"{links.public_base()}/forms/{spec.id}?{urlencode(params)}"
         found.append(
             {

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
+from tests.support.phones import with_page_proof
 from tests.support.stack import Stack, enterprise
 
 FORM = "/forms/enterprise-resumption"
@@ -17,7 +18,12 @@ def post_form(stack: Stack, path: str, fields: dict[str, object]) -> object:
     return stack.client.http.post(
         path,
         headers={"Content-Type": "application/x-www-form-urlencoded"},
-        body=urlencode({k: ("true" if v is True else v) for k, v in fields.items()}).encode(),
+        body=urlencode(
+            {
+                k: ("true" if v is True else v)
+                for k, v in with_page_proof(stack, path, fields).items()
+            }
+        ).encode(),
     )
 
 
