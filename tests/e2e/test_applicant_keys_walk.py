@@ -34,7 +34,7 @@ def shot(page: Page, name: str) -> None:
 
 
 def credit_code(serial: str) -> str:
-    base = f"91330702MA2KEY{serial}"[:17]
+    base = f"91330702MA2KEYW{serial}"[:17]
     return base + uscc.calc_check_digit(base)
 
 
@@ -72,8 +72,14 @@ def fill(page: Page, data: dict[str, object]) -> None:
 
 def decide(stack: RunningStack, filing_id: str, step: str, decision: str) -> None:
     link = eventually(lambda: approval_link(stack, filing_id, step))
-    form = {"decision": decision, "comment": "口罩数量不足", "confirmed": "yes"}
+    comment = "口罩数量不足" if decision == "reject" else "同意"
+    form = {"decision": decision, "comment": comment, "confirmed": "yes"}
     assert requests.post(link, data=form, timeout=10).status_code == 200
+
+
+def status_becomes(receipt: dict[str, str], status: str) -> None:
+    api = receipt["status_url"].replace("/filings/", "/api/filings/")
+    eventually(lambda: requests.get(api, timeout=10).json()["status"] == status or None)
 
 
 def filed(stack: RunningStack, data: dict[str, object]) -> dict[str, str]:
@@ -151,9 +157,10 @@ def test_a_rejected_filing_is_corrected_and_filed_again(
     stack = running_stack
     receipt = filed(stack, body("03", "13905791616"))
     decide(stack, receipt["filing_id"], "town", "reject")
+    status_becomes(receipt, "rejected")
     page = phone
     page.goto(receipt["status_url"])
-    expect(page.locator(".state").first).to_contain_text("驳回", timeout=20_000)
+    expect(page.locator(".state").first).to_contain_text("未通过")
     page.get_by_role("link", name="修改后重新提交").click()
     expect(page.locator("#f-uscc")).to_have_value(credit_code("03"))
     page.fill("#f-masks", "500")
@@ -171,9 +178,10 @@ def test_a_worker_registers_with_the_employers_qr(phone: Page, running_stack: Ru
     receipt = filed(stack, body("04", "13905791717"))
     for step in ("town", "district"):
         decide(stack, receipt["filing_id"], step, "approve")
+    status_becomes(receipt, "approved")
     page = phone
     page.goto(receipt["status_url"])
-    expect(page.locator("#the-worker-code")).to_be_visible(timeout=20_000)
+    expect(page.locator("#the-worker-code")).to_be_visible()
     code = page.locator("#the-worker-code").inner_text().strip()
     shot(page, "worker-code")
     # the QR, as a worker's camera reads it off the enterprise's screen
