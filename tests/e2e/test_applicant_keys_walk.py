@@ -42,8 +42,8 @@ def body(serial: str, phone: str = MOBILE) -> dict[str, object]:
     return {
         "enterprise_name": "金华市婺城区找回示范有限公司",
         "uscc": credit_code(serial),
-        "town": "罗埠镇",
-        "address": "罗埠镇工业功能区7号",
+        "town": "白龙桥镇",  # 罗埠镇's bar is the browser walk's to count
+        "address": "白龙桥镇工业区7号",
         "industry": "制造业",
         "above_scale": False,
         "contact_name": "钱七",
