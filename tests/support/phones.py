@@ -140,9 +140,10 @@ def running_proof(stack: HasOutbox, phone: str, purpose: str = "filing") -> str:
 
 def running_headers(stack: HasOutbox, body: dict[str, Any]) -> dict[str, str]:
     """What a page adds to a submission to the running stack: the proof of the phone the
-    body names (any of the forms' phone fields) and the token of the enterprise it names."""
+    body names (any of the forms' phone fields). The stack signs with its own key: an
+    enterprise's token comes from its status link, a worker names its employer's code."""
     phone = body.get("contact_phone") or body.get("phone")
-    headers = _enterprise_token(body, {})
+    headers: dict[str, str] = {}
     if phone:
         headers["Phone-Proof"] = running_proof(stack, str(phone))
     return headers
