@@ -210,7 +210,8 @@ def test_a_snapshot_that_never_landed_is_written_again_by_the_reconciler(stack: 
     assert swept.reemitted == (f"filings/enterprise-resumption/{filing_id}.json",)
     assert stack.pump() == 1
     assert Filing.get(filing_id).status == "in_review"
-    assert [m["step"] for m in stack.outbox()] == ["town", "town"]
+    asked = [m["step"] for m in stack.outbox() if m["step"]]  # the approvers' requests
+    assert asked == ["town", "town"]
     # AND its next run finds nothing owed and removes the mark
     later = Filing.get(filing_id).emit_at
     assert reconcile.sweep(later).cleared == 1
