@@ -17,7 +17,11 @@ from chalicelib.web import (
     checkpoint_pages,
     correction_pages,
     dev,
+    enterprise_api,
+    enterprise_pages,
+    my_pages,
     observe,
+    phone_api,
     risk_api,
     risk_staff_pages,
     scan_pages,
@@ -36,7 +40,11 @@ app.api.binary_types.append("application/vnd.openxmlformats-officedocument.sprea
 app.register_blueprint(observe.bp)  # correlation ids, 5xx and 429 counted (middleware only)
 app.register_blueprint(size_limit.bp)
 app.register_blueprint(api.bp, url_prefix="/api")
+app.register_blueprint(phone_api.bp, url_prefix="/api")  # /api/phone-codes
 app.register_blueprint(applicant_pages.bp)
+app.register_blueprint(my_pages.bp)  # /my (我的办件)
+app.register_blueprint(enterprise_pages.bp)  # /filings/{id}/worker-code
+app.register_blueprint(enterprise_api.bp, url_prefix="/api")  # /api/filings/{id}/worker-code
 app.register_blueprint(assets.bp)  # the stylesheet and the icon
 app.register_blueprint(approver_pages.bp, url_prefix="/approve")
 app.register_blueprint(checkpoint_pages.bp, url_prefix="/verify")

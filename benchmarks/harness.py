@@ -478,10 +478,29 @@ class Stack:
         )
 
     def submit(self, form: str, body: dict[str, Any]) -> str:
-        answer = self.post_json(f"/api/filings/{form}", body)
+        answer = self.post_json(f"/api/filings/{form}", body, **self.proofs(form, body))
         if answer.status_code != 201:
             raise RuntimeError(f"submission refused: {answer.status_code} {answer.body!r}")
         return str(json.loads(answer.body)["filing_id"])
+
+    def proofs(self, form: str, body: dict[str, Any]) -> dict[str, str]:
+        """What the applicant's page sends with a submission: the proof of its phone and
+        the token of the enterprise it names. Signed here, as the approvers' links are
+        below, rather than read back from the outbox (a proof is what
+        POST /api/phone-codes/verify answers for the code the SMS brought)."""
+        from chalicelib import links
+        from chalicelib.core.phones import normalize_mobile
+        from chalicelib.forms import get_form
+
+        spec = get_form(form)
+        headers = {}
+        phone = body.get(spec.applicant_phone_field or "")
+        if phone:
+            headers["Phone-Proof"] = links.phone_proof(normalize_mobile(phone) or "", "filing")
+        named = body.get("enterprise_filing_id") or body.get("employer_filing_id")
+        if named:
+            headers["Enterprise-Token"] = links.status_token(str(named))
+        return headers
 
     def decide(
         self,

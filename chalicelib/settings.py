@@ -35,6 +35,7 @@ RATE_LIMITS: dict[str, int] = {
     "phone_code": 10,  # SMS codes asked (chalicelib/store/phone_codes.py adds daily caps)
     "phone_verify": 30,  # SMS codes tried
     "lookup": 30,  # 我的办件 and slip-number look-ups
+    "draft": 10,  # drafts saved (each sends its link by SMS)
 }
 
 SUPPORT_LIMITS: dict[str, int] = {"防疫物资": 50_000, "房租": 100_000, "招工": 30_000}

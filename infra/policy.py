@@ -75,7 +75,7 @@ def document(env: dict[str, str], bucket: str, conditional: bool = False) -> dic
         allow(
             "FilingsQueueIndex",
             ["dynamodb:Query"],
-            table("filings", "queue-index", "form-index", "emit-index"),
+            table("filings", "queue-index", "form-index", "emit-index", "phone-index"),
         ),
         allow(
             "Tasks",
@@ -114,6 +114,7 @@ def document(env: dict[str, str], bucket: str, conditional: bool = False) -> dic
             [dynamodb + a for a in ("GetItem", "PutItem", "UpdateItem", "DeleteItem")],
             table("phonecodes"),
         ),
+        allow("Drafts", ["dynamodb:GetItem", "dynamodb:PutItem"], table("drafts")),
         allow(
             "WriteRecordsAndDocuments",
             ["s3:PutObject"],

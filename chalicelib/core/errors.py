@@ -39,9 +39,18 @@ class DuplicateOpenFiling(DomainError):
     """The applicant already has an open filing of this form (or, for a composite
     unique key, this very claim: a charter trip claimed once)."""
 
-    def __init__(self, filing_id: str, message_zh: str = "", message_en: str = "") -> None:
+    def __init__(
+        self,
+        filing_id: str,
+        message_zh: str = "",
+        message_en: str = "",
+        slip_no: str = "",
+        sent_to: str = "",
+    ) -> None:
         super().__init__(filing_id)
-        self.filing_id = filing_id
+        self.filing_id = filing_id  # never answered: the caller may not hold its token
+        self.slip_no = slip_no  # what the answer names instead
+        self.sent_to = sent_to  # the first filing's contact, masked, told its status link
         self.message_zh = message_zh or "该企业已有一件办理中的备案，请勿重复提交"
         self.message_en = message_en or "This enterprise already has an open filing"
 

@@ -32,6 +32,7 @@ def on_filed(filing_id: str) -> None:
         return
     spec = get_form(filing.form)
     ensure_document(spec, filing, "slip")
+    notices.notify_received(spec, filing)  # once: a replay finds it sent
     attempts = 0
     while filing.status == "submitted":
         if attempts == MAX_ATTEMPTS:

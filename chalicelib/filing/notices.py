@@ -54,6 +54,20 @@ def _form(spec: FormSpec) -> Words:
     return Words(spec.title, spec.title_en)
 
 
+def notify_received(spec: FormSpec, filing: Filing) -> None:
+    """The applicant's slip number and status link, as soon as the filing is in: the one
+    key to the case, kept in their SMS and mail even if the page is closed."""
+    url = links.status_url(filing.filing_id)
+    notice = compose(
+        "received",
+        form=_form(spec),
+        slip_no=filing.slip_no,
+        url=url,
+        my_url=f"{links.public_base()}/my",
+    )
+    _tell_applicant(spec, filing, "received", notice, url)
+
+
 def notify_decision(spec: FormSpec, filing: Filing, task: Task) -> None:
     step = spec.workflow.step(task.step)
     refused = filing.step_status(task.step) == "rejected"  # by its approver, or the stock

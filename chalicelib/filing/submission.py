@@ -16,14 +16,13 @@ from chalicelib.core import privacy
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import (
     Conflict,
-    DuplicateOpenFiling,
     IdempotencyKeyReused,
     ValidationFailed,
 )
 from chalicelib.core.ids import new_filing_id, new_slip_no
-from chalicelib.filing import eligibility, figures, uploads
+from chalicelib.filing import duplicates, eligibility, figures, uploads
 from chalicelib.forms import FormSpec, get_form
-from chalicelib.store import audit, claims, counters, metrics, ratelimit, records
+from chalicelib.store import audit, claims, counters, metrics, phone_codes, ratelimit, records
 from chalicelib.store.models import Filing, Unique, bind_models, form_key, queue_key
 from chalicelib.store.s3 import NotWritten
 from chalicelib.store.tx import Cancelled, Transaction, transaction
@@ -62,6 +61,7 @@ def submit(
     lang: str = "zh",
     references_checked: bool = False,
     rate_limited: bool = False,
+    resubmits: str | None = None,
 ) -> Receipt:
     """Store a valid filing and its claims in one transaction, then its S3 record.
     `rate_limited`: the submission counts against `source_ip`'s window in that same
@@ -76,6 +76,8 @@ def submit(
     if spec.risk_origin:  # the origin's level from the map in force, its version kept
         outputs = {eligibility.OUTPUT: eligibility.judge_filing(spec.risk_origin, data, lang)}
     unique_value = spec.unique_value(data)
+    phone = data.get(spec.applicant_phone_field) if spec.applicant_phone_field else None
+    phone_key = phone_codes.phone_key(str(phone)) if phone else None  # 我的办件's index
     filing_id = new_filing_id()
     for _ in range(MAX_ATTEMPTS):
         now = utcnow()
@@ -95,6 +97,8 @@ def submit(
             created_at=now,
             updated_at=now,
             expires_at=expires,
+            phone_key=phone_key,
+            resubmits=resubmits,
         )
         wanted = {"slip": claims.new(claims.slip_key(filing.slip_no), filing_id, now, expires)}
         if unique_value:  # its key may carry an ID number: it expires with the filing
@@ -116,7 +120,7 @@ def submit(
                 return replay(spec, idempotency_key, digest)
             if "open" in lost and unique_value:
                 first = claims.holder(claims.open_key(spec.id, unique_value))
-                raise DuplicateOpenFiling(first, *spec.duplicate_message) from None
+                raise duplicates.refusal(spec, first) from None
             if client and any(i >= len(wanted) for i in cancelled.failed):
                 raise ratelimit.refusal(now) from None
             continue  # a slip number drawn twice, or a conflict: draw again

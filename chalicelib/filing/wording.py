@@ -31,6 +31,10 @@ PURPOSES = (
     "escalation",  # the district office told of a step twice overdue
     "correction_request",  # the applicant asked to correct fields (退回补正)
     "staff_sign_in",  # an official's sign-in code for the workbench
+    "phone_code",  # an SMS code that proves a phone (chalicelib/filing/phone_proofs.py)
+    "received",  # the applicant's slip number and status link, at submission
+    "filing_links",  # a lost status link sent again (我的办件)
+    "draft",  # the link back to a saved draft
 )
 PARTS = ("subject", "email", "sms")
 

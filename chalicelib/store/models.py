@@ -109,6 +109,19 @@ class FilingEmitIndex(GlobalSecondaryIndex["Filing"]):
     emit_at = UTCDateTimeAttribute(range_key=True)
 
 
+class FilingPhoneIndex(GlobalSecondaryIndex["Filing"]):
+    """Sparse: 我的办件, one applicant phone's filings, newest first. Its key is the
+    phone's keyed hash (chalicelib/store/phone_codes.py), never the phone; it projects
+    what the list shows."""
+
+    class Meta:
+        index_name = "phone-index"
+        projection = IncludeProjection(["form", "slip_no", "status"])
+
+    phone_key = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
 class Filing(Model):
     class Meta:
         table_name = "filings"
@@ -147,6 +160,10 @@ class Filing(Model):
     emit_shard = UnicodeAttribute(null=True)  # set while a record it owes may be missing
     emit_at = UTCDateTimeAttribute(null=True)  # when the reconciler looks at it (again)
     emit_index = FilingEmitIndex()
+    phone_key = UnicodeAttribute(null=True)  # the applicant phone's keyed hash (我的办件)
+    phone_index = FilingPhoneIndex()
+    resubmits = UnicodeAttribute(null=True)  # the rejected filing this one corrects
+    worker_code = UnicodeAttribute(null=True)  # an enterprise's current 员工登记码
 
     def step_status(self, step: str) -> str | None:
         return self.steps.as_dict().get(step)  # type: ignore[no-any-return]
@@ -449,6 +466,20 @@ class RiskMapVersion(Model):
     uploaded_at = UTCDateTimeAttribute()
 
 
+class Draft(Model):
+    """A form saved half-filled, to be resumed from the link sent by SMS. Its key is
+    random (no personal data in it); its answers go with TTL after 7 days."""
+
+    class Meta:
+        table_name = "drafts"
+
+    draft_id = UnicodeAttribute(hash_key=True)
+    form = UnicodeAttribute()
+    values = JSONAttribute()
+    created_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()  # DynamoDB TTL: the draft and its answers, 7 days on
+
+
 class OutboxMessage(Model):
     """The local stage's copy of every message sent (`/dev/outbox`); not deployed."""
 
@@ -475,6 +506,7 @@ DEPLOYED_MODELS: tuple[type[Model], ...] = (
     SearchEntry,
     PhoneCode,
     RiskMapVersion,
+    Draft,
 )
 LOCAL_MODELS: tuple[type[Model], ...] = (*DEPLOYED_MODELS, OutboxMessage)
 _TABLE_NAMES = {m: m.Meta.table_name for m in LOCAL_MODELS}

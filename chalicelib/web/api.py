@@ -10,7 +10,17 @@ from chalice import Blueprint, Response
 
 from chalicelib.core.clock import china_today
 from chalicelib.core.errors import DomainError
-from chalicelib.filing import applicant, rosters, stock, submission, uploads
+from chalicelib.filing import (
+    applicant,
+    enterprise_key,
+    phone_proofs,
+    resubmission,
+    rosters,
+    stock,
+    submission,
+    uploads,
+    worker_codes,
+)
 from chalicelib.forms import FormSpec, all_forms, get_form
 from chalicelib.staff import access, statistics
 from chalicelib.web import admission
@@ -75,7 +85,14 @@ def submit(name: str) -> Response:
     if not content_type.startswith("application/json"):
         return json_response({"error": "unsupported_media_type"}, 415)
     lang = lang_of(request)
-    fields = spec.validate(json_body(request), lang)
+    sent, vouched = enterprise_key.resolve_codes(spec, json_body(request), lang)
+    fields = spec.validate(sent, lang)
+    data = fields.model_dump(mode="json")
+    phone_proofs.check(spec, data, header(request, "phone-proof") or None, lang)
+    enterprise_key.authorize(spec, data, header(request, "enterprise-token") or None, vouched)
+    resubmits = query(request, "resubmits")  # 修改后重新提交, with the rejected one's token
+    if resubmits:
+        resubmission.rejected(spec, resubmits, query(request, "token"))
     # Counted in the submission's own transaction: a refused body stores nothing, not
     # even its count.
     receipt = submission.submit(
@@ -86,6 +103,7 @@ def submit(name: str) -> Response:
         source_ip=source_ip(request),
         lang=lang,
         rate_limited=True,
+        resubmits=resubmits,
     )
     return json_response(receipt.as_json(), 201, {"Location": receipt.status_url})
 
@@ -97,7 +115,13 @@ def filing_status(name: str) -> Response:
     admission.admit(bp.current_request, "status")
     token = query(bp.current_request, "token")
     filing = applicant.get_for_applicant(name, token)
-    return json_response(applicant.status_view(filing))
+    view = applicant.status_view(filing)
+    if filing.form == worker_codes.ENTERPRISE_FORM:
+        view["worker_code"] = worker_codes.current(filing)  # 员工登记码, once approved
+    if filing.resubmits:
+        # the rejected filing it corrects, by its slip number (never its id)
+        view["resubmits_slip_no"] = applicant.slip_no_of(filing.resubmits)
+    return json_response(view)
 
 
 @bp.route("/filings/{name}/withdraw", methods=["POST"], content_types=ANY_BODY)

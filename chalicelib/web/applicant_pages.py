@@ -15,6 +15,7 @@ from chalicelib.core.errors import (
     DuplicateOpenFiling,
     FilingClosed,
     Forbidden,
+    InvalidTransition,
     NotFound,
     RateLimited,
     UnknownForm,
@@ -23,10 +24,10 @@ from chalicelib.core.errors import (
 from chalicelib.core.i18n import N_, translate
 from chalicelib.core.workflow import ACTIVE, DOCUMENT_TITLES, OPEN_OR_APPROVED
 from chalicelib.documents.qr import qr_svg
-from chalicelib.filing import applicant, submission, uploads
+from chalicelib.filing import applicant, drafts, submission, uploads
 from chalicelib.forms import FormSpec, all_forms, get_form, shown_value
 from chalicelib.store import s3
-from chalicelib.web import admission
+from chalicelib.web import admission, form_prefill, phone_step, status_more
 from chalicelib.web.form_view import PROVINCE, field_view, in_language
 from chalicelib.web.pages import Said, error_page, render
 from chalicelib.web.request import (
@@ -76,11 +77,15 @@ def form_page(form: str) -> Response:
         spec = get_form(form)
     except UnknownForm as exc:
         return error_page(bp.current_request, exc)
-    values = _uploaded(spec)
+    try:  # an enterprise's page, a worker code, a rejected filing, a draft (issue 14)
+        values, hidden = form_prefill.initial(bp.current_request, spec)
+    except DomainError as exc:
+        return error_page(bp.current_request, exc, {Forbidden: STATUS_LINK_FULL})
+    values.update(_uploaded(spec))
     province = query(bp.current_request, "province")  # a county picker's province (no script)
     if province:
         values[PROVINCE] = province
-    return _form(spec, values, {}, secrets.token_urlsafe(16))
+    return _form(spec, values, {}, secrets.token_urlsafe(16), hidden=hidden)
 
 
 def _uploaded(spec: FormSpec) -> dict[str, str]:
@@ -105,12 +110,23 @@ def form_submit(form: str) -> Response:
     except UnknownForm as exc:
         return error_page(request, exc)
     posted = form_fields(request)
+    step = phone_step.take_step_fields(posted)  # the phone's proof (web/phone_step.py)
+    hidden = form_prefill.take_hidden(posted)  # an enterprise's token, a resubmission
     idem = posted.pop("idempotency_key", "") or secrets.token_urlsafe(16)
     posted.pop("lang", None)
-    data: dict[str, Any] = {k: v for k, v in posted.items() if v != ""}
     lang = lang_of(request)
+    if posted.pop("save_draft", ""):
+        return _save_draft(spec, posted, hidden, idem)
+    data: dict[str, Any] = {k: v for k, v in posted.items() if v != ""}
     try:
+        data, vouched = form_prefill.checked(spec, data, hidden, lang)
         fields = spec.validate(data, lang)
+        answers = {**posted, **{k: v for k, v in hidden.items() if v}, "idempotency_key": idem}
+        proof = phone_step.proof_or_page(
+            request, spec, fields.model_dump(mode="json"), answers, step, vouched
+        )
+        if isinstance(proof, Response):
+            return proof  # the code's page, or its refusal
         receipt = submission.submit(  # counted in its transaction, once valid
             spec,
             fields,
@@ -119,9 +135,12 @@ def form_submit(form: str) -> Response:
             digest=submission.body_digest(repr(sorted(data.items())).encode()),
             source_ip=source_ip(request),
             lang=lang,
+            resubmits=hidden["resubmits"] or None,
         )
     except ValidationFailed as exc:
-        return _form(spec, posted, exc.fields, idem, status=400)
+        return _form(spec, posted, exc.fields, idem, status=400, hidden=hidden)
+    except (Forbidden, InvalidTransition, NotFound) as exc:
+        return error_page(request, exc, {Forbidden: STATUS_LINK_FULL})
     except RateLimited as exc:
         return error_page(request, exc)
     except DuplicateOpenFiling as exc:
@@ -130,9 +149,38 @@ def form_submit(form: str) -> Response:
             "message": exc.message_en if lang == "en" else exc.message_zh,
             "slip_no": applicant.slip_no_of(exc.filing_id),
             "desk": applicant.help_desk(),
+            "sent_to": exc.sent_to,  # its contact was sent its status link
         }
-        return _form(spec, posted, {}, idem, status=409, duplicate=duplicate)
+        return _form(spec, posted, {}, idem, status=409, duplicate=duplicate, hidden=hidden)
     return redirect(in_lang(lang, receipt.status_url))
+
+
+def _save_draft(
+    spec: FormSpec, posted: dict[str, str], hidden: dict[str, str], idem: str
+) -> Response:
+    """保存草稿: the answers kept as typed, the link sent by SMS (filing/drafts.py)."""
+    request = bp.current_request
+    lang = lang_of(request)
+    try:
+        admission.admit(request, "draft")
+        link, masked = drafts.save(spec, posted, lang)
+    except ValidationFailed as exc:
+        return _form(spec, posted, exc.fields, idem, status=400, hidden=hidden)
+    except RateLimited as exc:
+        return error_page(request, exc)
+    return render("draft_saved.html", lang=lang, spec=spec, link=link, masked=masked)
+
+
+# What a county picker's reload (a GET form, no script) carries on: how the page was
+# opened (a draft, the enterprise's page, a worker code, a resubmission).
+PAGE_KEYS = ("draft", "enterprise", "token", "employer", "resubmit")
+
+
+def _picker_keep(values: dict[str, str]) -> dict[str, str]:
+    keep = {k: v for k in PAGE_KEYS if (v := query(bp.current_request, k))}
+    if values.get("employer_code") and "employer" not in keep:  # typed, or after a refusal
+        keep["employer"] = values["employer_code"]
+    return keep
 
 
 def _form(
@@ -142,6 +190,7 @@ def _form(
     idem: str,
     status: int = 200,
     duplicate: dict[str, Any] | None = None,
+    hidden: dict[str, str] | None = None,
 ) -> Response:
     lang = lang_of(bp.current_request)
     schema = spec.json_schema()
@@ -151,8 +200,9 @@ def _form(
         field_view(name, prop, labels.get(name, name), name in required, values, errors, lang)
         for name, prop in schema["properties"].items()
     ]
+    fields = form_prefill.fields_for(spec, fields, values, errors, lang, hidden or {})
     try:
-        upload_forms = _upload_forms(spec, values, labels, lang)
+        upload_forms = _upload_forms(spec, values, labels, lang, hidden or {})
     except RateLimited as exc:  # the page's presigned forms count as uploads do
         return error_page(bp.current_request, exc)
     response = render(
@@ -168,6 +218,9 @@ def _form(
         switch_url=switch_url(f"/forms/{spec.id}", lang),
         uploads=upload_forms,
         duplicate=duplicate,
+        hidden={k: v for k, v in (hidden or {}).items() if v},
+        can_save_draft=spec.applicant_phone_field is not None,
+        picker_keep=_picker_keep(values),
     )
     if upload_forms:
         # The upload forms post to the bucket: the one origin the page may post to
@@ -181,7 +234,11 @@ def _form(
 
 
 def _upload_forms(
-    spec: FormSpec, values: dict[str, str], labels: dict[str, str], lang: str
+    spec: FormSpec,
+    values: dict[str, str],
+    labels: dict[str, str],
+    lang: str,
+    hidden: dict[str, str],
 ) -> list[dict[str, Any]]:
     """One small form per upload field, posting the file straight to S3 (a presigned
     POST), which brings the browser back here with the key; the keys already uploaded
@@ -194,6 +251,9 @@ def _upload_forms(
     for field, upload in spec.uploads.items():
         kept = {k: v for k, v in values.items() if k in spec.uploads and k != field and v}
         params = {**kept, "upload": field, **({"lang": "en"} if lang == "en" else {})}
+        if hidden.get("enterprise_token"):  # back on the enterprise's own form (issue 14)
+            params["enterprise"] = values.get("enterprise_filing_id", "")
+            params["token"] = hidden["enterprise_token"]
         redirect = f"{links.public_base()}/forms/{spec.id}?{urlencode(params)}"
         found.append(
             {
@@ -244,6 +304,7 @@ def status_page(filing_id: str) -> Response:
         ended=filing.status not in ACTIVE,
         answers=answers,
         pickup=applicant.pickup(filing) if filing.form == "supplies-order" else None,
+        **status_more.context(filing, token or "", lang),  # issue 14's block
     )
 
 

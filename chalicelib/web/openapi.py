@@ -231,7 +231,8 @@ def submission(spec: FormSpec) -> dict[str, Any]:
                     "schema": _string(),
                     # JSON Schema cannot say it: a key names one body (another: 422).
                     "x-unique-per-body": True,
-                }
+                },
+                *_applicant_keys(spec),
             ],
             "requestBody": {"required": True, "content": {JSON: {"schema": spec.json_schema()}}},
             "responses": {
@@ -240,13 +241,163 @@ def submission(spec: FormSpec) -> dict[str, Any]:
                     "headers": {"Location": {"schema": _string(), "description": "status link"}},
                 },
                 "400": _error("every bad field named, in Chinese (English under Accept-Language)"),
-                "409": _error("the applicant has an open filing of this form already"),
+                "403": _error(
+                    "the enterprise it names without that enterprise's Enterprise-Token, or a "
+                    "resubmission without the rejected filing's token"
+                ),
+                "409": _error(
+                    "an open filing of this form already (its slip number named, never its id), "
+                    "or a resubmission of a filing that was not rejected"
+                ),
                 "413": TOO_LARGE,
                 "415": _error("not JSON"),
                 "422": _error("the Idempotency-Key came before with another body"),
                 "429": _limited("too many submissions from this address this minute"),
             },
         }
+    }
+
+
+def _applicant_keys(spec: FormSpec) -> list[dict[str, Any]]:
+    """A submission's proofs: the phone's (every form naming one), the enterprise's (a
+    form naming one), and the rejected filing a resubmission corrects."""
+    found = []
+    if spec.applicant_phone_field:
+        found.append(
+            {
+                "name": "Phone-Proof",
+                "in": "header",
+                "required": True,
+                "description": "the proof from POST /api/phone-codes/verify for the filing's "
+                f"`{spec.applicant_phone_field}`; without a valid one 400 naming that field",
+                "schema": _string(),
+            }
+        )
+    if any(ref.form == "enterprise-resumption" for ref in spec.references.values()):
+        found.append(
+            {
+                "name": "Enterprise-Token",
+                "in": "header",
+                "required": False,
+                "description": "the status token of the enterprise the filing names (a "
+                "worker may name it by `employer_code` instead); without a valid one 403",
+                "schema": _string(),
+            }
+        )
+    found.append(
+        {
+            "name": "resubmits",
+            "in": "query",
+            "required": False,
+            "description": "修改后重新提交: the rejected filing this one corrects (with `token`)",
+            "schema": _string(),
+        }
+    )
+    found.append(_token("with `resubmits`: the rejected filing's status token"))
+    return found
+
+
+def _phone_paths() -> dict[str, Any]:
+    phone = {"phone": _string(description="a mainland mobile number")}
+    purpose = {"purpose": _string(enum=["filing", "my"], default="filing")}
+    limited = {
+        **_error("too many codes: a resend within 60 s, or a day's cap per number or address"),
+        "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds"}},
+    }
+    body = {
+        "required": True,
+        "content": {JSON: {"schema": _object(["phone"], {**phone, **purpose})}},
+    }
+    verify_body = _object(["phone", "code"], {**phone, "code": _string(), **purpose})
+    listed = _object(
+        ["filing_id", "slip_no", "form", "status", "submitted_at", "status_url"],
+        {
+            k: _string()
+            for k in ("filing_id", "slip_no", "form", "status", "submitted_at", "status_url")
+        },
+    )
+    return {
+        "/api/phone-codes": {
+            "post": {
+                "operationId": "ask-phone-code",
+                "summary": "send a six-digit SMS code to a phone (10 minutes, 5 tries, once)",
+                "requestBody": body,
+                "responses": {
+                    "202": {
+                        "description": "sent; the seconds before another may be asked",
+                        "content": {
+                            JSON: {
+                                "schema": _object(
+                                    ["retry_after"], {"retry_after": {"type": "integer"}}
+                                )
+                            }
+                        },
+                    },
+                    "400": _error("not a mainland mobile number, or an unknown purpose"),
+                    "413": TOO_LARGE,
+                    "429": limited,
+                },
+            }
+        },
+        "/api/phone-codes/verify": {
+            "post": {
+                "operationId": "verify-phone-code",
+                "summary": "redeem a code for a proof (Phone-Proof), good for 30 minutes",
+                "requestBody": {"required": True, "content": {JSON: {"schema": verify_body}}},
+                "responses": {
+                    "200": {
+                        "description": "the proof",
+                        "content": {
+                            JSON: {
+                                "schema": _object(
+                                    ["proof", "expires_at"],
+                                    {"proof": _string(), "expires_at": _string(format="date-time")},
+                                )
+                            }
+                        },
+                    },
+                    "400": _error("a wrong, used or expired code (`code_refused`, its `reason`)"),
+                    "413": TOO_LARGE,
+                    "429": limited,
+                },
+            }
+        },
+        "/api/my/filings": {
+            "post": {
+                "operationId": "my-filings",
+                "summary": "我的办件: a proven phone's filings, newest first",
+                "parameters": [
+                    {
+                        "name": "Phone-Proof",
+                        "in": "header",
+                        "required": True,
+                        "description": "a proof of purpose `my`",
+                        "schema": _string(),
+                    }
+                ],
+                "requestBody": {
+                    "required": False,
+                    "content": {JSON: {"schema": _object([], {"slip_no": _string()})}},
+                },
+                "responses": {
+                    "200": {
+                        "description": "the filings, each with its status link",
+                        "content": {
+                            JSON: {
+                                "schema": _object(
+                                    ["filings"], {"filings": {"type": "array", "items": listed}}
+                                )
+                            }
+                        },
+                    },
+                    "400": _error("a body that is not a JSON object"),
+                    "403": _error("no valid proof of purpose `my`"),
+                    "404": _error("no filing of that slip number for this phone"),
+                    "413": TOO_LARGE,
+                    "429": limited,
+                },
+            }
+        },
     }
 
 
@@ -504,6 +655,41 @@ def paths() -> dict[str, Any]:
                 "403": _error("missing or wrong staff link, or another town's"),
                 "404": _error("unknown town"),
                 "410": _error("the staff link has expired"),
+                "413": TOO_LARGE,
+            },
+        }
+    }
+    found.update(_phone_paths())
+    found["/api/filings/{filing_id}/worker-code"] = {
+        "post": {
+            "operationId": "worker-code",
+            "summary": "an approved enterprise's 员工登记码 issued anew or revoked",
+            "parameters": [filing, _token("the enterprise's status token", required=True)],
+            "requestBody": {
+                "required": False,
+                "content": {
+                    JSON: {
+                        "schema": _object(
+                            [], {"action": _string(enum=["reissue", "revoke"], default="reissue")}
+                        )
+                    }
+                },
+            },
+            "responses": {
+                "200": {
+                    "description": "the code now (null once revoked)",
+                    "content": {
+                        JSON: {
+                            "schema": _object(
+                                ["worker_code"], {"worker_code": _nullable(_string())}
+                            )
+                        }
+                    },
+                },
+                "400": _error("an unknown action"),
+                "403": _error("missing or wrong token"),
+                "404": _error("no such filing"),
+                "409": _error("not an approved enterprise filing"),
                 "413": TOO_LARGE,
             },
         }

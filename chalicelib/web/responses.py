@@ -52,6 +52,7 @@ def redirect(location: str, status: int = 303) -> Response:
 _ERRORS: list[tuple[type[errors.DomainError], int, str]] = [
     (errors.ValidationFailed, 400, "validation_error"),
     (errors.ReasonRequired, 400, "reason_required"),
+    (errors.CodeRefused, 400, "code_refused"),
     (errors.Forbidden, 403, "forbidden"),
     (errors.UnknownForm, 404, "unknown_form"),
     (errors.NotFound, 404, "not_found"),
@@ -80,13 +81,24 @@ def json_error(exc: errors.DomainError) -> Response:
     if isinstance(exc, errors.ValidationFailed):
         body["fields"] = exc.fields
     elif isinstance(exc, errors.DuplicateOpenFiling):
-        body["filing_id"] = exc.filing_id
-        body["message"] = exc.message_zh
+        # Never the first filing's id: its slip number, and whom its link was sent to.
+        body["slip_no"] = exc.slip_no
+        body["sent_to"] = exc.sent_to
+        body["message"] = exc.message_zh + (
+            f"；进度链接已发送至{exc.sent_to}" if exc.sent_to else ""
+        )
     elif isinstance(exc, errors.NotCorrectable):
         body["fields"] = {name: "此项不在补正范围内或未填写意见" for name in exc.fields}
     elif isinstance(exc, errors.TooEarly):
         body["not_before"] = exc.day
         body["message"] = f"抵婺日期（{exc.day}）前不能打卡"
+    elif isinstance(exc, errors.CodeRefused):
+        # "none" (never sent, used, replaced) reads as "wrong": a caller learns no more
+        body["reason"] = "wrong" if exc.reason == "none" else exc.reason
+        body["message"] = {
+            "expired": "验证码已过期，请重新获取",
+            "too_many_tries": "验证码错误次数过多，请重新获取",
+        }.get(body["reason"], "验证码不正确，请核对短信或重新获取")
     elif isinstance(exc, errors.Gone):
         body["reason"] = exc.reason
     elif isinstance(exc, errors.PayloadTooLarge):

@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 from stdnum.cn import uscc
 
 from tests.support.browser import PHONE
+from tests.support.phones import enter_code
 from tests.support.running_stack import RunningStack
 from tests.support.walks import approval_link, eventually
 
@@ -84,6 +85,9 @@ def test_a_person_files_on_a_phone_and_the_certificate_follows_two_approvals(
     # WHEN the code is corrected and the form submitted again
     page.fill("#f-uscc", good_uscc())
     page.get_by_role("button", name="提交").click()
+    # AND the phone it names is proven with the code the SMS brought (the second step)
+    expect(page.locator("h1")).to_have_text("验证手机号码")
+    enter_code(page, running_stack, "13905790009")
 
     # THEN the slip page shows the slip number, at the status link
     expect(page).to_have_url(re.compile(r"/filings/[^/?]+\?token="))

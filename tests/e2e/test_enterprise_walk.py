@@ -9,6 +9,7 @@ import pytest
 import requests
 from stdnum.cn import uscc
 
+from tests.support.phones import running_headers
 from tests.support.running_stack import RunningStack
 from tests.support.walks import approval_link, eventually, qr_payload
 
@@ -45,7 +46,7 @@ def test_a_filing_walks_to_a_certificate_whose_qr_code_verifies(
     answer = requests.post(
         f"{stack.base_url}/api/filings/enterprise-resumption",
         json=filing_body(),
-        headers={"Idempotency-Key": "e2e-1"},
+        headers={"Idempotency-Key": "e2e-1", **running_headers(stack, filing_body())},
         timeout=10,
     )
     assert answer.status_code == 201, answer.text

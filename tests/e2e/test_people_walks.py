@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 from stdnum.cn import uscc
 
 from tests.support.browser import PHONE
+from tests.support.phones import enter_code, running_headers
 from tests.support.running_stack import RunningStack
 from tests.support.walks import approval_link, eventually, qr_payload
 
@@ -52,7 +53,10 @@ def body(serial: str) -> dict[str, object]:
 
 def filed(stack: RunningStack, serial: str) -> dict[str, str]:
     answer = requests.post(
-        f"{stack.base_url}/api/filings/enterprise-resumption", json=body(serial), timeout=10
+        f"{stack.base_url}/api/filings/enterprise-resumption",
+        json=body(serial),
+        headers=running_headers(stack, body(serial)),
+        timeout=10,
     )
     assert answer.status_code == 201, answer.text
     return answer.json()  # type: ignore[no-any-return]
@@ -107,6 +111,7 @@ def test_the_enterprise_meets_its_duplicate_then_withdraws_with_a_confirmation(
     expect(page.locator("#pledge-commitment")).to_contain_text("落实防疫主体责任")
     page.check("#f-commitment")
     page.get_by_role("button", name="提交").click()
+    enter_code(page, running_stack, str(data["contact_phone"]))
     # THEN it names the first filing's slip number and whom to call, nothing to correct
     expect(page.locator("#duplicate .slip")).to_have_text(receipt["slip_no"])
     expect(page.locator("#duplicate")).not_to_contain_text(receipt["filing_id"])

@@ -11,6 +11,7 @@ import requests
 from playwright.sync_api import Browser
 
 from tests.support.browser import PHONE
+from tests.support.phones import running_headers
 from tests.support.running_stack import RunningStack
 from tests.support.stack import make_uscc
 
@@ -37,7 +38,11 @@ def file_some(stack: RunningStack) -> None:
             "thermometers": 2,
             "commitment": True,
         }
-        answer = requests.post(f"{stack.base_url}/api/filings/enterprise-resumption", json=body)
+        answer = requests.post(
+            f"{stack.base_url}/api/filings/enterprise-resumption",
+            json=body,
+            headers=running_headers(stack, body),
+        )
         assert answer.status_code == 201, answer.text
 
 

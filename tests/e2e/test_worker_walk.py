@@ -12,6 +12,7 @@ import requests
 from stdnum.cn import ric, uscc
 
 from chalicelib.core.clock import CHINA
+from tests.support.phones import running_headers
 from tests.support.running_stack import RunningStack
 from tests.support.walks import approval_link, eventually, qr_payload
 
@@ -48,21 +49,25 @@ def an_approved_employer(stack: RunningStack) -> str:
         "commitment": True,
     }
     answer = requests.post(
-        f"{stack.base_url}/api/filings/enterprise-resumption", json=body, timeout=10
+        f"{stack.base_url}/api/filings/enterprise-resumption",
+        json=body,
+        headers=running_headers(stack, body),
+        timeout=10,
     )
     assert answer.status_code == 201, answer.text
     filing_id = answer.json()["filing_id"]
     for step in ("town", "district"):
         approve(stack, filing_id, step)
     eventually(lambda: status_of(answer.json()["status_url"])["status"] == "approved" or None)
-    return str(filing_id)
+    # its workers name it by its worker code (员工登记码), read with its status link
+    return str(status_of(answer.json()["status_url"])["worker_code"])
 
 
 def test_a_worker_walks_to_a_pass_whose_qr_code_verifies(
     running_stack: RunningStack, tmp_path: Path
 ) -> None:
     stack = running_stack
-    employer = an_approved_employer(stack)
+    employer_code = an_approved_employer(stack)
     base = "35012219880214335"
     id_number = base + ric.calc_check_digit(base + "0")
     wrong_check = base + ("1" if id_number[-1] != "1" else "2")
@@ -78,7 +83,7 @@ def test_a_worker_walks_to_a_pass_whose_qr_code_verifies(
         "travel_mode": "train",
         "train_no": "G1234",
         "arrival_date": datetime.now(CHINA).date().isoformat(),
-        "employer_filing_id": employer,
+        "employer_code": employer_code,
         "lodging_town": "汤溪镇",
         "lodging_village": "后溪村",
         "lodging_address": "后溪村5号",
@@ -86,16 +91,19 @@ def test_a_worker_walks_to_a_pass_whose_qr_code_verifies(
         "contact_history_14d": False,
     }
     url = f"{stack.base_url}/api/filings/worker-return"
-    # the refusals: a red code, a bad ID number, an employer not yet approved
+    # the refusals: a red code, a bad ID number, an employer code that is none
     for change, field in [
         ({"health_code": "red"}, "health_code"),
         ({"id_number": wrong_check}, "id_number"),
-        ({"employer_filing_id": "f" * 32}, "employer_filing_id"),
+        ({"employer_code": "XXXXXXXX"}, "employer_code"),
     ]:
-        refused = requests.post(url, json={**worker, **change}, timeout=10)
+        changed = {**worker, **change}
+        refused = requests.post(
+            url, json=changed, headers=running_headers(stack, changed), timeout=10
+        )
         assert refused.status_code == 400
         assert field in refused.json()["fields"]
-    answer = requests.post(url, json=worker, timeout=10)
+    answer = requests.post(url, json=worker, headers=running_headers(stack, worker), timeout=10)
     assert answer.status_code == 201, answer.text
     filing_id, status_url = answer.json()["filing_id"], answer.json()["status_url"]
 

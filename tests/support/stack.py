@@ -78,6 +78,9 @@ class Stack:
         return json.loads(self.client.http.get("/dev/outbox").body)
 
     def post_json(self, path: str, body: Any, **headers: str) -> Any:
+        from tests.support.phones import submission_headers  # a submission's proofs
+
+        headers = submission_headers(self, path, body, dict(headers))
         return self.client.http.post(
             path,
             headers={"Content-Type": "application/json", **headers},

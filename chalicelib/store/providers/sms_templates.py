@@ -20,7 +20,11 @@ TEMPLATES: dict[str, str] = {
     "decision:approved": "${form} ${slip_no}：${step}已通过。意见：${comment}。详情：${url}",
     "decision:refused": "${form} ${slip_no}：${step}未通过。意见：${comment}。详情：${url}",
     "document": "${document}已签发：${slip_no}，请在进度页下载：${url}",
+    "draft": "${form}草稿已保存，${days}天内继续填写：${url}",
     "escalation": "超时督办：${form} ${slip_no}，请尽快处理：${url}",
+    "filing_links": "${form} ${slip_no}的进度链接：${url}",
+    "phone_code": "验证码${code}，${minutes}分钟内有效。请勿告诉他人，工作人员不会向您索要。",
+    "received": "${form}已收到，回执编号${slip_no}。查看进度：${url}",
     "refused_approval": "${form} ${slip_no}未能通过：${reason}。已告知申请人。",
     "reminder": "催办：${form} ${slip_no}待您${step}，请尽快处理：${url}",
     "staff_sign_in": "工作台登录验证码 ${code}，${minutes}分钟内有效，请勿告诉他人。",
@@ -35,6 +39,7 @@ _SHAPES = {
     "hours": r"\d+",
     "code": r"\d+",
     "minutes": r"\d+",
+    "days": r"\d+",
 }
 
 

@@ -140,9 +140,10 @@ def test_an_enterprise_has_one_open_filing_at_a_time(stack: Stack) -> None:
     before = stack.item_count()
     # WHEN the same USCC files again, even under another name
     second = stack.submit(enterprise(enterprise_name="另一个名字有限公司"))
-    # THEN 409 names the open filing and nothing is stored
+    # THEN 409 names the open filing by its slip number, never its id, and nothing is stored
     assert second.status_code == 409
-    assert json.loads(second.body)["filing_id"] == first
+    assert json.loads(second.body)["slip_no"] == Filing.get(first).slip_no
+    assert first not in second.body.decode()
     assert stack.item_count() == before
     # AND another enterprise is not held up
     assert stack.submit(enterprise(serial=2)).status_code == 201

@@ -22,6 +22,7 @@ from tests.support.claims import (
     presign,
     upload,
 )
+from tests.support.phones import with_page_proof
 from tests.support.stack import Stack, approved_enterprise
 from tests.support.subsidies import PASSENGERS, charter, support
 
@@ -207,7 +208,7 @@ def test_the_same_trip_claimed_twice_is_refused_naming_the_first(stack: Stack) -
     # THEN it is refused, 409, naming the first claim
     assert again.status_code == 409
     body = json.loads(again.body)
-    assert body["filing_id"] == first
+    assert body["slip_no"] == Filing.get(first).slip_no and first not in again.body.decode()
     assert "这趟包车已申请过补助" in body["message"]
     # AND another day, or another origin, is another trip
     other_day = charter(enterprise_id, key, travel_date="2020-02-21")
@@ -336,9 +337,10 @@ def test_the_form_page_uploads_its_file_straight_to_s3_and_submits_the_claim(
 
     import requests
 
-    # GIVEN an approved enterprise WHEN it opens the charter form
+    # GIVEN an approved enterprise WHEN it opens the charter form from its status page
     enterprise_id = approved_enterprise(stack)
-    page = stack.client.http.get("/forms/charter-subsidy")
+    token = links.status_token(enterprise_id)
+    page = stack.client.http.get(f"/forms/charter-subsidy?enterprise={enterprise_id}&token={token}")
     html = page.body.decode()
     # THEN the page has an upload form posting to the bucket, which its CSP allows
     action = re.search(r'<form method="post" action="([^"]+)" enctype="multipart/form-data">', html)
@@ -347,7 +349,8 @@ def test_the_form_page_uploads_its_file_straight_to_s3_and_submits_the_claim(
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
     assert f"form-action 'self' {origin}" in page.headers["Content-Security-Policy"]
     assert "请先在上方上传" in html
-    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html))
+    upload_form = html.split('enctype="multipart/form-data">')[1].split("</form>")[0]
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', upload_form))
     post = {k: v.replace("&amp;", "&") for k, v in hidden.items() if k != "idempotency_key"}
     post.pop("passenger_list", None)  # the main form's hidden key, still empty
     # WHEN the browser posts the file there, its type chosen from the list
@@ -365,9 +368,10 @@ def test_the_form_page_uploads_its_file_straight_to_s3_and_submits_the_claim(
     html = stack.client.http.get(back).body.decode()
     key = re.search(r'name="passenger_list" value="([^"]+)"', html)
     assert key is not None and key.group(1).startswith("uploads/charter-subsidy/passenger_list/")
-    assert "已上传" in html
-    # AND the form, filled in with that key, submits the claim
+    assert "已上传" in html and f'name="enterprise_token" value="{token}"' in html
+    # AND the form, filled in with that key, submits the claim with the enterprise's token
     body = {k: str(v) for k, v in charter(enterprise_id, key.group(1)).items()}
+    body = with_page_proof(stack, "/forms/charter-subsidy", {**body, "enterprise_token": token})
     submitted = stack.client.http.post(
         "/forms/charter-subsidy",
         headers={"Content-Type": "application/x-www-form-urlencoded"},

@@ -16,6 +16,7 @@ from chalicelib.filing import submission
 from chalicelib.settings import get_settings
 from chalicelib.store import ratelimit
 from chalicelib.store.models import RateWindow
+from tests.support.phones import with_page_proof
 from tests.support.stack import Stack, enterprise
 
 LIMIT = 3
@@ -88,6 +89,7 @@ def test_the_form_page_counts_too_and_says_so_in_chinese(stack: Stack, limited: 
         assert stack.submit(enterprise(serial=serial)).status_code == 201
     # WHEN it posts a valid filing through the form page
     posted = {k: ("on" if v is True else v) for k, v in enterprise(serial=20).items() if v}
+    posted = with_page_proof(stack, "/forms/enterprise-resumption", posted)  # its phone proven
     answer = stack.client.http.post(
         "/forms/enterprise-resumption",
         headers={"Content-Type": "application/x-www-form-urlencoded"},

@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlencode
 from chalicelib import links
 from chalicelib.store.models import Filing, Task
 from devstack import demo
+from tests.support.phones import with_page_proof
 from tests.support.stack import Stack, approved_enterprise, enterprise
 from tests.support.supplies import order, place
 from tests.support.workers import TODAY, WORKERS, worker
@@ -26,7 +27,7 @@ def form_post(stack: Stack, path: str, **fields: str) -> object:
     return stack.client.http.post(
         path,
         headers={"Content-Type": "application/x-www-form-urlencoded"},
-        body=urlencode(fields).encode(),
+        body=urlencode(with_page_proof(stack, path, fields)).encode(),
     )
 
 

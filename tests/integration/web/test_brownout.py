@@ -17,6 +17,7 @@ from chalicelib.settings import get_settings
 from chalicelib.store import aws, models
 from chalicelib.store.models import Filing
 from tests.support.hanging import hanging_endpoint
+from tests.support.phones import obtain_proof
 from tests.support.stack import Stack, enterprise
 
 
@@ -44,10 +45,12 @@ def test_a_brown_out_answers_503_within_the_budget_and_loses_nothing(
     stack: Stack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     body = enterprise()
+    proof = obtain_proof(stack, str(body["contact_phone"]))  # proven before the brown-out
     with aws_hanging(monkeypatch):
         # WHEN a filing is submitted while AWS hangs
         started = time.monotonic()
-        answer = stack.submit(body, **{"Idempotency-Key": "brownout-1"})
+        get_settings()  # read here, with the keys that signed the proof (not the stage's)
+        answer = stack.submit(body, **{"Idempotency-Key": "brownout-1", "Phone-Proof": proof})
         took = time.monotonic() - started
         # THEN 503 with what to do, within one call's budget, inside the function's timeout
         assert answer.status_code == 503, answer.body
@@ -63,6 +66,7 @@ def test_a_brown_out_answers_503_within_the_budget_and_loses_nothing(
         assert page.headers["Content-Type"].startswith("text/html")
         assert "服务暂时繁忙" in page.body.decode()
     # WHEN AWS answers again and the person retries with the same key
+    get_settings()  # as above: the keys that signed the proof
     again = stack.submit(body, **{"Idempotency-Key": "brownout-1"})
     # THEN the filing is taken, once
     assert again.status_code == 201, again.body

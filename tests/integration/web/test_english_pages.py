@@ -8,6 +8,7 @@ import re
 from urllib.parse import urlencode
 
 from chalicelib.forms import get_form
+from tests.support.phones import with_page_proof
 from tests.support.stack import Stack, enterprise
 
 FORM = "/forms/enterprise-resumption"
@@ -18,7 +19,12 @@ def post_form(stack: Stack, path: str, fields: dict[str, object]) -> object:
     return stack.client.http.post(
         path,
         headers={"Content-Type": "application/x-www-form-urlencoded"},
-        body=urlencode({k: ("true" if v is True else v) for k, v in fields.items()}).encode(),
+        body=urlencode(
+            {
+                k: ("true" if v is True else v)
+                for k, v in with_page_proof(stack, path, fields).items()
+            }
+        ).encode(),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from chalicelib.store.models import Filing
+from tests.support.phones import with_page_proof
 from tests.support.stack import Stack, enterprise
 
 FORM = "/forms/enterprise-resumption"
@@ -15,7 +16,9 @@ def post_form(stack: Stack, fields: dict[str, object]) -> object:
     return stack.client.http.post(
         FORM,
         headers={"Content-Type": "application/x-www-form-urlencoded"},
-        body=urlencode({k: v for k, v in fields.items() if v is not False}).encode(),
+        body=urlencode(
+            {k: v for k, v in with_page_proof(stack, FORM, fields).items() if v is not False}
+        ).encode(),
     )
 
 

@@ -81,7 +81,31 @@ CASES: dict[str, tuple[dict[str, Any], list[str], list[str]]] = {
         ["381204", "10"],
         ["381204", "10"],
     ),
+    "phone_code": (
+        dict(code="042917", minutes=10),
+        ["042917", "10"],
+        ["042917", "10"],
+    ),
+    "received": (
+        dict(form=FORM, slip_no="WC-0001", url=STATUS, my_url="https://jiafuwu.example/my"),
+        ["企业复工备案", "WC-0001", STATUS, "https://jiafuwu.example/my"],
+        ["Enterprise work-resumption filing", "WC-0001", STATUS, "https://jiafuwu.example/my"],
+    ),
+    "filing_links": (
+        dict(form=FORM, slip_no="WC-0001", url=STATUS),
+        ["企业复工备案", "WC-0001", STATUS],
+        ["Enterprise work-resumption filing", "WC-0001", STATUS],
+    ),
+    "draft": (
+        dict(form=FORM, days=7, url="https://jiafuwu.example/forms/x?draft=D1"),
+        ["企业复工备案", "7", "https://jiafuwu.example/forms/x?draft=D1"],
+        ["Enterprise work-resumption filing", "7", "https://jiafuwu.example/forms/x?draft=D1"],
+    ),
 }  # fmt: skip
+
+
+def test_a_code_sms_holds_the_six_digits() -> None:
+    assert "042917" in compose("phone_code", code="042917", minutes=10).sms
 
 
 def test_every_purpose_has_its_three_templates() -> None:

@@ -66,6 +66,7 @@ def test_a_rendered_sms_is_read_back_as_its_template_and_params(key: str) -> Non
         "hours": "72",
         "code": "123456",
         "minutes": "10",
+        "days": "7",
     }
     params = tuple(samples.get(n, f"值{i}") for i, n in enumerate(sms_templates.params_of(key)))
     text = sms_templates.render(key, params, "婺城家服务")

@@ -1,0 +1,70 @@
+"""Drafts: a long form saved half-filled and resumed from a link sent by SMS
+(`/forms/{form}?draft=<id>`). The id is random (no personal data in the key); the
+answers are kept as typed, unvalidated, only the form's own fields, and DynamoDB's TTL
+deletes them 7 days on (a read past that day finds nothing, even before TTL runs)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from chalicelib import links
+from chalicelib.core.clock import utcnow
+from chalicelib.core.errors import NotFound, ValidationFailed
+from chalicelib.core.i18n import N_, translate
+from chalicelib.core.phones import normalize_mobile
+from chalicelib.core.privacy import mask_phone
+from chalicelib.filing.wording import Words, compose
+from chalicelib.forms import FormSpec
+from chalicelib.store import notify
+from chalicelib.store.models import Draft, bind_models
+
+KEEP_DAYS = 7
+MAX_VALUE = 2000  # characters of one answer kept in a draft
+NEEDS_PHONE = N_("保存草稿需填写手机号码，草稿链接将以短信发送到该号码")
+
+
+def url(spec: FormSpec, draft_id: str) -> str:
+    return f"{links.public_base()}/forms/{spec.id}?draft={draft_id}"
+
+
+def save(spec: FormSpec, values: dict[str, str], lang: str) -> tuple[str, str]:
+    """Keep the form's answers as typed; send the link to the phone the form names.
+    The link and the masked phone; ValidationFailed naming the phone field without one."""
+    field = spec.applicant_phone_field
+    phone = normalize_mobile(values.get(field, "")) if field else None
+    if field is None or phone is None:
+        raise ValidationFailed({field or "_form": translate(lang, NEEDS_PHONE)})
+    bind_models()
+    now = utcnow()
+    kept = {
+        k: str(v)[:MAX_VALUE]
+        for k, v in values.items()
+        if k in spec.model.model_fields or k == "employer_code"
+    }
+    draft = Draft(
+        draft_id=secrets.token_urlsafe(16),
+        form=spec.id,
+        values=kept,
+        created_at=now,
+        expires_at=now + timedelta(days=KEEP_DAYS),
+    )
+    draft.save(condition=Draft.draft_id.does_not_exist())
+    link = url(spec, draft.draft_id)
+    notice = compose("draft", form=Words(spec.title, spec.title_en), days=KEEP_DAYS, url=link)
+    notify.send(
+        notify.Message("sms", notify.to_phone(phone), notice.subject, notice.sms, (link,), "")
+    )
+    return link, mask_phone(phone)
+
+
+def load(draft_id: str, form: str) -> dict[str, str]:
+    """A draft's answers; NotFound for none, another form's, or one past its 7 days."""
+    bind_models()
+    try:
+        draft = Draft.get(draft_id)
+    except Draft.DoesNotExist:
+        raise NotFound("draft") from None
+    if draft.form != form or draft.expires_at <= utcnow():
+        raise NotFound("draft")
+    return {str(k): str(v) for k, v in (draft.values or {}).items()}
