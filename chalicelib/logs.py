@@ -66,19 +66,34 @@ def redact(text: str) -> str:
 # --- correlation ids and JSON lines -------------------------------------------------------
 
 _CORRELATION: contextvars.ContextVar[str] = contextvars.ContextVar("correlation_id", default="")
+# The filing a request or an event is about, once known: one filing's life is one search
+# in CloudWatch Logs Insights (`filter filing_id = "..."`) across the API and the events.
+_FILING: contextvars.ContextVar[str] = contextvars.ContextVar("filing_id", default="")
 
 
 def correlation_id() -> str:
     return _CORRELATION.get()
 
 
+def filing_id() -> str:
+    return _FILING.get()
+
+
+def name_filing(value: str) -> None:
+    """From here to the end of the current correlation, records and metrics name the
+    filing (set where a request or an event learns which filing it is about)."""
+    _FILING.set(value)
+
+
 @contextlib.contextmanager
 def correlation(value: str) -> Iterator[None]:
-    """Every record logged (and metric counted) inside names `value`."""
-    token = _CORRELATION.set(value)
+    """Every record logged (and metric counted) inside names `value`, and the filing
+    named inside it (none at first)."""
+    token, filing = _CORRELATION.set(value), _FILING.set("")
     try:
         yield
     finally:
+        _FILING.reset(filing)
         _CORRELATION.reset(token)
 
 
@@ -94,6 +109,7 @@ class JsonFormatter(logging.Formatter):
             "message": redact(record.getMessage()),
             "logger": record.name,
             "correlation_id": correlation_id(),
+            "filing_id": filing_id(),
             "stage": os.environ.get("STAGE", ""),
             "function": os.environ.get("AWS_LAMBDA_FUNCTION_NAME", ""),
         }

@@ -670,6 +670,20 @@ def dashboard(stage: str, on_sqs: list[str], alarm_ids: list[str]) -> Resource:
             "Trouble", own("NotificationFailures", "ServerErrors", "RateLimitRefusals", "LateSteps")
         ),
         widget(
+            "Submission to decision, by step (seconds, p90)",
+            [
+                [
+                    {
+                        "id": "bystep",
+                        "expression": f"SEARCH('{{{METRICS_NAMESPACE},Stage,Step}} "
+                        f'MetricName="DecisionSeconds" Stage="{stage}"\', \'p90\', '
+                        f"{ALARM_PERIOD})",
+                    }
+                ]
+            ],
+            "p90",
+        ),
+        widget(
             "API answers",
             [api, [*api[:2], "4XXError", *api[2:]], [*api[:2], "5XXError", *api[2:]]],
         ),

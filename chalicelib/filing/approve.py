@@ -22,6 +22,7 @@ from chalicelib.core.i18n import N_
 from chalicelib.core.roles import DISTRICT_OFFICE
 from chalicelib.core.workflow import TERMINAL, Step, correction_fields
 from chalicelib.forms import FormSpec, field_labels, get_form
+from chalicelib.logs import name_filing
 from chalicelib.store import audit, directory, metrics, ratelimit, records, s3
 from chalicelib.store.models import Contact, Filing, Task, bind_models
 from chalicelib.store.s3 import NotWritten
@@ -48,6 +49,7 @@ def open_link(token: str, history: bool = True) -> Approval:
     """Read-only: mail scanners open links, so this never writes. `history` (the
     decisions so far) is for the page: deciding does without that query."""
     claim = links.read_approval_token(token)
+    name_filing(claim.filing_id)
     bind_models()
     try:
         task = Task.get(claim.filing_id, claim.step, consistent_read=True)
@@ -380,6 +382,8 @@ def record(
         log.exception("decision record of %s/%s not written", task.filing_id, task.step)
     spec, filing = approval.spec, approval.filing
     metrics.count("Decisions", form=spec.id, step=task.step, decision=decision)
+    waited = (now - filing.created_at).total_seconds()
+    metrics.count("DecisionSeconds", waited, Step=f"{spec.id}:{task.step}", decision=decision)
     return Decided(
         task.filing_id,
         task.step,

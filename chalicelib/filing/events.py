@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from chalicelib.filing import advance
-from chalicelib.logs import correlation
+from chalicelib.logs import correlation, name_filing
 from chalicelib.store import records
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,8 @@ def object_keys(notification: dict[str, Any]) -> list[str]:
 
 def dispatch(raw_key: str) -> None:
     prefix, parts = records.parse_event_key(raw_key)
+    # filings/<form>/<id>; decisions/, approved/, standing/ <id>/...: the filing it is about
+    name_filing(parts[1] if prefix == records.FILINGS and len(parts) == 2 else parts[0])
     if prefix == records.FILINGS and len(parts) == 2:
         advance.on_filed(parts[1])
     elif prefix == records.DECISIONS and len(parts) == 2:

@@ -22,6 +22,7 @@ from chalicelib.core.errors import (
 from chalicelib.core.ids import new_filing_id, new_slip_no
 from chalicelib.filing import duplicates, eligibility, figures, uploads
 from chalicelib.forms import FormSpec, get_form
+from chalicelib.logs import name_filing
 from chalicelib.store import audit, claims, counters, metrics, phone_codes, ratelimit, records
 from chalicelib.store.models import Filing, Unique, bind_models, form_key, queue_key
 from chalicelib.store.s3 import NotWritten
@@ -79,6 +80,7 @@ def submit(
     phone = data.get(spec.applicant_phone_field) if spec.applicant_phone_field else None
     phone_key = phone_codes.phone_key(str(phone)) if phone else None  # 我的办件's index
     filing_id = new_filing_id()
+    name_filing(filing_id)
     for _ in range(MAX_ATTEMPTS):
         now = utcnow()
         expires = privacy.expiry(now)  # personal data ends through DynamoDB's TTL

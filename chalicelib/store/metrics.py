@@ -14,7 +14,7 @@ import sys
 import time
 from typing import Any
 
-from chalicelib.logs import correlation_id
+from chalicelib.logs import correlation_id, filing_id
 from chalicelib.settings import get_settings
 
 NAMESPACE = "Jiafuwu"
@@ -28,7 +28,11 @@ METRICS = {
     "RateLimitRefusals": "a request refused 429 by a per-client limit",
     "ServerErrors": "an API answer of 5xx (503 brown-outs included)",
     "LateSteps": "a step found past its due time (a reminder or an escalation sent)",
+    "DecisionSeconds": "from a filing's submission to one step's decision, by step",
 }
+# A metric's unit, where it is not a count, and its own dimensions beside the stage's
+UNITS = {"DecisionSeconds": "Seconds"}
+BY = {"DecisionSeconds": ("Step",)}
 
 
 def count(name: str, value: float = 1, **properties: Any) -> None:
@@ -39,14 +43,16 @@ def count(name: str, value: float = 1, **properties: Any) -> None:
     settings = get_settings()
     if not settings.metrics_enabled:
         return
+    by = BY.get(name, ())
+    dimensions = [[DIMENSION], [DIMENSION, *by]] if by else [[DIMENSION]]
     record = {
         "_aws": {
             "Timestamp": int(time.time() * 1000),
             "CloudWatchMetrics": [
                 {
                     "Namespace": NAMESPACE,
-                    "Dimensions": [[DIMENSION]],
-                    "Metrics": [{"Name": name, "Unit": "Count"}],
+                    "Dimensions": dimensions,
+                    "Metrics": [{"Name": name, "Unit": UNITS.get(name, "Count")}],
                 }
             ],
         },
@@ -54,8 +60,12 @@ def count(name: str, value: float = 1, **properties: Any) -> None:
         name: value,
         "function": os.environ.get("AWS_LAMBDA_FUNCTION_NAME", ""),
         "correlation_id": correlation_id(),
+        "filing_id": filing_id(),
         **{k: str(v) for k, v in properties.items()},
     }
+    missing = [d for d in by if d not in record]
+    if missing:
+        raise ValueError(f"{name} is counted by {missing}")
     try:
         sys.stdout.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
         sys.stdout.flush()

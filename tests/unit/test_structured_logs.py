@@ -73,6 +73,21 @@ def test_a_record_is_one_json_line_with_its_correlation_id(
     assert logs.correlation_id() == ""
 
 
+def test_a_record_names_the_filing_once_its_handler_knows_it() -> None:
+    logger = logging.getLogger("chalicelib.test.filing")
+    logger.setLevel(logging.INFO)
+    # GIVEN an event that learns which filing it is about
+    with correlation("msg-0002"):
+        before = record_of(logger, lambda: logger.info("received"))
+        logs.name_filing("0f" * 16)
+        after = record_of(logger, lambda: logger.info("advanced"))
+    # THEN the records from then on name it, and the next correlation starts without it
+    assert (before["filing_id"], after["filing_id"]) == ("", "0f" * 16)
+    with correlation("msg-0003"):
+        assert logs.filing_id() == ""
+    assert logs.filing_id() == ""
+
+
 def test_a_traceback_is_redacted_too() -> None:
     logger = logging.getLogger("chalicelib.test.exc")
 

@@ -44,10 +44,20 @@ def test_a_filings_life_is_counted_with_its_correlation_ids(
     assert issued[0]["correlation_id"] not in ("", submitted["correlation_id"])
     # WHEN the town decides: THEN a decision is counted
     assert stack.decide(stack.link("town"), "approve").status_code == 200
-    [decided] = [m for m in emitted(capsys.readouterr().out) if m["name"] == "Decisions"]
+    lines = emitted(capsys.readouterr().out)
+    [decided] = [m for m in lines if m["name"] == "Decisions"]
     assert (decided["step"], decided["decision"]) == ("town", "approve")
+    # AND the time from the submission to this step's decision, by step, in seconds
+    [waited] = [m for m in lines if m["name"] == "DecisionSeconds"]
+    [metric] = waited["_aws"]["CloudWatchMetrics"]
+    assert metric["Metrics"] == [{"Name": "DecisionSeconds", "Unit": "Seconds"}]
+    assert metric["Dimensions"] == [["Stage"], ["Stage", "Step"]]
+    assert waited["Step"] == "enterprise-resumption:town" and waited["DecisionSeconds"] >= 0
+    # AND every line names the filing it is about, across the request and the event
+    filing_id = json.loads(answer.body)["filing_id"]
+    assert {m["filing_id"] for m in (submitted, *issued, decided, waited)} == {filing_id}
     # AND no line of it carries the applicant's phone
-    assert "13905791234" not in json.dumps([submitted, *issued, decided])
+    assert "13905791234" not in json.dumps([submitted, *issued, decided, waited])
 
 
 def test_refusals_by_the_rate_limit_are_counted(
