@@ -190,14 +190,17 @@ def test_a_worker_registers_with_the_employers_qr(phone: Page, running_stack: Ru
     assert address.endswith(f"/forms/worker-return?employer={code}")
     page.goto(address)
     expect(page.locator("#f-employer_code")).to_have_value(code)
+    # the origin, picked as the page offers it: the province first (a reload that keeps
+    # the employer's code), then the county from that province's list
+    page.select_option("#p-origin_code", label="贵州省")
+    page.get_by_role("button", name="列出该省的区县").click()
+    expect(page.locator("#f-employer_code")).to_have_value(code)
+    page.select_option("#f-origin_code", label="湄潭县")
     base = "35012219900101123"
     values = {
         "name": "孙八",
         "id_number": base + ric.calc_check_digit(base + "0"),
         "phone": "13812341818",
-        "origin_province": "贵州省",
-        "origin_city": "遵义市",
-        "origin_county": "湄潭县",
         "train_no": "",
         "arrival_date": datetime.now(CHINA).date().isoformat(),
         "lodging_village": "后溪村",
@@ -205,7 +208,6 @@ def test_a_worker_registers_with_the_employers_qr(phone: Page, running_stack: Ru
     }
     for name, value in values.items():
         page.fill(f"#f-{name}", value)
-    page.select_option("#f-origin_risk", "low")
     page.select_option("#f-health_code", "green")
     page.select_option("#f-travel_mode", "car")
     page.select_option("#f-lodging_town", "汤溪镇")

@@ -39,7 +39,7 @@ from chalicelib.forms import get_form
 from chalicelib.settings import get_settings
 from chalicelib.web import openapi
 from tests.support.env import TEST_ENV
-from tests.support.openapi_cases import Seeds, make_valid, register_formats, seed
+from tests.support.openapi_cases import Seeds, make_valid, register_formats, seed, with_proofs
 from tests.support.running_stack import RunningStack
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "60"))
@@ -157,6 +157,10 @@ def test_every_answer_conforms_and_none_is_a_server_error(
     def valid(case: Any) -> Any:
         if case.media_type == "application/json" and case.body is not None:
             case.body = make_valid(case.body, body_schema, seeds)
+        if form is not None:  # the proofs a page would have obtained (issue 14)
+            case.headers = dict(case.headers or {})
+            case.query = dict(case.query or {})
+            with_proofs(form, case.body, case.headers, case.query)
         for name in keyed:  # a key names one body: derived from it
             if case.headers and name in case.headers:
                 case.headers[name] = hashlib.sha256(repr(case.body).encode()).hexdigest()

@@ -20,6 +20,7 @@ from chalicelib.core.clock import CHINA
 from tests.e2e.test_worker_walk import an_approved_employer, approve, status_of
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE
 from tests.support.camera import qr_video
+from tests.support.phones import running_headers
 from tests.support.running_stack import RunningStack
 from tests.support.walks import eventually
 
@@ -28,7 +29,8 @@ SHOTS = Path(__file__).resolve().parents[2] / "build" / "scanner-shots"
 
 
 def a_pass(stack: RunningStack, employer: str, serial: int) -> tuple[str, str, bytes]:
-    """A worker walked to a pass over HTTP: its filing, status link and the pass's PDF."""
+    """A worker walked to a pass over HTTP (named by its employer's worker code, its phone
+    proven): its filing, status link and the pass's PDF."""
     from stdnum.cn import ric
 
     base = f"35012219880214{serial:03d}"
@@ -43,14 +45,19 @@ def a_pass(stack: RunningStack, employer: str, serial: int) -> tuple[str, str, b
         "health_code": "green",
         "travel_mode": "train",
         "arrival_date": datetime.now(CHINA).date().isoformat(),
-        "employer_filing_id": employer,
+        "employer_code": employer,
         "lodging_town": "汤溪镇",
         "lodging_village": "后溪村",
         "lodging_address": "后溪村5号",
         "symptoms_14d": False,
         "contact_history_14d": False,
     }
-    answer = requests.post(f"{stack.base_url}/api/filings/worker-return", json=worker, timeout=10)
+    answer = requests.post(
+        f"{stack.base_url}/api/filings/worker-return",
+        json=worker,
+        headers=running_headers(stack, worker),
+        timeout=10,
+    )
     assert answer.status_code == 201, answer.text
     filing_id, status_url = answer.json()["filing_id"], answer.json()["status_url"]
     for step in ("employer", "village", "checkin_village", "checkin_employer"):
@@ -97,7 +104,7 @@ def scans_today(stack: RunningStack) -> int:
 def passes(running_stack: RunningStack, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     stack = running_stack
     workdir = tmp_path_factory.mktemp("camera")
-    employer = an_approved_employer(stack)
+    employer = an_approved_employer(stack, serial=16)
     _, valid_url, valid_pdf = a_pass(stack, employer, 11)
     withdrawn_id, withdrawn_url, withdrawn_pdf = a_pass(stack, employer, 12)
     token = withdrawn_url.split("token=")[1]

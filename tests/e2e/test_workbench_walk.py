@@ -13,6 +13,7 @@ import requests
 from playwright.sync_api import Browser, expect
 
 from tests.support.browser import PHONE
+from tests.support.phones import running_headers
 from tests.support.running_stack import RunningStack
 from tests.support.stack import make_uscc
 from tests.support.walks import eventually
@@ -41,7 +42,10 @@ def filed(stack: RunningStack, n: int) -> dict[str, str]:
         "commitment": True,
     }
     answer = requests.post(
-        f"{stack.base_url}/api/filings/enterprise-resumption", json=body, timeout=10
+        f"{stack.base_url}/api/filings/enterprise-resumption",
+        json=body,
+        headers=running_headers(stack, body),
+        timeout=10,
     )
     assert answer.status_code == 201, answer.text
     return answer.json()  # type: ignore[no-any-return]

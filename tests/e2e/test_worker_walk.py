@@ -29,10 +29,12 @@ def approve(stack: RunningStack, filing_id: str, step: str) -> None:
     assert answer.status_code == 200, answer.text
 
 
-def an_approved_employer(stack: RunningStack) -> str:
-    base = "91330702MA2W0RK3"[:16] + "2"
+def an_approved_employer(stack: RunningStack, serial: int = 2) -> str:
+    """An approved enterprise's worker code; `serial` tells callers' enterprises apart (the
+    stack is shared by the session's walks: one open filing per credit code)."""
+    base = "91330702MA2W0RK3"[:15] + f"{serial % 100:02d}"[-2:]
     body = {
-        "enterprise_name": "金华市婺城区返岗示范有限公司",
+        "enterprise_name": f"金华市婺城区返岗示范{serial}号有限公司",
         "uscc": base + uscc.calc_check_digit(base),
         "town": "汤溪镇",
         "address": "汤溪镇工业区2号",

@@ -11,22 +11,36 @@
   that must agree with it), an upload names a seeded object, `x-at-most` keeps a number
   at most another field's, `x-at-most-by` keeps an amount within its category's limit.
 
+- The proofs a submission carries (issue 14), minted with the running stack's own
+  signing key (the local stage's, .chalice/config.json) as its verify endpoint would
+  issue them (`with_proofs`): the phone's proof for the phone the body names, the
+  enterprise's status token for the filing it references; a worker names its employer by
+  that reference rather than by a code, and no generated resubmission is sent.
+
 Only positive cases are made valid this way; a negative case is sent as generated.
 """
 
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import requests
 import schemathesis
 from hypothesis import strategies as st
 from stdnum.cn import ric, uscc
 
+from chalicelib import links
+from chalicelib.core.phones import normalize_mobile
+from chalicelib.forms import get_form
+from chalicelib.settings import get_settings
 from tests.support.running_stack import RunningStack
 from tests.support.stack import enterprise
 from tests.support.walks import approval_link, eventually
@@ -71,6 +85,44 @@ CSV = "text/csv"
 _FILE = "姓名,手机\n".encode() + b"x,13800000000\n" * 230  # a real CSV: the first bytes are sniffed
 
 
+CONFIG = Path(__file__).resolve().parents[2] / ".chalice" / "config.json"
+
+
+def _stack_keys() -> str:
+    """The running stack's signing keys: the local stage's own (devstack.local drops the
+    caller's SIGNING_KEYS, so `make run` and the e2e stack sign alike)."""
+    stage = json.loads(CONFIG.read_text(encoding="utf-8"))["stages"]["local"]
+    return str(stage["environment_variables"]["SIGNING_KEYS"])
+
+
+def _as_the_stack(sign: Callable[[], str]) -> str:
+    with mock.patch.dict(os.environ, {"SIGNING_KEYS": _stack_keys()}):
+        get_settings.cache_clear()
+        try:
+            return sign()
+        finally:
+            get_settings.cache_clear()
+
+
+def with_proofs(form: str, body: Any, headers: dict[str, str], query: dict[str, Any]) -> None:
+    """A positive submission's proofs, as a page obtains them: the phone's (verified by
+    SMS code, purpose "filing") and the referenced enterprise's status token."""
+    if not isinstance(body, dict):
+        return
+    spec = get_form(form)
+    phone = body.get(spec.applicant_phone_field or "")
+    if isinstance(phone, str):
+        number = normalize_mobile(phone) or phone
+        headers["Phone-Proof"] = _as_the_stack(lambda: links.phone_proof(number, "filing"))
+    for name, ref in spec.references.items():
+        named = body.get(name)
+        if ref.form == "enterprise-resumption" and isinstance(named, str):
+            headers["Enterprise-Token"] = _as_the_stack(lambda n=named: links.status_token(n))
+            body.pop("employer_code", None)  # named by its reference, not also by a code
+    for name in ("resubmits", "token"):  # a resubmission needs a rejected filing of its own
+        query.pop(name, None)
+
+
 def seed(stack: RunningStack, document: dict[str, Any]) -> Seeds:
     """An approved enterprise filing, and one uploaded CSV per upload field the document
     names (each upload field of the catalogue takes CSV)."""
@@ -95,8 +147,13 @@ def _submissions(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _approved(stack: RunningStack, body: dict[str, Any]) -> str:
+    headers: dict[str, str] = {}
+    with_proofs("enterprise-resumption", body, headers, {})
     answer = requests.post(
-        f"{stack.base_url}/api/filings/enterprise-resumption", json=body, timeout=30
+        f"{stack.base_url}/api/filings/enterprise-resumption",
+        json=body,
+        headers=headers,
+        timeout=30,
     )
     assert answer.status_code == 201, answer.text
     receipt = answer.json()
