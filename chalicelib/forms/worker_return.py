@@ -255,9 +255,21 @@ WORKFLOW = Workflow(
 
 
 def schema_rules() -> dict[str, Any]:
-    """What `_not_red` refuses, said for the published schema: the schema lists red (the
-    pages show it), but no filing is taken for it."""
-    return {"properties": {"health_code": {"not": {"const": "red"}}}}
+    """What `_not_red` and the origin's validator refuse, said for the published schema:
+    the schema lists red (the pages show it), but no filing is taken for it; an origin is
+    a county's code or its three names (which county a code or names are is the shipped
+    divisions' to say: `x-division`)."""
+    return {
+        "properties": {
+            "health_code": {"not": {"const": "red"}},
+            "origin_code": {"pattern": "^[0-9]{6}$"},  # a county's division code
+        },
+        # the origin: by its county's code, or by the three names that find one
+        "anyOf": [
+            {"required": ["origin_code"]},
+            {"required": ["origin_province", "origin_city", "origin_county"]},
+        ],
+    }
 
 
 SPEC = FormSpec(

@@ -298,7 +298,12 @@ def _applicant_keys(spec: FormSpec) -> list[dict[str, Any]]:
 
 
 def _phone_paths() -> dict[str, Any]:
-    phone = {"phone": _string(description="a mainland mobile number")}
+    phone = {
+        "phone": _string(
+            description="a mainland mobile number (+86, spaces and dashes are taken too)",
+            pattern=r"^1[3-9][0-9]{9}$",
+        )
+    }
     purpose = {"purpose": _string(enum=["filing", "my"], default="filing")}
     limited = {
         **_error("too many codes: a resend within 60 s, or a day's cap per number or address"),
@@ -308,7 +313,9 @@ def _phone_paths() -> dict[str, Any]:
         "required": True,
         "content": {JSON: {"schema": _object(["phone"], {**phone, **purpose})}},
     }
-    verify_body = _object(["phone", "code"], {**phone, "code": _string(), **purpose})
+    verify_body = _object(
+        ["phone", "code"], {**phone, "code": _string(pattern="^[0-9]{6}$"), **purpose}
+    )
     listed = _object(
         ["filing_id", "slip_no", "form", "status", "submitted_at", "status_url"],
         {
