@@ -37,6 +37,7 @@ from chalicelib.web.request import (
     source_ip,
 )
 from chalicelib.web.responses import api_errors, json_error, json_response
+from chalicelib.web.staff_auth import staff_claim
 
 bp = Blueprint(__name__)
 
@@ -197,15 +198,8 @@ def presign_upload() -> Response:
 
 
 def _staff_claim() -> access.StaffClaim:
-    """The staff link of a JSON call: `?token=` as the pages take it, or
-    `Authorization: Bearer <token>`; Forbidden or Gone (answered 403 or 410). A call
-    carrying both is refused unless both are good: a bad credential is never outvoted."""
-    request = bp.current_request
-    bearer = header(request, "authorization")
-    token = bearer[7:].strip() if bearer.lower().startswith("bearer ") else None
-    sent = [t for t in (token, query(request, "token")) if t]
-    claims = [access.use_staff_token(t) for t in sent] or [access.use_staff_token(None)]
-    return claims[0]
+    """The staff link of a JSON call (chalicelib/web/staff_auth.py)."""
+    return staff_claim(bp.current_request)
 
 
 @bp.route("/stats", methods=["GET"])

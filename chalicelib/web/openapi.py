@@ -151,8 +151,13 @@ def schemas() -> dict[str, Any]:
                 "message": _string(description="Chinese first"),
                 "fields": {"type": "object", "additionalProperties": _string()},
                 "rows": {"type": "object"},
-                "reason": _string(enum=["expired", "used", "superseded"]),
+                # a link's (expired, used, superseded), or a phone code's refusal
+                "reason": _string(
+                    enum=["expired", "used", "superseded", "wrong", "too_many_tries"]
+                ),
                 "filing_id": _string(),
+                "slip_no": _string(description="a duplicate's first filing: its slip number"),
+                "sent_to": _string(description="whom the first filing's link was sent to"),
                 "limit": {"type": "integer"},
                 "retry_after": {"type": "integer"},
             },

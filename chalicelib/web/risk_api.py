@@ -9,11 +9,11 @@ from chalice import Blueprint, Response
 from chalicelib.core import risk
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import ValidationFailed
-from chalicelib.staff import access
 from chalicelib.staff import risk_maps as staff_maps
 from chalicelib.store import risk_maps
-from chalicelib.web.request import body, header, lang_of, query, source_ip
+from chalicelib.web.request import body, header, lang_of, source_ip
 from chalicelib.web.responses import api_errors, json_response
+from chalicelib.web.staff_auth import staff_claim
 
 bp = Blueprint(__name__)
 
@@ -36,9 +36,7 @@ def upload() -> Response:
     """A new version from a CSV (code,level) or JSON body: 201 with its summary; 400
     naming every problem, nothing stored; 403 for a town's link."""
     request = bp.current_request
-    bearer = header(request, "authorization")
-    token = bearer[7:].strip() if bearer.lower().startswith("bearer ") else None
-    claim = access.read_staff_token(token or query(request, "token"))
+    claim = staff_claim(request)
     kind = upload_kind(header(request, "content-type"))
     try:
         stored = staff_maps.upload(claim, body(request), kind, utcnow(), source_ip(request))

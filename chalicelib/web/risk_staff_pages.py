@@ -29,7 +29,7 @@ def upload_page() -> Response:
     request = bp.current_request
     token = query(request, "token")
     try:
-        claim = access.read_staff_token(token)
+        claim = access.use_staff_token(token)
     except DomainError as exc:
         return error_page(request, exc, STAFF_LINK)
     posted = form_fields(request)

@@ -129,7 +129,7 @@ def register_checkpoint() -> Response:
     token = query(request, "token")
     lang = lang_of(request)
     try:
-        claim = access.read_staff_token(token)
+        claim = access.use_staff_token(token)
         posted = form_fields(request)
         town = posted.get("town", "")
         if town and not claim.covers(town):

@@ -37,3 +37,36 @@ def test_a_bad_credential_is_never_outvoted(
     # WHEN a statistics call carries them in the query, as a bearer, or both
     # THEN it is answered only when every credential it carries is good
     assert _stats(stack, tokens[query], tokens[bearer]) == status
+
+
+@pytest.mark.parametrize(("query", "bearer"), [("bad", "good"), ("good", "bad")])
+def test_the_risk_maps_upload_reads_its_link_the_same_way(
+    stack: Stack, query: str, bearer: str
+) -> None:
+    # GIVEN a good district token beside a tampered one
+    good = access.staff_token("district_office", get_settings().district_scope)
+    tokens = {"good": good, "bad": good[:-4] + "AAAA"}
+    before = stack.item_count()
+    # WHEN a risk map is uploaded with both THEN it is refused, and nothing is stored
+    answer = stack.client.http.post(
+        f"/api/risk-maps?token={tokens[query]}",
+        headers={"Authorization": f"Bearer {tokens[bearer]}", "Content-Type": "text/csv"},
+        body=b"code,level\n520328,low\n",
+    )
+    assert answer.status_code == 403
+    assert stack.item_count() == before
+
+
+def test_a_revoked_staff_link_uploads_no_risk_map(stack: Stack) -> None:
+    # GIVEN the district's staff link, revoked
+    token = access.staff_token("district_office", get_settings().district_scope)
+    access.revoke(access.read_staff_token(token).grant, "test")
+    before = stack.item_count()
+    # WHEN it uploads a map THEN it is refused like any revoked link, nothing stored
+    answer = stack.client.http.post(
+        "/api/risk-maps",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "text/csv"},
+        body=b"code,level\n520328,low\n",
+    )
+    assert answer.status_code == 403
+    assert stack.item_count() == before
