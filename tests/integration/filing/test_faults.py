@@ -44,7 +44,7 @@ _EVENTS = [
     ("ses", "SendEmail"),
     ("sns", "Publish"),
 ]
-_DECIDE = [*_REQUEST, ("dynamodb", "UpdateItem")]  # and the approver's rate window
+_DECIDE = [*_REQUEST]  # the approver's rate window rides in the decision's transaction
 # and the workbench's search entries (one BatchWriteItem)
 _ON_FILED = [
     *_EVENTS,
