@@ -18,9 +18,9 @@ KIND = "risk-map"
 
 
 def new_version(now: datetime) -> str:
-    """Sorts by time (the newest last); the random tail keeps two uploads of one
-    second apart."""
-    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+    """Sorts by time, to the microsecond (the newest last: two uploads in one second
+    stay in their order); the random tail keeps two of one microsecond apart."""
+    return f"{now:%Y%m%dT%H%M%S.%fZ}-{secrets.token_hex(3)}"
 
 
 def save(risk_map: RiskMap, uploaded_by: str, now: datetime) -> RiskMap:
