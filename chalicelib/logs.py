@@ -81,8 +81,11 @@ def filing_id() -> str:
 
 def name_filing(value: str) -> None:
     """From here to the end of the current correlation, records and metrics name the
-    filing (set where a request or an event learns which filing it is about)."""
-    _FILING.set(value)
+    filing (set where a request or an event learns which filing it is about). Outside a
+    correlation there is no end to reach, so nothing is named: a warm container's next
+    invocation never inherits the last one's filing."""
+    if _CORRELATION.get():
+        _FILING.set(value)
 
 
 @contextlib.contextmanager

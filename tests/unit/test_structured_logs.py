@@ -88,6 +88,13 @@ def test_a_record_names_the_filing_once_its_handler_knows_it() -> None:
     assert logs.filing_id() == ""
 
 
+def test_a_filing_named_outside_any_correlation_is_not_kept() -> None:
+    # GIVEN code that names a filing with no request or event around it (a script, a test)
+    logs.name_filing("1e" * 16)
+    # THEN nothing carries it over to what runs next
+    assert logs.filing_id() == ""
+
+
 def test_a_traceback_is_redacted_too() -> None:
     logger = logging.getLogger("chalicelib.test.exc")
 
