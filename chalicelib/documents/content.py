@@ -8,13 +8,26 @@ from datetime import date, timedelta
 from chalicelib import links
 from chalicelib.core.clock import china_day, china_time, china_today, utcnow
 from chalicelib.core.privacy import mask_id, mask_name
-from chalicelib.documents.render import DocumentContent
+from chalicelib.documents.render import DocumentContent, Join
 from chalicelib.forms import FormSpec
 from chalicelib.settings import get_settings
 from chalicelib.store.models import Filing, Task
 
 # The certificate's issuer by its full name (区三服务办 is what people call it).
 DISTRICT_OFFICE_NAME = "金华市婺城区“三服务”活动领导小组办公室"
+
+# The certificate's 员工登记 box. Its QR does not hold the code: a certificate pinned to a
+# notice board outlives a code the enterprise re-issues or revokes, so the QR names the
+# certificate, and /join/{code} (web/enterprise_pages.py) resolves the code current at
+# the scan, or says it is stopped. The printed code is for typing, and may be stale.
+JOIN_LINES = (
+    "返婺员工扫左侧二维码办理返婺登记，用工企业自动带出，无需填写备案编号。",
+    "登记码如有换发，以企业进度页为准；扫码总是进入当前登记码。",
+)
+
+
+def join_url(certificate_code: str) -> str:
+    return f"{links.public_base()}/join/{certificate_code}"
 
 
 @dataclass(frozen=True)
@@ -107,6 +120,7 @@ def _certificate(spec: FormSpec, filing: Filing, code: str) -> Issued:
         ),
         issuer=DISTRICT_OFFICE_NAME,
         issued_at=china_time(utcnow()),
+        join=Join(join_url(code), filing.worker_code or "", JOIN_LINES),
     )
     return Issued(content, str(data["enterprise_name"]), start.isoformat(), end.isoformat())
 

@@ -94,6 +94,16 @@ class DocumentContent:
     issued_at: str = ""  # already formatted, e.g. "2020-02-10 14:32"
     headline: str = ""  # optional large line under the title, e.g. a slip number
     qr_text: str = ""  # what the QR holds when not verify_url alone: it with the seal
+    # A second, labelled QR above the footer: the certificate's 员工登记 box (its address,
+    # the code as printed or "" when none is current), a worker's way in, not a check.
+    join: Join | None = None
+
+
+@dataclass(frozen=True)
+class Join:
+    url: str  # an address that stays valid: it resolves the code current at the scan
+    code: str  # the code at issue, printed for typing; "" when none was current
+    lines: tuple[str, ...] = ()  # what the box says beside its QR, under its title
 
 
 def render_pdf(content: DocumentContent) -> bytes:
@@ -103,6 +113,8 @@ def render_pdf(content: DocumentContent) -> bytes:
     canvas = _new_canvas(buffer, content)
     body_top = _draw_header(canvas, content)
     body_bottom = _draw_footer(canvas, content) + 6 * MM
+    if content.join:
+        body_bottom = _draw_join(canvas, content.join, body_bottom) + 5 * MM
     _draw_body(canvas, content, body_top, body_bottom)
     canvas.showPage()
     canvas.save()
@@ -198,9 +210,15 @@ def _qr(url: str) -> list[tuple[int, ...]]:
 
 
 def _draw_qr(canvas: Canvas, qr: list[tuple[int, ...]], x: float, y: float) -> None:
+    _draw_qr_sized(canvas, qr, x, y, QR_SIZE)
+
+
+def _draw_qr_sized(
+    canvas: Canvas, qr: list[tuple[int, ...]], x: float, y: float, size: float
+) -> None:
     """Vector modules: crisp at any zoom, and one path so no hairline seams between them."""
-    module = QR_SIZE / len(qr)
-    top = y + QR_SIZE
+    module = size / len(qr)
+    top = y + size
     path = canvas.beginPath()
     for r, row in enumerate(qr):
         for start, length in _dark_runs(row):
@@ -250,6 +268,44 @@ def _draw_scan_caption(canvas: Canvas, x: float, top: float) -> None:
     canvas.setFillColorRGB(*MUTED)
     _draw_line(canvas, "扫码核验真伪", x, top - 10, 9.5)
     _draw_line(canvas, "Scan to verify", x, top - 23, 8)
+
+
+# --- the worker's box ---------------------------------------------------------------------
+
+JOIN_QR_SIZE = 26 * MM
+
+
+def _draw_join(canvas: Canvas, join: Join, bottom: float) -> float:
+    """A framed box across the page: its QR at the left, title, code and lines at the
+    right; returns the box's top."""
+    qr = _qr(join.url)
+    quiet = 4 * JOIN_QR_SIZE / len(qr)
+    pad = 3 * MM
+    height = JOIN_QR_SIZE + 2 * quiet
+    top = bottom + height
+    canvas.setStrokeColorRGB(*RULE)
+    canvas.setLineWidth(0.8)
+    canvas.rect(MARGIN, bottom, CONTENT_W, height, stroke=1, fill=0)
+    _draw_qr_sized(canvas, qr, MARGIN + quiet, bottom + quiet, JOIN_QR_SIZE)
+    x = MARGIN + JOIN_QR_SIZE + 2 * quiet + pad
+    width = PAGE_W - MARGIN - pad - x
+    canvas.setFillColorRGB(*INK)
+    baseline = top - pad - 11
+    _draw_fitted(canvas, "员工登记码", x, baseline, 12, width)
+    if join.code:
+        baseline -= 24
+        _draw_fitted(canvas, _grouped(join.code), x, baseline, 20, width, LATIN_BOLD)
+    canvas.setFillColorRGB(*MUTED)
+    for line in join.lines:
+        baseline -= 14
+        _draw_fitted(canvas, line, x, baseline, 9, width)
+    return top
+
+
+def _grouped(code: str) -> str:
+    """ABCD EFGH: a code read aloud or typed in two halves."""
+    half = (len(code) + 1) // 2
+    return f"{code[:half]} {code[half:]}" if len(code) > 4 else code
 
 
 # --- body ---------------------------------------------------------------------------------

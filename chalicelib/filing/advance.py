@@ -16,7 +16,7 @@ import logging
 from chalicelib.core.errors import Conflict
 from chalicelib.core.workflow import Transition, decide, start
 from chalicelib.documents.issue import emit_due_documents, ensure_document
-from chalicelib.filing import notices, search_index, stock
+from chalicelib.filing import notices, search_index, stock, worker_codes
 from chalicelib.filing.transitions import MAX_ATTEMPTS, apply, flow_state, load
 from chalicelib.forms import FormSpec, get_form
 from chalicelib.store.models import Filing, Task
@@ -91,6 +91,10 @@ def on_approved(filing_id: str, kind: str) -> None:
         log.warning("approval event of unknown filing %s", filing_id)
         return
     spec = get_form(filing.form)
+    if kind == "certificate":
+        # 员工登记码 issued with the certificate, so the certificate can print it; a
+        # replay finds it issued (filing/worker_codes.py)
+        worker_codes.current(filing)
     code = ensure_document(spec, filing, kind)
     notices.notify_document(spec, filing, kind, code)
 

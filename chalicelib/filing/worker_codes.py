@@ -15,7 +15,7 @@ from chalicelib.core.i18n import N_, translate
 from chalicelib.core.ids import READABLE
 from chalicelib.core.privacy import expiry
 from chalicelib.store import claims
-from chalicelib.store.models import Filing, Unique, bind_models
+from chalicelib.store.models import Document, Filing, Unique, bind_models
 from chalicelib.store.tx import transaction
 
 ENTERPRISE_FORM = "enterprise-resumption"
@@ -43,6 +43,24 @@ def current(filing: Filing) -> str | None:
     if filing.worker_code is None:
         return _replace(filing, None, issue_new=True)
     return filing.worker_code or None
+
+
+def for_certificate(code: str) -> str | None:
+    """The code current for the enterprise whose certificate `code` is (the certificate's
+    员工登记 QR names the certificate, not the code: it outlives a re-issue); None when
+    revoked. NotFound for no such certificate."""
+    bind_models()
+    try:
+        document = Document.get(code.strip().upper())
+    except Document.DoesNotExist:
+        raise NotFound(code) from None
+    if document.kind != "certificate":
+        raise NotFound(code)
+    try:
+        filing = Filing.get(document.filing_id, consistent_read=True)
+    except Filing.DoesNotExist:
+        raise NotFound(code) from None
+    return current(filing)
 
 
 def reissue(filing_id: str, token: str | None) -> str:

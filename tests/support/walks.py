@@ -7,7 +7,7 @@ import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import zxingcpp
 from PIL import Image
@@ -36,12 +36,18 @@ def approval_link(stack: RunningStack, filing_id: str, step: str) -> str | None:
 
 def qr_payload(pdf: bytes, workdir: Path) -> str:
     """Render the PDF as a checkpoint's camera would see it, and read its QR code."""
+    codes = [c.text for c in qr_payloads(pdf, workdir)]
+    verify = [text for text in codes if "/verify/" in text]
+    assert len(verify) == 1, "one QR code to verify the document"
+    return str(verify[0])
+
+
+def qr_payloads(pdf: bytes, workdir: Path) -> list[Any]:
+    """Every QR code on the page (a certificate's 员工登记 QR beside its own), as read."""
     (workdir / "doc.pdf").write_bytes(pdf)
     subprocess.run(
         ["pdftoppm", "-r", "150", "-png", "-singlefile", "doc.pdf", "page"],
         cwd=workdir,
         check=True,
     )
-    codes = zxingcpp.read_barcodes(Image.open(workdir / "page.png"))
-    assert len(codes) == 1, "one QR code on the page"
-    return str(codes[0].text)
+    return list(zxingcpp.read_barcodes(Image.open(workdir / "page.png")))

@@ -120,6 +120,48 @@ def test_qr_code_decodes_to_exactly_the_verify_url(tmp_path: Path) -> None:
     assert [(r.format, r.text) for r in results] == [(zxingcpp.BarcodeFormat.QRCode, URL)]
 
 
+def test_a_certificates_worker_box_prints_the_code_and_a_second_qr_of_its_own(
+    tmp_path: Path,
+) -> None:
+    # GIVEN a certificate carrying its enterprise's 员工登记码 and the address that resolves it
+    import zxingcpp
+    from PIL import Image
+
+    from chalicelib.documents.content import JOIN_LINES
+    from chalicelib.documents.render import Join
+
+    join = Join("http://127.0.0.1:8000/join/K7Q3M9XH2P4R6T8W", "ABCDEFGH", JOIN_LINES)
+    path = _write(_certificate(join=join), tmp_path)
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(path), str(tmp_path / "page")], check=True)
+    (png,) = tmp_path.glob("page*.png")
+
+    # WHEN the page is read and scanned
+    text = _compact_text(path)
+    with Image.open(png) as image:
+        found = {r.text for r in zxingcpp.read_barcodes(image)}
+
+    # THEN one page shows the code in two halves, says the status page prevails, and has
+    # two QR codes: the document's own and the worker's, both whole, neither the code alone
+    assert _pdfinfo(path)["Pages"] == "1"
+    assert "员工登记码" in text and "ABCDEFGH" in text
+    assert _compact("以企业进度页为准") in text
+    assert found == {URL, join.url}
+    # AND every fact row is still on the page above the box
+    for label, value in ROWS:
+        assert _compact(label) in text and _compact(value) in text
+
+
+def test_a_certificate_without_a_current_code_still_has_its_worker_qr(tmp_path: Path) -> None:
+    # GIVEN a certificate rendered while its enterprise's code was revoked
+    from chalicelib.documents.content import JOIN_LINES
+    from chalicelib.documents.render import Join
+
+    path = _write(_certificate(join=Join("http://x.test/join/K7Q3", "", JOIN_LINES)), tmp_path)
+    # THEN it prints no code (none to type) but the box and its lines
+    text = _compact_text(path)
+    assert "员工登记码" in text and _compact(JOIN_LINES[1]) in text
+
+
 def test_long_notes_and_many_rows_still_fit_one_page(tmp_path: Path) -> None:
     # GIVEN 30 rows and a note of 3000 Chinese characters, far more than a page holds
     rows = tuple((f"第{i}项", f"内容{i}，金华市婺城区城东街道某某路{i}号") for i in range(1, 31))
