@@ -27,6 +27,15 @@ class Forbidden(DomainError):
     """A token that does not match: tampered, or for another filing."""
 
 
+class EnterpriseTokenRequired(Forbidden):
+    """A filing that names an enterprise (`field`) without that enterprise's status token:
+    such forms are filed from the enterprise's own status page."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
+
+
 class Gone(DomainError):
     """A link that was valid once: expired, used, or no longer current."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import links
+from chalicelib.core.errors import EnterpriseTokenRequired, Forbidden
 from chalicelib.filing import worker_codes
 from chalicelib.forms import FormSpec
 
@@ -40,4 +41,7 @@ def authorize(spec: FormSpec, data: dict[str, Any], token: str | None, vouched: 
     for field in enterprise_fields(spec):
         value = data.get(field)
         if value and field not in vouched:
-            links.check_status_token(str(value), token)
+            try:
+                links.check_status_token(str(value), token)
+            except Forbidden:
+                raise EnterpriseTokenRequired(field) from None

@@ -27,7 +27,7 @@ from chalicelib.documents.qr import qr_svg
 from chalicelib.filing import applicant, drafts, submission, uploads
 from chalicelib.forms import FormSpec, all_forms, get_form, shown_value
 from chalicelib.store import s3
-from chalicelib.web import admission, form_prefill, phone_step, status_more
+from chalicelib.web import admission, claim_guide, form_prefill, phone_step, status_more
 from chalicelib.web.form_view import PROVINCE, field_view, in_language
 from chalicelib.web.pages import Said, error_page, render
 from chalicelib.web.request import (
@@ -68,7 +68,11 @@ DOCUMENT_REFUSED = {
 @bp.route("/", methods=["GET"])
 def home() -> Response:
     lang = lang_of(bp.current_request)
-    return render("index.html", forms=all_forms(), lang=lang, switch_url=switch_url("/", lang))
+    claims = claim_guide.claim_forms()  # listed apart: filed from the enterprise's page
+    forms = [spec for spec in all_forms() if spec not in claims]
+    return render(
+        "index.html", forms=forms, claims=claims, lang=lang, switch_url=switch_url("/", lang)
+    )
 
 
 @bp.route("/forms/{form}", methods=["GET"])
@@ -81,6 +85,8 @@ def form_page(form: str) -> Response:
         values, hidden = form_prefill.initial(bp.current_request, spec)
     except DomainError as exc:
         return error_page(bp.current_request, exc, {Forbidden: STATUS_LINK_FULL})
+    if claim_guide.is_bare(spec, hidden):  # filed from the enterprise's status page
+        return claim_guide.guide(bp.current_request, spec)
     values.update(_uploaded(spec))
     province = query(bp.current_request, "province")  # a county picker's province (no script)
     if province:
@@ -112,6 +118,8 @@ def form_submit(form: str) -> Response:
     posted = form_fields(request)
     step = phone_step.take_step_fields(posted)  # the phone's proof (web/phone_step.py)
     hidden = form_prefill.take_hidden(posted)  # an enterprise's token, a resubmission
+    if claim_guide.is_bare(spec, hidden):  # refused, nothing stored: where to file it
+        return claim_guide.guide(request, spec, 403)
     idem = posted.pop("idempotency_key", "") or secrets.token_urlsafe(16)
     posted.pop("lang", None)
     lang = lang_of(request)

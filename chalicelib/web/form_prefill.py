@@ -60,6 +60,11 @@ def initial(request: Request, spec: FormSpec) -> tuple[dict[str, str], dict[str,
 
 def enterprise_values(spec: FormSpec, filing_id: str, token: str | None) -> dict[str, str]:
     links.check_status_token(filing_id, token)
+    return enterprise_details(spec, filing_id)
+
+
+def enterprise_details(spec: FormSpec, filing_id: str) -> dict[str, str]:
+    """What the form takes from the approved enterprise's filing (its proof checked)."""
     bind_models()
     try:
         filing = Filing.get(filing_id)
@@ -91,12 +96,22 @@ def checked(
     data, vouched = enterprise_key.resolve_codes(spec, data, lang)
     token = hidden.get("enterprise_token") or None
     named = data.get("enterprise_filing_id")
+    rejected = None
+    if hidden.get("resubmits"):
+        rejected = rejected_filing(spec, hidden["resubmits"], hidden.get("resubmits_token"))
     if token and named and "enterprise_filing_id" in spec.model.model_fields:
         data = {**data, **enterprise_values(spec, str(named), token)}  # never retyped
+    elif rejected is not None and named and rejected.data.get("enterprise_filing_id") == named:
+        # A rejected claim was filed with its enterprise's token: correcting it (with the
+        # rejected claim's own token) names the same enterprise, its details never retyped.
+        data = {**data, **enterprise_details(spec, str(named))}
+        vouched = {*vouched, "enterprise_filing_id"}
     enterprise_key.authorize(spec, data, token, vouched)
-    if hidden.get("resubmits"):
-        rejected_filing(spec, hidden["resubmits"], hidden.get("resubmits_token"))
     return data, vouched
+
+
+def _names_enterprise(spec: FormSpec) -> bool:
+    return "enterprise_filing_id" in spec.model.model_fields
 
 
 def fields_for(
@@ -109,7 +124,7 @@ def fields_for(
 ) -> list[dict[str, Any]]:
     """The worker's form asks for the employer's worker code, not its filing id; an
     enterprise's own form shows its details as given, not as inputs."""
-    if hidden.get("enterprise_token"):
+    if hidden.get("enterprise_token") or (hidden.get("resubmits") and _names_enterprise(spec)):
         return [{**f, "widget": "fixed"} if f["name"] in FROM_ENTERPRISE else f for f in fields]
     if spec.id != enterprise_key.WORKER_FORM:
         return fields

@@ -160,6 +160,8 @@ def schemas() -> dict[str, Any]:
                 "sent_to": _string(description="whom the first filing's link was sent to"),
                 "limit": {"type": "integer"},
                 "retry_after": {"type": "integer"},
+                # a 403: the field that names an enterprise without its Enterprise-Token
+                "field": _string(),
             },
         ),
         **checkpoint_schemas(),

@@ -87,6 +87,12 @@ def json_error(exc: errors.DomainError) -> Response:
         body["message"] = exc.message_zh + (
             f"；进度链接已发送至{exc.sent_to}" if exc.sent_to else ""
         )
+    elif isinstance(exc, errors.EnterpriseTokenRequired):
+        body["field"] = exc.field
+        body["message"] = (
+            "此事项由企业从本企业的复工备案进度页办理：请求须在请求头 Enterprise-Token 中"
+            "携带该企业的进度令牌（进度链接中的 token），仅凭备案编号不能办理"
+        )
     elif isinstance(exc, errors.NotCorrectable):
         body["fields"] = {name: "此项不在补正范围内或未填写意见" for name in exc.fields}
     elif isinstance(exc, errors.TooEarly):

@@ -192,10 +192,14 @@ def test_the_dashboard_shows_the_stock_and_its_form_sets_it(stack: Stack) -> Non
 
 
 def test_the_order_form_is_a_page_with_every_item(stack: Stack) -> None:
-    # WHEN the form's page is opened (as from a phone: no script)
-    page = stack.client.http.get(f"/forms/{FORM}")
+    # WHEN the enterprise opens the form's page from its status page (a phone: no script)
+    employer = approved_enterprise(stack)
+    token = links.status_token(employer)
+    page = stack.client.http.get(f"/forms/{FORM}?enterprise={employer}&token={token}")
     html = page.body.decode()
-    # THEN it asks for each item with its unit, and the enterprise's filing
+    # THEN it asks for each item with its unit; the enterprise is given, not asked for
     assert page.status_code == 200 and "<script" not in html
-    for label in ("口罩（只）", "消毒液（桶）", "体温计（支）", "企业复工备案编号"):
+    for label in ("口罩（只）", "消毒液（桶）", "体温计（支）"):
         assert label in html
+    assert f'<input type="hidden" name="enterprise_filing_id" value="{employer}">' in html
+    assert 'id="f-enterprise_filing_id" name="enterprise_filing_id"' not in html

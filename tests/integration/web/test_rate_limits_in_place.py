@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from chalice.local import LambdaEventConverter
 
+from chalicelib import links
 from chalicelib.filing import approve
 from chalicelib.settings import RATE_LIMITS, get_settings
 from chalicelib.store import ratelimit
@@ -20,7 +21,7 @@ from chalicelib.store.models import RateWindow, Task
 from chalicelib.web import admission
 from tests.deploy.aws_calls import recording
 from tests.support.claims import decide, post_page
-from tests.support.stack import Stack, enterprise
+from tests.support.stack import Stack, approved_enterprise, enterprise
 
 LIMIT = 2
 CLIENT = "203.0.113.19"
@@ -34,6 +35,14 @@ def _limit(monkeypatch: pytest.MonkeyPatch, limit: int) -> None:
     monkeypatch.setattr(admission, "utcnow", lambda: NOW)
     monkeypatch.setattr(approve, "utcnow", lambda: NOW)
     monkeypatch.setattr(LambdaEventConverter, "LOCAL_SOURCE_IP", CLIENT)
+
+
+@pytest.fixture
+def upload_form(stack: Stack) -> str:
+    """The upload form's page as its enterprise opens it from its status page (opened
+    bare, a claim form only says where it is filed); made before the limits apply."""
+    employer = approved_enterprise(stack, serial=31)
+    return f"{UPLOAD_FORM}?enterprise={employer}&token={links.status_token(employer)}"
 
 
 @pytest.fixture
@@ -61,15 +70,15 @@ def _filing_at_town_step(stack: Stack, serial: int) -> tuple[str, str]:
 
 
 def test_the_upload_page_counts_its_presigned_forms_and_refuses_past_the_limit(
-    stack: Stack, limited: None
+    stack: Stack, upload_form: str, limited: None
 ) -> None:
     # GIVEN a client that opened the upload form's page LIMIT times this minute
     for _ in range(LIMIT):
-        page = stack.client.http.get(UPLOAD_FORM)
+        page = stack.client.http.get(upload_form)
         assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.body.decode()
     assert _hits("upload") == LIMIT  # each page's presigned form counted as an upload
     # WHEN it opens it once more
-    refused = stack.client.http.get(UPLOAD_FORM)
+    refused = stack.client.http.get(upload_form)
     # THEN 429, a page in Chinese saying when to come back, and no presigned form in it
     html = refused.body.decode()
     assert refused.status_code == 429
@@ -79,7 +88,9 @@ def test_the_upload_page_counts_its_presigned_forms_and_refuses_past_the_limit(
     assert _hits("upload") == LIMIT  # a refusal adds nothing
 
 
-def test_the_upload_page_and_the_api_share_one_window(stack: Stack, limited: None) -> None:
+def test_the_upload_page_and_the_api_share_one_window(
+    stack: Stack, upload_form: str, limited: None
+) -> None:
     # GIVEN LIMIT presigned POSTs through the API
     for _ in range(LIMIT):
         answer = stack.post_json(
@@ -88,21 +99,25 @@ def test_the_upload_page_and_the_api_share_one_window(stack: Stack, limited: Non
         )
         assert answer.status_code == 201, answer.body
     # WHEN the same client asks the page for its upload form THEN it is held back too
-    assert stack.client.http.get(UPLOAD_FORM).status_code == 429
+    assert stack.client.http.get(upload_form).status_code == 429
     # AND a form page without uploads presigns nothing and is not held back
     assert stack.client.http.get("/forms/enterprise-resumption").status_code == 200
 
 
 def test_a_refused_page_post_that_re_presigns_is_limited_without_a_500(
-    stack: Stack, limited: None
+    stack: Stack, upload_form: str, limited: None
 ) -> None:
     # GIVEN a client whose upload window is full
     for _ in range(LIMIT):
-        assert stack.client.http.get(UPLOAD_FORM).status_code == 200
+        assert stack.client.http.get(upload_form).status_code == 200
     # WHEN it posts the upload form's page with a bad field (the page would be shown again,
     # with fresh presigned forms) THEN it is a 429 page, and nothing is stored
     stored = stack.item_count()
-    answer = post_page(stack, UPLOAD_FORM, contact_phone="not a phone")
+    employer = upload_form.split("enterprise=")[1].split("&")[0]
+    token = links.status_token(employer)
+    answer = post_page(
+        stack, UPLOAD_FORM, enterprise_filing_id=employer, enterprise_token=token, masks="x"
+    )
     assert answer.status_code == 429 and answer.headers["Retry-After"] == "35"
     assert stack.item_count() == stored
 
