@@ -17,6 +17,7 @@ from chalicelib.web import (
     checkpoint_pages,
     correction_pages,
     dev,
+    draft_api,
     enterprise_api,
     enterprise_pages,
     my_pages,
@@ -41,6 +42,7 @@ app.register_blueprint(observe.bp)  # correlation ids, 5xx and 429 counted (midd
 app.register_blueprint(size_limit.bp)
 app.register_blueprint(api.bp, url_prefix="/api")
 app.register_blueprint(phone_api.bp, url_prefix="/api")  # /api/phone-codes
+app.register_blueprint(draft_api.bp, url_prefix="/api")  # /api/drafts (issue 14)
 app.register_blueprint(applicant_pages.bp)
 app.register_blueprint(my_pages.bp)  # /my (我的办件)
 app.register_blueprint(enterprise_pages.bp)  # /filings/{id}/worker-code

@@ -304,6 +304,69 @@ def _applicant_keys(spec: FormSpec) -> list[dict[str, Any]]:
     return found
 
 
+def _draft_paths() -> dict[str, Any]:
+    """Drafts (web/draft_api.py): a form's answers kept as typed, 7 days."""
+    answer = _string(description="as a page posts it: text, `true` for a ticked box")
+    values = {"type": "object", "additionalProperties": answer}
+    kept = {
+        "draft_id": _string(),
+        "form": _string(),
+        "values": values,
+        "expires_at": _string(format="date-time"),
+    }
+    posted = {
+        "form": _string(description="a form's id, as in GET /api/forms"),
+        "values": {
+            "type": "object",
+            "additionalProperties": {"type": ["string", "number", "boolean", "null"]},
+            "description": "the answers as typed, unvalidated; they must name the form's phone",
+        },
+    }
+    saved = {
+        "draft_id": _string(),
+        "url": _string(description="the page that continues the draft, sent by SMS"),
+        "sent_to": _string(description="the phone the link was sent to, masked"),
+        "expires_at": _string(format="date-time"),
+    }
+    return {
+        "/api/drafts": {
+            "post": {
+                "operationId": "save-draft",
+                "summary": "keep a form's answers as typed; its link goes by SMS to its phone",
+                "requestBody": {
+                    "required": True,
+                    "content": {JSON: {"schema": _object(["form", "values"], posted)}},
+                },
+                "responses": {
+                    "201": {
+                        "description": "kept for 7 days",
+                        "content": {JSON: {"schema": _object(list(saved), saved)}},
+                    },
+                    "400": _error("no form, answers that are not an object, or no phone"),
+                    "404": _error("unknown form"),
+                    "413": TOO_LARGE,
+                    "429": _limited("too many drafts from this address this minute"),
+                },
+            }
+        },
+        "/api/drafts/{draft_id}": {
+            "get": {
+                "operationId": "read-draft",
+                "summary": "a draft's answers, within its 7 days",
+                "parameters": [_path("draft_id", "the draft's id, from its link")],
+                "responses": {
+                    "200": {
+                        "description": "the draft",
+                        "content": {JSON: {"schema": _object(list(kept), kept)}},
+                    },
+                    "404": _error("no such draft, or past its 7 days"),
+                    "429": _limited("too many calls from this address this minute"),
+                },
+            }
+        },
+    }
+
+
 def _phone_paths() -> dict[str, Any]:
     phone = {
         "phone": _string(
@@ -674,6 +737,7 @@ def paths() -> dict[str, Any]:
         }
     }
     found.update(_phone_paths())
+    found.update(_draft_paths())
     found["/api/filings/{filing_id}/worker-code"] = {
         "post": {
             "operationId": "worker-code",
