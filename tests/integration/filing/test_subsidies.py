@@ -384,7 +384,11 @@ def test_the_form_page_uploads_its_file_straight_to_s3_and_submits_the_claim(
 
 
 def test_a_key_in_the_address_that_is_not_this_fields_upload_is_ignored(stack: Stack) -> None:
+    # GIVEN the enterprise's own charter form (a bare one only says where it is filed)
+    employer = approved_enterprise(stack)
+    own = f"enterprise={employer}&token={links.status_token(employer)}"
     html = stack.client.http.get(
-        "/forms/charter-subsidy?upload=passenger_list&key=uploads/support-subsidy/supporting_file/x.pdf"
+        f"/forms/charter-subsidy?{own}&upload=passenger_list"
+        "&key=uploads/support-subsidy/supporting_file/x.pdf"
     ).body.decode()
     assert 'name="passenger_list" value=""' in html
