@@ -315,7 +315,7 @@ def _draft_paths() -> dict[str, Any]:
         "expires_at": _string(format="date-time"),
     }
     posted = {
-        "form": _string(description="a form's id, as in GET /api/forms"),
+        "form": _string(minLength=1, description="a form's id, as in GET /api/forms"),
         "values": {
             "type": "object",
             "additionalProperties": {"type": ["string", "number", "boolean", "null"]},
