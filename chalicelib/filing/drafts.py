@@ -24,6 +24,10 @@ from chalicelib.store.models import Draft, bind_models
 KEEP_DAYS = 7
 DRAFT_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")  # secrets.token_urlsafe(16): 22 characters
 MAX_VALUE = 2000  # characters of one answer kept in a draft
+# Kept beside the form's own fields: a worker's employer code, and the token of the
+# enterprise whose own form it is (its page's proof; checked again when resumed). The
+# link goes to the phone the form names: for the enterprise's forms, its contact's.
+KEPT_BESIDE = ("employer_code", "enterprise_token")
 NEEDS_PHONE = N_("保存草稿需填写手机号码，草稿链接将以短信发送到该号码")
 
 
@@ -56,7 +60,7 @@ def keep(spec: FormSpec, values: dict[str, str], lang: str) -> Saved:
     kept = {
         k: str(v)[:MAX_VALUE]
         for k, v in values.items()
-        if k in spec.model.model_fields or k == "employer_code"
+        if k in spec.model.model_fields or k in KEPT_BESIDE
     }
     draft = Draft(
         draft_id=secrets.token_urlsafe(16),

@@ -171,7 +171,8 @@ def _save_draft(
     lang = lang_of(request)
     try:
         admission.admit(request, "draft")
-        link, masked = drafts.save(spec, posted, lang)
+        kept = {**posted, "enterprise_token": hidden.get("enterprise_token", "")}
+        link, masked = drafts.save(spec, kept, lang)
     except ValidationFailed as exc:
         return _form(spec, posted, exc.fields, idem, status=400, hidden=hidden)
     except RateLimited as exc:

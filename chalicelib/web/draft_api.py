@@ -55,7 +55,8 @@ def read_draft(draft_id: str) -> Response:
     answer = {
         "draft_id": draft_id,
         "form": kept.form,
-        "values": kept.values,
+        # an enterprise page's token stays for its page to resume with, not for a caller
+        "values": {k: v for k, v in kept.values.items() if k != "enterprise_token"},
         "expires_at": kept.expires_at.isoformat(),
     }
     return json_response(answer)

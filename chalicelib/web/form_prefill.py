@@ -41,9 +41,14 @@ def initial(request: Request, spec: FormSpec) -> tuple[dict[str, str], dict[str,
     values: dict[str, str] = {}
     hidden: dict[str, str] = {}
     draft = query(request, "draft")
+    kept_token = ""
     if draft:
         values.update(drafts.load(draft, spec.id))
+        kept_token = values.pop("enterprise_token", "")
     enterprise, token = query(request, "enterprise"), query(request, "token")
+    if kept_token and not enterprise and values.get("enterprise_filing_id"):
+        # a draft of the enterprise's own form resumes as it was saved: from its page
+        enterprise, token = values["enterprise_filing_id"], kept_token
     if enterprise and enterprise_key.enterprise_fields(spec):
         values.update(enterprise_values(spec, enterprise, token))
         hidden["enterprise_token"] = token or ""

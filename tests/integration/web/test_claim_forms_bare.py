@@ -156,3 +156,30 @@ def test_a_resubmission_cannot_name_another_enterprise(stack: Stack) -> None:
     # THEN 403, nothing stored
     assert answer.status_code == 403
     assert stack.item_count() == before
+
+
+def test_a_draft_of_the_enterprises_own_form_resumes_from_its_page(stack: Stack) -> None:
+    # GIVEN an enterprise that saved half a service request from its status page
+    employer = approved_enterprise(stack)
+    token = links.status_token(employer)
+    contact = Filing.get(employer).data["contact_phone"]
+    fields = {
+        "enterprise_filing_id": employer,
+        "enterprise_token": token,
+        "contact_phone": contact,
+        "description": "缺少一线操作工",
+        "save_draft": "yes",
+    }
+    assert form_post(stack, "/forms/service-request", fields).status_code == 200
+    sms = [m for m in stack.outbox() if m["to"] == "+86" + contact][-1]
+    link = str(sms["links"][0])
+    # WHEN it opens the link from its SMS THEN the form, as from its page, not the guide
+    page = stack.client.http.get(link.split("jiafuwu.test", 1)[-1])
+    html = page.body.decode()
+    assert page.status_code == 200 and "claim-guide" not in html
+    assert "缺少一线操作工" in html
+    assert f'<input type="hidden" name="enterprise_token" value="{token}">' in html
+    # AND the drafts API does not hand the token out
+    draft_id = link.split("draft=")[1]
+    kept = json.loads(stack.client.http.get(f"/api/drafts/{draft_id}").body)
+    assert "enterprise_token" not in kept["values"] and token not in json.dumps(kept)
