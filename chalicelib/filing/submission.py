@@ -75,7 +75,8 @@ def submit(
         uploads.check(spec, data, lang)
     outputs: dict[str, Any] | None = None
     if spec.risk_origin:  # the origin's level from the map in force, its version kept
-        outputs = {eligibility.OUTPUT: eligibility.judge_filing(spec.risk_origin, data, lang)}
+        verdict = eligibility.judge_filing(spec.risk_origin, data, lang, spec.risk_rule)
+        outputs = {eligibility.OUTPUT: verdict}
     unique_value = spec.unique_value(data)
     phone = data.get(spec.applicant_phone_field) if spec.applicant_phone_field else None
     phone_key = phone_codes.phone_key(str(phone)) if phone else None  # 我的办件's index
