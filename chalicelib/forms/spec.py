@@ -23,6 +23,7 @@ class FilingView(Protocol):
     """What a form's figures read of a stored filing: its status, town, data and the
     outputs its deciders filled in (the store's Filing is one)."""
 
+    filing_id: str
     status: str
     town: str
     data: Any
@@ -76,6 +77,13 @@ class Figure:
     name: str  # e.g. "amount_claimed" (yuan), "loss_avoided"
     statuses: frozenset[str]  # the value counts while the filing is in one of these
     value: Callable[[FilingView], int]  # from the stored filing (its data and decision outputs)
+    # The town the value counts in: the filing's own (None), or another's (a worker at
+    # work counts in the employer's town, beside its employees); a filing for which it
+    # answers None is not counted.
+    town: Callable[[FilingView], str | None] | None = field(default=None, hash=False)
+    # Also counted per key within that town (a worker per employer's filing, an
+    # enterprise's employees per its own): the figure's by-enterprise counter.
+    per: Callable[[FilingView], str] | None = field(default=None, hash=False)
 
 
 RISK_RULES = ("may_return", "charter_accepts")  # the rules a form's origin may be judged by

@@ -16,6 +16,7 @@ from chalicelib.core import risk
 from chalicelib.core.i18n import N_
 from chalicelib.core.roles import EMPLOYER_CONTACT, TOWN_OFFICE
 from chalicelib.core.workflow import Stage, Step, Workflow
+from chalicelib.forms import at_work
 from chalicelib.forms.messages import rule_error
 from chalicelib.forms.origins import (
     OriginRisk,
@@ -265,4 +266,5 @@ SPEC = FormSpec(
     holder_is_person=True,
     schema_rules=schema_rules,
     risk_origin="origin_code",
+    figures=(at_work.AT_WORK,),  # the return-to-work rate's 在岗人数, per employer
 )
