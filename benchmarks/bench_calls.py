@@ -52,7 +52,9 @@ REQUIRED_READS = {
 # within its size: the key comes from the applicant's browser and proves nothing).
 FORM_READS: dict[str, dict[str, int]] = {
     "charter-subsidy": {
-        "submit charter-subsidy": 2,  # the enterprise's filing; the passenger list's HEAD
+        # the enterprise's filing; the passenger list's HEAD; the risk map in force (its
+        # newest version: the charter rule judges the origin county by it)
+        "submit charter-subsidy": 3,
         # the filing, the decided task; finance's contact (the next approver)
         "event decisions/commerce": 3,
         # decide finance: 2, the approved amount checked against the claim in the filing

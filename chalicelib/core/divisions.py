@@ -14,6 +14,8 @@ from functools import cache
 from importlib import resources
 from typing import NamedTuple
 
+from chalicelib.core.i18n import N_, translate
+
 
 class County(NamedTuple):
     code: str  # six digits: 330702
@@ -27,6 +29,23 @@ class County(NamedTuple):
 class Province(NamedTuple):
     code: str
     name: str
+
+
+# The provinces' names, marked so that a picker reads in English (the data's names,
+# chalicelib/core/data/divisions/provinces.csv; a county's name stays as the data has it).
+PROVINCE_WORDS = (
+    N_("北京市"), N_("天津市"), N_("河北省"), N_("山西省"), N_("内蒙古自治区"), N_("辽宁省"),
+    N_("吉林省"), N_("黑龙江省"), N_("上海市"), N_("江苏省"), N_("浙江省"), N_("安徽省"),
+    N_("福建省"), N_("江西省"), N_("山东省"), N_("河南省"), N_("湖北省"), N_("湖南省"),
+    N_("广东省"), N_("广西壮族自治区"), N_("海南省"), N_("重庆市"), N_("四川省"), N_("贵州省"),
+    N_("云南省"), N_("西藏自治区"), N_("陕西省"), N_("甘肃省"), N_("青海省"),
+    N_("宁夏回族自治区"), N_("新疆维吾尔自治区"),
+)  # fmt: skip
+
+
+def province_name(name: str, lang: str) -> str:
+    """A province's name in the language (湖北省: Hubei)."""
+    return translate(lang, name) if name in PROVINCE_WORDS else name
 
 
 def _rows(name: str) -> Iterator[dict[str, str]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from chalicelib.core.clock import china_today
-from chalicelib.forms import FilingView, FormSpec
+from chalicelib.forms import Figure, FilingView, FormSpec
 from chalicelib.store import counters
 from chalicelib.store.counters import WHOLE_DISTRICT, Name
 
@@ -64,11 +64,22 @@ def figure_changes(spec: FormSpec, before: FilingView | None, after: FilingView)
     form's figures: the value leaves with a status that counts it, and comes with one."""
     changes: dict[Name, int] = {}
     for figure in spec.figures:
-        delta = 0
-        if before is not None and before.status in figure.statuses:
-            delta -= int(figure.value(before))
-        if after.status in figure.statuses:
-            delta += int(figure.value(after))
-        if delta:
-            changes[counters.figure_counter(spec.id, after.town, figure.name)] = delta
-    return changes
+        for view, sign in ((before, -1), (after, 1)):
+            if view is None or view.status not in figure.statuses:
+                continue
+            value = sign * int(figure.value(view))
+            for name in figure_names(spec.id, figure, view):
+                changes[name] = changes.get(name, 0) + value
+    return {name: delta for name, delta in changes.items() if delta}
+
+
+def figure_names(form: str, figure: Figure, filing: FilingView) -> list[Name]:
+    """The counters a filing's value of one figure goes to: its town's (the filing's own,
+    or the one the figure names), and its key's in that town where the figure has one."""
+    town = figure.town(filing) if figure.town else filing.town
+    if not town:
+        return []
+    names = [counters.figure_counter(form, town, figure.name)]
+    if figure.per:
+        names.append(counters.figure_per_counter(form, town, figure.name, figure.per(filing)))
+    return names

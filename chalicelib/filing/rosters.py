@@ -298,6 +298,7 @@ def submit(
             source_ip=source_ip,
             lang=lang,
             references_checked=True,
+            referenced={"employer_filing_id": employer.town},
         )
         return Filed(number, receipt.filing_id, receipt.slip_no, receipt.status_url)
 

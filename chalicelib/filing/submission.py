@@ -21,7 +21,7 @@ from chalicelib.core.errors import (
 )
 from chalicelib.core.ids import new_filing_id, new_slip_no
 from chalicelib.filing import duplicates, eligibility, figures, uploads
-from chalicelib.forms import FormSpec, get_form
+from chalicelib.forms import FormSpec, at_work, get_form
 from chalicelib.logs import name_filing
 from chalicelib.store import audit, claims, counters, metrics, phone_codes, ratelimit, records
 from chalicelib.store.models import Filing, Unique, bind_models, form_key, queue_key
@@ -63,19 +63,25 @@ def submit(
     references_checked: bool = False,
     rate_limited: bool = False,
     resubmits: str | None = None,
+    referenced: dict[str, str] | None = None,
 ) -> Receipt:
     """Store a valid filing and its claims in one transaction, then its S3 record.
     `rate_limited`: the submission counts against `source_ip`'s window in that same
-    transaction (chalicelib/store/ratelimit.py), RateLimited when the window is full."""
+    transaction (chalicelib/store/ratelimit.py), RateLimited when the window is full.
+    `referenced`: the towns of the filings it names (field -> town), when the caller
+    checked them itself (`references_checked`)."""
     bind_models()
     data: dict[str, Any] = fields.model_dump(mode="json")
     if not references_checked:
-        check_references(spec, data, lang)
+        referenced = check_references(spec, data, lang)
     if spec.uploads:
         uploads.check(spec, data, lang)
-    outputs: dict[str, Any] | None = None
+    outputs: dict[str, Any] = {}
+    if referenced:  # the towns of the filings it names: a worker counts in its employer's
+        outputs[at_work.REFERENCED] = dict(referenced)
     if spec.risk_origin:  # the origin's level from the map in force, its version kept
-        outputs = {eligibility.OUTPUT: eligibility.judge_filing(spec.risk_origin, data, lang)}
+        verdict = eligibility.judge_filing(spec.risk_origin, data, lang, spec.risk_rule)
+        outputs[eligibility.OUTPUT] = verdict
     unique_value = spec.unique_value(data)
     phone = data.get(spec.applicant_phone_field) if spec.applicant_phone_field else None
     phone_key = phone_codes.phone_key(str(phone)) if phone else None  # 我的办件's index
@@ -93,7 +99,7 @@ def submit(
             applicant=str(data[spec.applicant_field]),
             unique_value=unique_value,
             data=data,
-            outputs=outputs,
+            outputs=outputs or None,
             queue_key=queue_key(spec.id, str(data[spec.town_field]), "submitted", filing_id),
             form_key=form_key(spec.id, "submitted", filing_id),
             created_at=now,
@@ -137,10 +143,12 @@ def submit(
     raise Conflict("could not store the filing")
 
 
-def check_references(spec: FormSpec, data: dict[str, Any], lang: str) -> None:
+def check_references(spec: FormSpec, data: dict[str, Any], lang: str) -> dict[str, str]:
     """Fields naming another filing must name one of the right form, in the right
-    status (a worker's employer must hold an approved filing)."""
+    status (a worker's employer must hold an approved filing); their towns (field ->
+    the named filing's town) when they do."""
     bad: dict[str, str] = {}
+    towns: dict[str, str] = {}
     for field, ref in spec.references.items():
         try:
             other = Filing.get(str(data[field]))
@@ -152,8 +160,10 @@ def check_references(spec: FormSpec, data: dict[str, Any], lang: str) -> None:
         for mine, theirs in ref.same.items():
             if data.get(mine) != other.data.get(theirs):
                 bad[mine] = ref.same_message(lang)
+        towns[field] = other.town
     if bad:
         raise ValidationFailed(bad)
+    return towns
 
 
 def _write(

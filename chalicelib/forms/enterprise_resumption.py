@@ -13,6 +13,7 @@ from pydantic import ConfigDict, ValidationInfo, field_validator
 from chalicelib.core.i18n import N_
 from chalicelib.core.roles import DISTRICT_OFFICE, TOWN_OFFICE
 from chalicelib.core.workflow import Stage, Step, Workflow
+from chalicelib.forms import at_work
 from chalicelib.forms.messages import rule_error
 from chalicelib.forms.spec import FormSpec, same_words, with_code_labels, with_pledge
 from chalicelib.forms.types import (
@@ -209,4 +210,5 @@ SPEC = FormSpec(
     personal_fields=("contact_phone", "contact_email"),
     documents={"certificate": ("复工备案证明", "Work-resumption filing certificate")},
     schema_rules=schema_rules,
+    figures=(at_work.EMPLOYEES,),  # the return-to-work rate's 员工总数, per enterprise
 )

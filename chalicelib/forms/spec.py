@@ -23,6 +23,7 @@ class FilingView(Protocol):
     """What a form's figures read of a stored filing: its status, town, data and the
     outputs its deciders filled in (the store's Filing is one)."""
 
+    filing_id: str
     status: str
     town: str
     data: Any
@@ -76,7 +77,16 @@ class Figure:
     name: str  # e.g. "amount_claimed" (yuan), "loss_avoided"
     statuses: frozenset[str]  # the value counts while the filing is in one of these
     value: Callable[[FilingView], int]  # from the stored filing (its data and decision outputs)
+    # The town the value counts in: the filing's own (None), or another's (a worker at
+    # work counts in the employer's town, beside its employees); a filing for which it
+    # answers None is not counted.
+    town: Callable[[FilingView], str | None] | None = field(default=None, hash=False)
+    # Also counted per key within that town (a worker per employer's filing, an
+    # enterprise's employees per its own): the figure's by-enterprise counter.
+    per: Callable[[FilingView], str] | None = field(default=None, hash=False)
 
+
+RISK_RULES = ("may_return", "charter_accepts")  # the rules a form's origin may be judged by
 
 # On approval, what a filing draws from its town's stock: item -> quantity (pure).
 Draws = Callable[[Mapping[str, Any]], Mapping[str, int]]
@@ -125,6 +135,10 @@ class FormSpec:
     # A county code (chalicelib/core/divisions.py) judged at submission by the risk map
     # in force (chalicelib/filing/eligibility.py); None: the form has no origin to judge.
     risk_origin: str | None = None
+    # The map's rule that judges that origin (chalicelib/core/risk.py): "may_return" (the
+    # worker comes back; the health code judged too) or "charter_accepts" (a charter's
+    # subsidy).
+    risk_rule: str = "may_return"
 
     def __post_init__(self) -> None:
         # A misspelt field name would otherwise surface as a KeyError in some handler,
@@ -141,6 +155,8 @@ class FormSpec:
         untitled = set(self.workflow.documents) - set(self.documents)
         if untitled:
             raise ValueError(f"form {self.id}: documents without titles {sorted(untitled)}")
+        if self.risk_rule not in RISK_RULES:
+            raise ValueError(f"form {self.id}: no such risk rule {self.risk_rule}")
         names = [f.name for f in self.figures]
         if len(names) != len(set(names)):
             raise ValueError(f"form {self.id}: figure names repeat {names}")

@@ -12,11 +12,18 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import ConfigDict, field_validator, model_validator
 
-from chalicelib.core import divisions, risk
+from chalicelib.core import risk
 from chalicelib.core.i18n import N_
 from chalicelib.core.roles import EMPLOYER_CONTACT, TOWN_OFFICE
 from chalicelib.core.workflow import Stage, Step, Workflow
+from chalicelib.forms import at_work
 from chalicelib.forms.messages import rule_error
+from chalicelib.forms.origins import (
+    OriginRisk,
+    known_county,
+    origin_by_code,
+    origin_schema_rules,
+)
 from chalicelib.forms.spec import (
     FormSpec,
     Reference,
@@ -38,7 +45,6 @@ from chalicelib.forms.types import (
     optional_text,
 )
 
-OriginRisk = Literal["low", "medium_low", "medium", "medium_high", "high"]  # core/risk.py
 ORIGIN_RISKS: tuple[str, ...] = get_args(OriginRisk)
 
 HealthCode = Literal["green", "yellow", "red"]
@@ -138,44 +144,12 @@ class WorkerReturn(FormModel):
     @model_validator(mode="before")
     @classmethod
     def _origin_by_code(cls, data: object) -> object:
-        # The code names the county; a client of the first contract names it by its
-        # province, city and county, resolved here to the code. Either way the stored
-        # names are the division data's, and a typed risk level is not kept.
-        if not isinstance(data, dict):
-            return data
-        data = {k: v for k, v in data.items() if k != "origin_risk"}
-        code = data.get("origin_code")
-        if code in (None, ""):
-            names = [data.get(f"origin_{part}") for part in ("province", "city", "county")]
-            if all(isinstance(n, str) and n.strip() for n in names):
-                found = divisions.find(*names)  # type: ignore[arg-type]
-                data["origin_code"] = found.code if found else "?"
-        found = (
-            divisions.county(data["origin_code"])
-            if isinstance(data.get("origin_code"), str)
-            else None
-        )
-        if found is not None:
-            data["origin_province"], data["origin_city"] = found.province, found.city
-            data["origin_county"] = found.name
-        return data
+        return origin_by_code(data)
 
     @field_validator("origin_code")
     @classmethod
     def _known_county(cls, code: str | None) -> str:
-        if code is None:
-            raise rule_error(
-                "origin_required",
-                "请选择来源区县",
-                "Choose the county of origin",
-            )
-        if not divisions.is_county(code):
-            raise rule_error(
-                "origin_unknown",
-                "没有找到这个区县，请先选省份，再从列表中选择",
-                "No such county: choose the province, then the county from the list",
-            )
-        return code
+        return known_county(code)
 
     @field_validator("health_code")
     @classmethod
@@ -257,19 +231,12 @@ WORKFLOW = Workflow(
 def schema_rules() -> dict[str, Any]:
     """What `_not_red` and the origin's validator refuse, said for the published schema:
     the schema lists red (the pages show it), but no filing is taken for it; an origin is
-    a county's code or its three names (which county a code or names are is the shipped
-    divisions' to say: `x-division`)."""
-    return {
-        "properties": {
-            "health_code": {"not": {"const": "red"}},
-            "origin_code": {"pattern": "^[0-9]{6}$"},  # a county's division code
-        },
-        # the origin: by its county's code, or by the three names that find one
-        "anyOf": [
-            {"required": ["origin_code"]},
-            {"required": ["origin_province", "origin_city", "origin_county"]},
-        ],
-    }
+    a county's code or its three names (forms/origins.py), judged by the map's
+    `may_return` (`x-risk-rule`)."""
+    rules = origin_schema_rules()
+    rules["properties"]["origin_code"]["x-risk-rule"] = "may_return"
+    rules["properties"]["health_code"] = {"not": {"const": "red"}}
+    return rules
 
 
 SPEC = FormSpec(
@@ -299,4 +266,5 @@ SPEC = FormSpec(
     holder_is_person=True,
     schema_rules=schema_rules,
     risk_origin="origin_code",
+    figures=(at_work.AT_WORK,),  # the return-to-work rate's 在岗人数, per employer
 )

@@ -12,7 +12,7 @@ from chalicelib.core.roles import TOWN_OFFICE
 from chalicelib.core.workflow import ACTIVE, STATUSES, WORKER_DOCUMENTS
 from chalicelib.filing import stock
 from chalicelib.forms import all_forms
-from chalicelib.staff import checkpoints, listing
+from chalicelib.staff import at_work, checkpoints, listing
 from chalicelib.staff.access import StaffClaim
 from chalicelib.store import counters
 
@@ -23,7 +23,9 @@ QUEUE_LIMIT = 100  # per form and status: a queue longer than this is a phone ca
 class TownRow(NamedTuple):
     town: str
     counts: dict[str, int]  # status -> filings of every form
-    drive: dict[str, int]  # counters.DRIVE_FIGURES and documents
+    drive: dict[str, int]  # counters.DRIVE_FIGURES, documents and "at_work"
+    # A town's link: its enterprises' return-to-work rates (chalicelib/staff/at_work.py).
+    enterprises: tuple[at_work.EnterpriseAtWork, ...] = ()
 
     @property
     def total(self) -> int:
@@ -40,6 +42,11 @@ class TownRow(NamedTuple):
     def return_rate(self) -> float | None:
         """Employees back at work over employees, in approved enterprises (返岗率)."""
         return _rate(self.drive.get("employees_returned", 0), self.drive.get("employees", 0))
+
+    @property
+    def at_work_rate(self) -> float | None:
+        """Workers at work (checked in, not taken back) over employees (在岗率)."""
+        return _rate(self.drive.get("at_work", 0), self.drive.get("employees", 0))
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -120,16 +127,22 @@ def by_town(claim: StaffClaim) -> list[TownRow]:
         for status in STATUSES
         for form in forms
     }
-    figures = {
-        (town, figure): counters.drive_counter(town, figure)
-        for town in claim.towns
-        for figure in counters.DRIVE_FIGURES
-    } | {
-        (town, kind): counters.documents_counter(kind, town)
-        for town in claim.towns
-        for kind in WORKER_DOCUMENTS
-    }
-    counted = counters.read([*names.values(), *figures.values()])
+    figures = (
+        {
+            (town, figure): counters.drive_counter(town, figure)
+            for town in claim.towns
+            for figure in counters.DRIVE_FIGURES
+        }
+        | {
+            (town, kind): counters.documents_counter(kind, town)
+            for town in claim.towns
+            for kind in WORKER_DOCUMENTS
+        }
+        | {(town, "at_work"): at_work.town_counter(town) for town in claim.towns}
+    )
+    # one town's link: its enterprises' figures too, in the same batches
+    per = at_work.enterprise_items(claim.towns[0]) if len(claim.towns) == 1 else []
+    counted, whole = counters.read_with([*names.values(), *figures.values()], per)
     rows = []
     for town in claim.towns:
         counts = {
@@ -137,7 +150,8 @@ def by_town(claim: StaffClaim) -> list[TownRow]:
             for status in STATUSES
         }
         drive = {key: counted[name] for (t, key), name in figures.items() if t == town}
-        rows.append(TownRow(town, counts, drive))
+        enterprises = tuple(at_work.by_enterprise(town, whole)) if per else ()
+        rows.append(TownRow(town, counts, drive, enterprises))
     return rows
 
 

@@ -7,11 +7,16 @@ Every block has the same shape for the link's total and for each of its towns:
      "figures": {form: {figure: n}},           # each form's declared figures
      "enterprises": {"filed", "approved", "started", "approved_above_scale",
                      "started_above_scale", "start_rate_above_scale"},
-     "workers": {"employees", "returned", "return_rate"},
+     "workers": {"employees", "returned", "return_rate", "at_work", "at_work_rate"},
      "documents": {"docking_slip", "pass"},
      "stock": {item: remaining}}
 
-Rates are fractions (0.75), null where nothing is counted under them.
+Rates are fractions (0.75), null where nothing is counted under them. `return_rate` is
+what the enterprises declared back (employees_returned); `at_work_rate` the daily
+return-to-work rate (在岗人数 / 员工总数): workers checked in (pass issued) and not taken
+back, in their employer's town, over the approved enterprises' employees. A town's link
+also gets `at_work_by_enterprise`: {town: [{"filing_id", "enterprise_name", "employees",
+"at_work", "at_work_rate"}]}, largest enterprise first.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from chalicelib.core.workflow import STATUSES, WORKER_DOCUMENTS
 from chalicelib.filing import stock
 from chalicelib.filing.figures import ENTERPRISE
 from chalicelib.forms import all_forms
+from chalicelib.forms.at_work import AT_WORK as AT_WORK_FIGURE
+from chalicelib.staff import at_work
 from chalicelib.staff.access import StaffClaim
 from chalicelib.store import counters
 
@@ -43,15 +50,31 @@ def summary(claim: StaffClaim) -> dict[str, Any]:
             names[(town, "drive", name)] = counters.drive_counter(town, name)
         for kind in WORKER_DOCUMENTS:
             names[(town, "documents", kind)] = counters.documents_counter(kind, town)
-    counted = counters.read(names.values())
+    per = at_work.enterprise_items(claim.towns[0]) if len(claim.towns) == 1 else []
+    counted, whole = counters.read_with(names.values(), per)
     values = {key: counted[name] for key, name in names.items()}
     levels = stock.levels(claim.towns)
     towns = {town: _block(town, values, levels[town]) for town in claim.towns}
-    return {
+    answer: dict[str, Any] = {
         "scope": {"role": claim.role, "scope": claim.scope, "towns": list(claim.towns)},
         "total": _sum(list(towns.values())),
         "towns": towns,
     }
+    if per:
+        town = claim.towns[0]
+        answer["at_work_by_enterprise"] = {
+            town: [
+                {
+                    "filing_id": row.filing_id,
+                    "enterprise_name": row.name,
+                    "employees": row.employees,
+                    "at_work": row.at_work,
+                    "at_work_rate": _rounded(row.rate),
+                }
+                for row in at_work.by_enterprise(town, whole)
+            ]
+        }
+    return answer
 
 
 def _block(town: str, values: dict[tuple[str, ...], int], levels: dict[str, int]) -> dict[str, Any]:
@@ -75,7 +98,11 @@ def _block(town: str, values: dict[tuple[str, ...], int], levels: dict[str, int]
             "approved_above_scale": drive["approved_above_scale"],
             "started_above_scale": drive["started_above_scale"],
         },
-        "workers": {"employees": drive["employees"], "returned": drive["employees_returned"]},
+        "workers": {
+            "employees": drive["employees"],
+            "returned": drive["employees_returned"],
+            "at_work": values[(town, "figures", at_work.WORKER, AT_WORK_FIGURE.name)],
+        },
         "documents": {kind: values[(town, "documents", kind)] for kind in WORKER_DOCUMENTS},
         "stock": dict(levels),
     }
@@ -105,8 +132,13 @@ def _with_rates(block: dict[str, Any]) -> dict[str, Any]:
         enterprises["started_above_scale"], enterprises["approved_above_scale"]
     )
     workers["return_rate"] = _rate(workers["returned"], workers["employees"])
+    workers["at_work_rate"] = _rate(workers["at_work"], workers["employees"])
     return block
 
 
 def _rate(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole > 0 else None
+    return _rounded(part / whole if whole > 0 else None)
+
+
+def _rounded(rate: float | None) -> float | None:
+    return round(rate, 4) if rate is not None else None

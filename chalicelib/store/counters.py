@@ -75,10 +75,19 @@ def read(names: Iterable[Name]) -> dict[Name, int]:
     """Each counter's total over its shards: every item named read once for all its towns,
     BatchGetItem, 100 keys a call, the calls made side by side (each waits on the
     network, not on us)."""
+    return read_with(names, ())[0]
+
+
+def read_with(
+    names: Iterable[Name], whole: Iterable[str]
+) -> tuple[dict[Name, int], dict[str, dict[str, int]]]:
+    """`read`, and in the same batches every attribute of the `whole` items (a figure
+    per enterprise, whose keys are not known before reading): item -> key -> total."""
     bind_models()
     names = list(names)
+    wanted = sorted(set(whole))
     totals = dict.fromkeys(names, 0)
-    items = sorted({name.item for name in names})
+    items = sorted({name.item for name in names} | set(wanted))
     keys = [f"{item}#{shard}" for item in items for shard in range(SHARDS)]
     batches = [keys[i : i + BATCH] for i in range(0, len(keys), BATCH)]
     connection = Counter._get_connection()  # built once, before the readers share it
@@ -93,7 +102,7 @@ def read(names: Iterable[Name]) -> dict[Name, int]:
                         sums[town] = sums.get(town, 0) + int(value["N"])
     for name in names:
         totals[name] = found[name.item].get(name.town, 0)
-    return totals
+    return totals, {item: found[item] for item in wanted}
 
 
 def _batch_get(connection: Any, keys: list[str]) -> list[dict[str, Any]]:
@@ -135,3 +144,13 @@ def documents_counter(kind: str, town: str) -> Name:
 
 def figure_counter(form: str, town: str, name: str) -> Name:
     return Name(f"figure#{form}#{name}", town)
+
+
+def figure_per_counter(form: str, town: str, name: str, key: str) -> Name:
+    """A figure per key (an enterprise's filing id) within one town: one item per town
+    and figure, every key of the town an attribute in it (a few dozen enterprises)."""
+    return Name(figure_per_item(form, town, name), key)
+
+
+def figure_per_item(form: str, town: str, name: str) -> str:
+    return f"figure#{form}#{name}#{town}"

@@ -4,10 +4,9 @@ sent there, so that no page's first request answers 403."""
 
 from __future__ import annotations
 
-from importlib import resources
-
 from chalice import Blueprint, Response
 
+from chalicelib.web import static_files
 from chalicelib.web.responses import redirect
 
 bp = Blueprint(__name__)
@@ -15,16 +14,7 @@ ICON = "/static/favicon.svg"
 
 
 def _static(name: str, content_type: str, max_age: int) -> Response:
-    body = resources.files("chalicelib").joinpath(f"templates/{name}").read_text("utf-8")
-    return Response(
-        body=body,
-        status_code=200,
-        headers={
-            "Content-Type": content_type,
-            "Cache-Control": f"public, max-age={max_age}",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return static_files.response("templates", name, content_type, max_age)
 
 
 @bp.route("/static/app.css", methods=["GET"])

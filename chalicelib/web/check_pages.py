@@ -43,7 +43,7 @@ def check_page() -> Response:
     }
     health = dict(_choices("health_code", lang))
     modes = dict(_choices("travel_mode", lang))
-    picker = division_choices(asked["origin_code"], asked["province"])
+    picker = division_choices(asked["origin_code"], asked["province"], lang)
     county = divisions.county(asked["origin_code"])
     if county is not None and picker["province"] != county.province_code:
         county = None  # the province was changed: choose a county of the new one

@@ -60,7 +60,7 @@ def field_view(
         "inputmode": "decimal" if prop.get("format") == "yuan" else None,
         "pledge": prop.get("x-pledge", []),  # a pledge's paragraphs, shown above its box
         **(
-            division_choices(values.get(name, ""), values.get(PROVINCE, ""))
+            division_choices(values.get(name, ""), values.get(PROVINCE, ""), lang)
             if prop.get(DIVISION)
             else {}
         ),
@@ -70,14 +70,16 @@ def field_view(
 PROVINCE = "_province"  # the province a division picker shows (the page's ?province=)
 
 
-def division_choices(code: str, province: str) -> dict[str, Any]:
+def division_choices(code: str, province: str, lang: str = "zh") -> dict[str, Any]:
     """A county picker without script: every province, and the counties of the one
     chosen (the page's ?province=, else the chosen county's) grouped by city."""
     chosen = province if divisions.is_province(province) else code[:2]
     groups = divisions.by_city(chosen) if divisions.is_province(chosen) else []
     return {
         "province": chosen if groups else "",
-        "provinces": [(p.code, p.name) for p in divisions.provinces()],
+        "provinces": [
+            (p.code, divisions.province_name(p.name, lang)) for p in divisions.provinces()
+        ],
         "groups": [(city, [(c.code, c.name) for c in counties]) for city, counties in groups],
     }
 

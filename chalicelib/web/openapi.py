@@ -691,7 +691,9 @@ def paths() -> dict[str, Any]:
         "get": {
             "operationId": "statistics",
             "summary": "the link's towns: filings by form, town and status; the drive's "
-            "figures; each form's figures; the stock",
+            "figures; each form's figures; the stock; the daily return-to-work rate "
+            "(workers.at_work, workers.at_work_rate; a town's link also "
+            "at_work_by_enterprise)",
             "security": staff,
             "responses": {
                 "200": {

@@ -5,7 +5,6 @@ registration of a checkpoint (POST /dashboard/checkpoints)."""
 
 from __future__ import annotations
 
-from importlib import resources
 from urllib.parse import quote
 
 from chalice import Blueprint, Response
@@ -20,6 +19,7 @@ from chalicelib.documents.qr import qr_svg
 from chalicelib.filing import applicant
 from chalicelib.staff import access, checkpoints
 from chalicelib.store.models import Document
+from chalicelib.web import static_files
 from chalicelib.web.pages import Said, error_page, render
 from chalicelib.web.request import FORM_BODY, form_fields, lang_of, query, switch_url
 
@@ -37,16 +37,7 @@ PASS_REFRESH_SECONDS = 60  # the on-screen clock's minutes; its seconds hand is 
 
 
 def _static(name: str, content_type: str, max_age: int) -> Response:
-    body = resources.files("chalicelib").joinpath(f"static/{name}").read_text("utf-8")
-    return Response(
-        body=body,
-        status_code=200,
-        headers={
-            "Content-Type": content_type,
-            "Cache-Control": f"public, max-age={max_age}",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return static_files.response("static", name, content_type, max_age)
 
 
 @bp.route("/scan", methods=["GET"])

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+ANSHUN = "520402"  # 贵州省安顺市西秀区: low on the builtin map, outside Jinhua
+ZUNYI = "520302"  # 贵州省遵义市红花岗区: another city of the same province
 PASSENGERS = b"\xe5\xa7\x93\xe5\x90\x8d,\xe6\x89\x8b\xe6\x9c\xba\n" + b"x,13800000000\n" * 230
 
 
@@ -16,9 +18,7 @@ def charter(enterprise_id: str, passenger_list: str, **changes: Any) -> dict[str
         "contact_name": "王五",
         "contact_phone": "13905791234",
         "contact_email": "wang@example.com",
-        "origin_province": "贵州省",
-        "origin_city": "安顺市",
-        "origin_risk": "低风险",
+        "origin_code": ANSHUN,
         "passengers": 230,
         "travel_date": "2020-02-20",
         "vehicle": "贵G12345",

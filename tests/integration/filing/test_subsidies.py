@@ -23,8 +23,10 @@ from tests.support.claims import (
     upload,
 )
 from tests.support.phones import with_page_proof
+from tests.support.risk_maps import csv_map
+from tests.support.risk_maps import upload as upload_map
 from tests.support.stack import Stack, approved_enterprise
-from tests.support.subsidies import PASSENGERS, charter, support
+from tests.support.subsidies import ANSHUN, PASSENGERS, ZUNYI, charter, support
 
 CHARTERS = "/api/filings/charter-subsidy"
 SUPPORT = "/api/filings/support-subsidy"
@@ -213,7 +215,7 @@ def test_the_same_trip_claimed_twice_is_refused_naming_the_first(stack: Stack) -
     # AND another day, or another origin, is another trip
     other_day = charter(enterprise_id, key, travel_date="2020-02-21")
     assert stack.post_json(CHARTERS, other_day).status_code == 201
-    other_city = charter(enterprise_id, key, origin_city="遵义市")
+    other_city = charter(enterprise_id, key, origin_code=ZUNYI)
     assert stack.post_json(CHARTERS, other_city).status_code == 201
 
 
@@ -240,13 +242,75 @@ def test_a_claim_in_another_town_than_the_enterprises_is_refused_naming_town(
 def test_an_ineligible_charter_is_refused_naming_each_rule(stack: Stack) -> None:
     enterprise_id = approved_enterprise(stack)
     key = upload(stack, "charter-subsidy", "passenger_list", PASSENGERS)
-    body = charter(
-        enterprise_id, key, origin_province="浙江省", origin_city="义乌市",
-        origin_risk="中风险", passengers=200,
-    )  # fmt: skip
-    answer = stack.post_json(CHARTERS, body)
+    before = stack.item_count()
+    # WHEN a charter from Yiwu (Jinhua city) with 200 passengers is claimed
+    answer = stack.post_json(
+        CHARTERS, charter(enterprise_id, key, origin_code="330782", passengers=200)
+    )
+    # THEN both rules are named, nothing stored
     assert answer.status_code == 400
-    assert set(json.loads(answer.body)["fields"]) == {"origin_city", "origin_risk", "passengers"}
+    assert set(json.loads(answer.body)["fields"]) == {"origin_code", "passengers"}
+    assert stack.item_count() == before
+
+
+# --- the origin's level: the map in force, its charter rule ---------------------------------
+
+
+def test_a_charter_is_judged_by_the_map_in_force_and_records_its_version(stack: Stack) -> None:
+    # GIVEN an approved enterprise and a map on which Anshun's 西秀区 is low
+    enterprise_id = approved_enterprise(stack)
+    version = json.loads(upload_map(stack, csv_map({ANSHUN: "low"})).body)["version"]
+    key = upload(stack, "charter-subsidy", "passenger_list", PASSENGERS)
+    # WHEN an old client claims, still sending a typed level (of the first contract)
+    answer = stack.post_json(CHARTERS, charter(enterprise_id, key, origin_risk="高风险"))
+    # THEN it is taken: the typed level discarded, the map's level and version recorded
+    assert answer.status_code == 201, answer.body
+    filing = Filing.get(json.loads(answer.body)["filing_id"])
+    assert filing.data["origin_risk"] == "low"
+    assert (filing.data["origin_province"], filing.data["origin_city"]) == ("贵州省", "安顺市")
+    assert filing.outputs["risk"] == {
+        "version": version,
+        "county": ANSHUN,
+        "level": "low",
+        "isolation_first": False,
+    }
+
+
+@pytest.mark.parametrize(("level", "lang"), [("medium_low", "zh"), ("high", "en")])
+def test_a_charter_from_a_level_the_charter_rule_refuses_is_400_nothing_stored(
+    stack: Stack, level: str, lang: str
+) -> None:
+    # GIVEN a map on which Anshun's 西秀区 is above low (the builtin rule accepts only low)
+    enterprise_id = approved_enterprise(stack)
+    assert upload_map(stack, csv_map({ANSHUN: level})).status_code == 201
+    key = upload(stack, "charter-subsidy", "passenger_list", PASSENGERS)
+    before = stack.item_count()
+    # WHEN a charter from there is claimed, even with "低风险" typed
+    body = charter(enterprise_id, key, origin_risk="低风险")
+    answer = stack.post_json(CHARTERS, body, **{"Accept-Language": lang})
+    # THEN it is refused naming the origin, the level in the reader's words, nothing stored
+    assert answer.status_code == 400
+    said = json.loads(answer.body)["fields"]
+    if lang == "en":
+        assert said == {
+            "origin_code": "The county of origin's current risk level (High risk) "
+            "is not covered by the charter subsidy"
+        }
+    else:
+        assert said == {"origin_code": "出发地区县当前风险等级（较低风险）不在包车（专列）补助范围"}
+    assert stack.item_count() == before
+
+
+def test_the_maps_charter_rule_is_data_a_new_version_widens_it(stack: Stack) -> None:
+    # GIVEN a map whose charter rule accepts medium, on which Anshun's 西秀区 is medium
+    enterprise_id = approved_enterprise(stack)
+    rules = {"charter_accepts": ["low", "medium"]}
+    assert upload_map(stack, {"counties": {ANSHUN: "medium"}, "rules": rules}).status_code == 201
+    key = upload(stack, "charter-subsidy", "passenger_list", PASSENGERS)
+    # WHEN a charter from there is claimed THEN it is taken, its level medium
+    answer = stack.post_json(CHARTERS, charter(enterprise_id, key))
+    assert answer.status_code == 201, answer.body
+    assert Filing.get(json.loads(answer.body)["filing_id"]).data["origin_risk"] == "medium"
 
 
 # --- the support claim's life --------------------------------------------------------------

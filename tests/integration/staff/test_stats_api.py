@@ -78,7 +78,13 @@ def test_the_district_sees_every_towns_statistics_after_a_lifecycle(stack: Stack
         "start_rate_above_scale": 1.0,
     }
     # AND workers returned against employees; no docking slips or passes yet
-    assert total["workers"] == {"employees": 120, "returned": 80, "return_rate": 0.6667}
+    assert total["workers"] == {
+        "employees": 120,
+        "returned": 80,
+        "return_rate": 0.6667,
+        "at_work": 0,  # no worker checked in (tests/integration/staff/test_at_work_rate.py)
+        "at_work_rate": 0.0,
+    }
     assert total["documents"] == {"docking_slip": 0, "pass": 0}
     # AND the order's figures, and the stock it was taken from
     assert total["figures"]["supplies-order"]["masks_approved"] == 100

@@ -277,12 +277,20 @@ def recount_differences() -> dict[str, tuple[int, int]]:
         for town in TOWNS:
             for figure_name in counters.DRIVE_FIGURES:
                 add(counters.drive_counter(town, figure_name), 0)
+    towns_by_id = {f.filing_id: f.town for f in stored}
+    figure_key = "employer_filing_id"  # the one figure counted in another's town
     for f in stored:
         spec = get_form(f.form)
         add(counters.filings_counter(f.form, f.town, f.status), 1)
         for figure in spec.figures:
             if f.status in figure.statuses:
-                add(counters.figure_counter(f.form, f.town, figure.name), figure.value(f))
+                # in the filing's town, or the one the figure names (a worker at work: its
+                # employer's, read from the employer's filing here), and per key
+                town = towns_by_id[f.data[figure_key]] if figure.town else f.town
+                add(counters.figure_counter(f.form, town, figure.name), figure.value(f))
+                if figure.per:
+                    per = counters.figure_per_counter(f.form, town, figure.name, figure.per(f))
+                    add(per, figure.value(f))
         if f.form == figures.ENTERPRISE and f.status == "approved":
             above = bool(f.data.get("above_scale"))
             add(counters.drive_counter(f.town, "approved"), 1)

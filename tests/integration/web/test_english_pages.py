@@ -123,7 +123,7 @@ def test_choices_and_punctuation_read_in_english(stack: Stack) -> None:
         (FORM, ("Manufacturing", "Wholesale and retail trade", "Other")),
         ("/forms/service-request", ("Labour", "Funding", "Urgent", "Most urgent")),
         ("/forms/support-subsidy", ("Rent", "Recruitment")),
-        ("/forms/charter-subsidy", ("Hubei", "Inner Mongolia", "Low risk")),
+        ("/forms/charter-subsidy", ("Hubei", "Inner Mongolia", "Guizhou")),
     ):
         query = "lang=en" if path == FORM else f"{own}&lang=en"
         page = stack.client.http.get(f"{path}?{query}").body.decode()

@@ -1,5 +1,6 @@
-"""包车/专列补助: who is eligible (outside Jinhua city, a low-risk area, more than 200
-passengers together), each refusal naming its field, and the money never a float."""
+"""包车/专列补助: who is eligible (a county outside Jinhua city, more than 200 passengers
+together), each refusal naming its field, and the money never a float. The origin's risk
+level is the map's (tests/unit/filing/test_charter_eligibility.py), never typed."""
 
 from __future__ import annotations
 
@@ -7,16 +8,15 @@ from decimal import Decimal
 
 import pytest
 
-from chalicelib.forms.charter_subsidy import JINHUA, PROVINCES, in_jinhua
+from chalicelib.core import divisions
+from chalicelib.forms.charter_subsidy import JINHUA_CITY, in_jinhua
 from chalicelib.forms.types import fen
 from tests.support.form_rules import MISSING, REQUIRED, UPLOAD, FormRules
 
 CHARTER = FormRules(
     "charter-subsidy",
     {
-        "origin_province": "贵州省",
-        "origin_city": "安顺市",
-        "origin_risk": "低风险",
+        "origin_code": "520402",  # 贵州省安顺市西秀区
         "passengers": 230,
         "travel_date": "2020-02-20",
         "vehicle": "贵G12345",
@@ -36,68 +36,99 @@ def test_the_baseline_claim_is_accepted_and_its_cost_stored_as_text() -> None:
     assert fen(stored["cost"]) == 4800050
 
 
-# --- origin: outside Jinhua city ------------------------------------------------------------
+# --- origin: a county outside Jinhua city ----------------------------------------------------
+
+JINHUA_COUNTIES = [c.code for c in divisions.counties_of("33") if c.city_code == JINHUA_CITY]
+IN_JINHUA = "出发地须在金华市以外，金华市内的包车不在补助范围"
+ORIGIN_REQUIRED = "请选择来源区县"
+ORIGIN_UNKNOWN = "没有找到这个区县，请先选省份，再从列表中选择"
 
 
-@pytest.mark.parametrize(
-    "city",
-    ["金华", "金华市", "浙江金华", "浙江省金华市", " 金华市 ", "婺城区", "金东区", "兰溪市",
-     "东阳市", "义乌", "义乌市", "永康市", "浦江县", "武义县", "磐安县"],
-)  # fmt: skip
-def test_an_origin_in_jinhua_city_is_refused_naming_the_city(city: str) -> None:
-    # GIVEN a charter from Jinhua city or one of its districts and counties
-    # THEN it is refused, the city named, in Chinese first
-    fields = CHARTER.refused(origin_province="浙江省", origin_city=city)
-    assert fields == {"origin_city": "出发地须在金华市以外，金华市内的包车不在补助范围"}
+def test_the_origin_by_code_fills_the_names_as_the_data_writes_them() -> None:
+    # GIVEN a claim naming its county by code WHEN validated
+    stored = CHARTER.accepted().model_dump(mode="json")
+    # THEN the province, city and county are the division data's
+    assert (stored["origin_province"], stored["origin_city"], stored["origin_county"]) == (
+        "贵州省",
+        "安顺市",
+        "西秀区",
+    )
+
+
+def test_every_county_of_jinhua_city_is_refused_naming_the_origin() -> None:
+    # GIVEN a charter from each of Jinhua city's nine districts and counties
+    assert len(JINHUA_COUNTIES) == 9 and "330702" in JINHUA_COUNTIES
+    for code in JINHUA_COUNTIES:
+        # THEN it is refused on origin_code, in Chinese first
+        assert CHARTER.refused(origin_code=code) == {"origin_code": IN_JINHUA}
 
 
 def test_the_jinhua_refusal_is_in_english_under_lang_en() -> None:
-    fields = CHARTER.refused("en", origin_province="浙江省", origin_city="金华市")
-    assert fields["origin_city"].startswith("The origin must be outside Jinhua city")
+    fields = CHARTER.refused("en", origin_code="330782")
+    assert fields["origin_code"].startswith("The origin must be outside Jinhua city")
 
 
-@pytest.mark.parametrize("city", ["杭州市", "温州", "衢州市", "丽水市", "台州市"])
-def test_another_city_of_zhejiang_is_accepted(city: str) -> None:
-    assert CHARTER.accepted(origin_province="浙江省", origin_city=city)
+@pytest.mark.parametrize("code", ["330102", "330302", "330802", "331102", "331002"])
+def test_a_county_of_another_city_of_zhejiang_is_accepted(code: str) -> None:
+    assert CHARTER.accepted(origin_code=code)
 
 
-def test_a_city_named_like_jinhua_in_another_province_is_not_jinhua() -> None:
-    # GIVEN a province other than Zhejiang THEN no city of it is Jinhua's
-    assert not in_jinhua("江西省", "金华")
-    assert all(in_jinhua("浙江省", place) for place in JINHUA)
+def test_jinhua_is_a_city_of_zhejiang_only() -> None:
+    assert in_jinhua("330702") and not in_jinhua("360702") and not in_jinhua("?")
 
 
-@pytest.mark.parametrize("province", PROVINCES)
-def test_every_listed_province_is_accepted_with_a_city_outside_jinhua(province: str) -> None:
-    assert CHARTER.accepted(origin_province=province, origin_city="某某市")
+def test_a_county_of_every_province_outside_zhejiang_is_accepted() -> None:
+    for province in divisions.provinces():
+        if province.code != "33":
+            assert CHARTER.accepted(origin_code=divisions.counties_of(province.code)[0].code)
+
+
+def test_a_client_naming_the_county_by_its_names_is_resolved_to_its_code() -> None:
+    # GIVEN a client that names the province, city and county (no code)
+    names = {"origin_province": "贵州省", "origin_city": "遵义市", "origin_county": "湄潭县"}
+    stored = CHARTER.accepted(origin_code=MISSING, **names).model_dump()
+    # THEN the county's code is found and kept
+    assert stored["origin_code"] == "520328"
 
 
 @pytest.mark.parametrize(
-    ("change", "field", "message"),
+    ("change", "message"),
     [
-        ({"origin_province": "金华"}, "origin_province", "请从列表中选择"),
-        ({"origin_province": MISSING}, "origin_province", REQUIRED),
-        ({"origin_city": " "}, "origin_city", REQUIRED),
-        ({"origin_city": MISSING}, "origin_city", REQUIRED),
+        ({"origin_code": MISSING}, ORIGIN_REQUIRED),
+        ({"origin_code": ""}, ORIGIN_REQUIRED),
+        # the first contract's province and city, without a county: no county to judge
+        ({"origin_code": MISSING, "origin_province": "贵州省", "origin_city": "安顺市"},
+         ORIGIN_REQUIRED),
+        ({"origin_code": "999999"}, ORIGIN_UNKNOWN),
+        ({"origin_code": "3307"}, ORIGIN_UNKNOWN),  # a city, not a county
+        ({"origin_code": "5204021"}, "长度不能超过6个字符"),
     ],
-)
-def test_an_origin_not_given_properly_is_refused(
-    change: dict[str, object], field: str, message: str
+)  # fmt: skip
+def test_an_origin_not_given_properly_is_refused_on_its_code(
+    change: dict[str, object], message: str
 ) -> None:
-    assert CHARTER.refused(**change)[field] == message
+    assert CHARTER.refused(**change) == {"origin_code": message}
 
 
-# --- risk level: only low ------------------------------------------------------------------
+# --- risk level: the map's, never typed ----------------------------------------------------
 
 
-@pytest.mark.parametrize("risk", ["中风险", "高风险"])
-def test_a_charter_from_a_medium_or_high_risk_area_is_refused(risk: str) -> None:
-    fields = CHARTER.refused(origin_risk=risk)
-    assert fields == {"origin_risk": "仅低风险地区出发的包车（专列）可申请补助"}
+@pytest.mark.parametrize("typed", ["低风险", "高风险", "low", "high", "none"])
+def test_a_typed_risk_level_is_not_kept(typed: str) -> None:
+    # GIVEN an old client that still sends a risk level WHEN validated
+    # THEN it is dropped (the level is the map's, set at submission), not refused
+    assert CHARTER.accepted(origin_risk=typed).model_dump()["origin_risk"] is None
 
 
-def test_an_unknown_risk_level_is_refused_as_a_choice() -> None:
-    assert CHARTER.refused(origin_risk="low")["origin_risk"] == "请从列表中选择"
+def test_the_schema_says_the_origin_and_the_rule_that_judges_it() -> None:
+    schema = CHARTER.spec.json_schema()
+    origin = schema["properties"]["origin_code"]
+    # THEN the origin is a county's code outside Jinhua city, judged by the charter rule
+    assert origin["pattern"] == "^[0-9]{6}$" and origin["not"] == {"pattern": "^3307"}
+    assert origin["x-risk-rule"] == "charter_accepts" and origin["x-division"] is True
+    assert schema["properties"]["origin_risk"]["x-derived"] is True
+    assert {"required": ["origin_code"]} in schema["anyOf"]
+    assert {"minimum": 201} in schema["properties"]["passengers"]["allOf"]
 
 
 # --- passengers: more than 200 -------------------------------------------------------------
@@ -173,10 +204,8 @@ def test_other_fields_are_refused_by_name(
 
 
 def test_every_bad_field_is_named_at_once() -> None:
-    fields = CHARTER.refused(
-        origin_province="浙江省", origin_city="义乌市", origin_risk="高风险", passengers=12
-    )
-    assert set(fields) == {"origin_city", "origin_risk", "passengers"}
+    fields = CHARTER.refused(origin_code="330782", vehicle="贵", passengers=12)
+    assert set(fields) == {"origin_code", "vehicle", "passengers"}
 
 
 def test_one_claim_per_trip_is_keyed_by_enterprise_date_and_origin() -> None:
