@@ -5,6 +5,7 @@ registration of a checkpoint (POST /dashboard/checkpoints)."""
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import quote
 
 from chalice import Blueprint, Response
@@ -32,6 +33,13 @@ SCAN_CSP = (
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 JSQR = "jsqr-1.4.0/jsQR.js"  # vendored from npm: chalicelib/static/jsqr-1.4.0/VENDORED.md
+# What the service worker keeps for a scanner without a network (static/scan/sw.js FILES).
+SCANNER_FILES = (
+    ("static", "scan/scan.js"),
+    ("static", JSQR),
+    ("static", "scan/scan.css"),
+    ("templates", "app.css"),
+)
 NO_PASS = Said(404, N_("还没有通行证"), N_("村企联合打卡完成后才发放一体通行证。"))
 PASS_REFRESH_SECONDS = 60  # the on-screen clock's minutes; its seconds hand is CSS
 
@@ -69,8 +77,19 @@ def service_worker() -> Response:
     """At the root so that its scope may be /scan itself (a worker's scope is at most
     its own folder); never cached by HTTP, so a new version installs at once."""
     answer = _static("scan/sw.js", "text/javascript; charset=utf-8", 0)
+    answer.body = str(answer.body).replace("__FILES_VERSION__", _files_version())
     answer.headers["Cache-Control"] = "no-cache"
     return answer
+
+
+def _files_version() -> str:
+    """A digest of the files the worker keeps: a new bundle whose scanner files changed
+    serves a different worker, so the phone installs it and drops the old cache (the
+    worker serves those files from its cache first, at addresses that never change)."""
+    digest = hashlib.sha256()
+    for folder, name in SCANNER_FILES:
+        digest.update(static_files.read(folder, name).encode())
+    return digest.hexdigest()[:12]
 
 
 @bp.route("/static/pass.css", methods=["GET"])

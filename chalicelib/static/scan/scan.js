@@ -406,7 +406,8 @@
   }
 
   function codeOf(text) {
-    const m = /\/verify\/([A-Za-z0-9]+)/.exec(text);
+    // a document's QR (/verify/CODE) or a certificate's worker-registration QR (/join/CODE)
+    const m = /\/(?:verify|join)\/([A-Za-z0-9]+)/.exec(text);
     return m ? m[1].toUpperCase() : text.replace(/[^A-Za-z0-9]/g, "").toUpperCase().slice(0, 32);
   }
 

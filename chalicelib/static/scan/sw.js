@@ -1,10 +1,12 @@
 /* The scanner page's service worker (/scan-sw.js, scope /scan): after the first visit the
  * page, its script, the QR decoder and the checkpoint lists come from this cache when
  * there is no network. Pages and lists: the network first, the cache when it fails;
- * the static files: the cache first (their addresses change with their version). */
+ * the static files: the cache first (the cache's name changes with their content). */
 "use strict";
 
-const CACHE = "jiafuwu-scan-v1";
+// Named by the digest of the files it keeps (chalicelib/web/scan_pages.py fills it in):
+// changed files make a changed worker, which installs and drops the old cache.
+const CACHE = "jiafuwu-scan-__FILES_VERSION__";
 const PAGE = "/scan";
 const FILES = ["/scan/scan.js", "/scan/jsQR.js", "/scan/scan.css", "/static/app.css"];
 const LISTS = ["/api/trust-list", "/api/revocations"];
