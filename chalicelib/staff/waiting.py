@@ -20,6 +20,9 @@ from chalicelib.store.models import bind_models
 from chalicelib.store.paging import Position, merged_page
 
 PAGE_SIZE = 25  # rows a page: a phone's screenful or two
+# what a row shows, and the keys its place is read from: not the form data the index
+# also projects (for the exports), a page's bulk
+SHOWN = ["filing_id", "created_at", "slip_no", "status", "town", "applicant"]
 CURSOR_SECONDS = 7 * 24 * 3600  # as long as the staff link the page was opened with
 
 
@@ -79,7 +82,9 @@ def page(claim: StaffClaim, now: datetime, after: Position | None = None) -> Wai
             index, found = listing.partitions(claim, spec.id, status)
             specs.update(dict.fromkeys(found, spec))
             keys += found
-    merged = merged_page(index, keys, PAGE_SIZE, after, readers=listing.READERS)
+    merged = merged_page(
+        index, keys, PAGE_SIZE, after, readers=listing.READERS, attributes_to_get=SHOWN
+    )
     rows = [
         Waiting(
             **filing_row(claim, specs[key], filing),

@@ -41,13 +41,14 @@ class MergedPage(NamedTuple):
 
 
 def merged_page(
-    index: Any, keys: list[str], size: int, after: Position | None, readers: int = 8
+    index: Any, keys: list[str], size: int, after: Position | None, readers: int = 8, **kw: Any
 ) -> MergedPage:
     """One page of several partitions of one index, merged in the index's order: one
     Query of `size` + 1 items a partition, each started after the same Position (the
     ExclusiveStartKey DynamoDB would have answered there, written for that partition).
     A partition cut short (its LastEvaluatedKey) bounds what the page may show: nothing
-    past its last item, so nothing it holds unread is skipped."""
+    past its last item, so nothing it holds unread is skipped. `kw` goes to each query
+    (an `attributes_to_get` must keep the sort key and the table's key)."""
     hash_attr = index._hash_key_attribute()
     range_name, range_attr = next(
         (n, a) for n, a in index.Meta.attributes.items() if a.is_range_key
@@ -71,7 +72,9 @@ def merged_page(
 
     model._get_connection()  # built once, before the readers share it
     with ThreadPoolExecutor(max_workers=readers) as pool:  # each waits on the network
-        pages = list(pool.map(lambda k: (k, one_page(index.query, k, size + 1, start(k))), keys))
+        pages = list(
+            pool.map(lambda k: (k, one_page(index.query, k, size + 1, start(k), **kw)), keys)
+        )
     horizon = min(
         (
             Position(
