@@ -82,7 +82,7 @@ def test_the_pages_list_every_waiting_filing_once_oldest_first(
 
     # THEN three pages of at most three rows hold the seven, oldest first, each once
     assert [len(p) for p in pages] == [3, 3, 1]
-    assert sum(pages, []) == slips_of(ids)
+    assert [slip for p in pages for slip in p] == slips_of(ids)
 
 
 def test_a_full_last_page_offers_no_empty_next_page(
@@ -143,7 +143,7 @@ def test_filings_of_one_instant_across_shards_are_each_listed_once(
     for token in (district(), access.staff_token("town_office", "罗埠镇")):
         pages = walk(stack, token)
         # THEN each of the nine once, in the table key's order, two a page
-        assert sum(pages, []) == [f"TIE-{n}" for n in range(9)]
+        assert [slip for p in pages for slip in p] == [f"TIE-{n}" for n in range(9)]
         assert max(len(p) for p in pages) == 2
 
 
@@ -153,18 +153,15 @@ def cursors(stack: Stack) -> dict[str, str]:
     page = stack.client.http.get(f"/dashboard?token={town}").body.decode()
     town_next = next_link(page)
     assert town_next is not None
-    good = links.sign(links.PAGE, {"q": waiting.list_key(
-        access.use_staff_token(district())), "a": ["2020-02-10T00:00:00.000000+0000", "x"]})  # fmt: skip
+    mine = waiting.list_key(access.use_staff_token(district()))
+    good = links.sign(links.PAGE, {"q": mine, "a": ["2020-02-10T00:00:00.000000+0000", "x"]})
+    todo = {"k": {"x": {"S": "y"}}, "q": "town_office#罗埠镇"}
     return {
         "garbage": "abc",
         "tampered": good[:-3] + ("AAA" if not good.endswith("AAA") else "BBB"),
         "another link's": parse_qs(urlsplit(town_next).query)["cursor"][0],
-        "the to-do list's": links.sign(
-            links.PAGE, {"k": {"x": {"S": "y"}}, "q": "town_office#罗埠镇"}
-        ),
-        "malformed": links.sign(
-            links.PAGE, {"q": waiting.list_key(access.use_staff_token(district())), "a": [1, 2]}
-        ),  # fmt: skip
+        "the to-do list's": links.sign(links.PAGE, todo),
+        "malformed": links.sign(links.PAGE, {"q": mine, "a": [1, 2]}),
     }
 
 
