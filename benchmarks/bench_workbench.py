@@ -1,9 +1,11 @@
 """The officials' workbench, counted and timed in process on moto.
 
-Calls: a to-do page, a search (a phone, an enterprise name's beginning) and a bulk
-confirmation of 50 workers, each against the fewest calls it could make (`minimum`).
+Calls: a to-do page, a search (a phone, an enterprise name's beginning), the dashboard
+of a town and of the district (its figures and the first page of its waiting queue) and
+a bulk confirmation of 50 workers, each against the fewest calls it could make
+(`minimum`).
 
-Scale: a to-do page and the searches on an empty stack, then with a month of the
+Scale: a to-do page, the searches and the dashboards on an empty stack, then with a month of the
 district's data loaded (BENCH_WORKBENCH_SCALE, 1 by default: 1014 enterprise filings and
 6192 workers, every step decided but a busy afternoon's backlog, their search entries):
 the same page contents, against tables some thousand times larger. The load is written
@@ -149,13 +151,75 @@ def views(stack: h.Stack, meter: h.Meter, town: str, phone: str) -> dict[str, An
     ):
         get(path, headers={"Cookie": cookie})  # warm: the templates, stdnum's tables
         found[name] = measured(meter, lambda p=path: get(p, headers={"Cookie": cookie}))
+    found.update(dashboards(stack, meter, town))
     return found
+
+
+def dashboards(stack: h.Stack, meter: h.Meter, town: str) -> dict[str, Any]:
+    """The dashboard of the measured town and of the district by a staff link (its
+    figures and the first page of its waiting queue), and that queue's page alone
+    (chalicelib/staff/waiting.py), the part this list's paging bounds."""
+    from chalicelib.core.clock import utcnow
+    from chalicelib.settings import get_settings
+    from chalicelib.staff import access, waiting
+
+    get = stack.client.http.get
+    found: dict[str, Any] = {}
+    for name, role, scope in (
+        ("town", "town_office", town),
+        ("district", "district_office", get_settings().district_scope),
+    ):
+        token = access.staff_token(role, scope)
+        path = f"/dashboard?token={token}"
+        get(path)  # warm
+        page = measured(meter, lambda p=path: get(p))
+        found[f"dashboard, {name}"] = dict(page, rows=get(path).body.decode().count('class="code"'))
+        claim = access.use_staff_token(token)
+        queue = measured(meter, lambda c=claim: _Answered(waiting.page(c, utcnow())))
+        found[f"dashboard's queue, {name}"] = queue
+    return found
+
+
+class _Answered:
+    """A domain call measured as a view: it answered (200) with what it returned."""
+
+    status_code = 200
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def queue_minimum() -> int:
+    """One Query per index key the queue spans, whatever the page: every form's waiting
+    statuses over their shards (the district's on the form index, a town's on the
+    queue index); the page's rows come in the index's projection, nothing more read."""
+    from chalicelib.core.workflow import ACTIVE
+    from chalicelib.forms import all_forms
+    from chalicelib.store.models import QUEUE_SHARDS
+
+    return len(all_forms()) * len(ACTIVE) * QUEUE_SHARDS
+
+
+def dashboard_minimum(district: bool) -> int:
+    """bench_staff's minimum of the figures (the counters and the stock in batches of
+    100, the audit entry; its one query stands for the queue's), plus the queue's."""
+    from benchmarks import bench_staff
+
+    return bench_staff.dashboard_minimum(district) - 1 + queue_minimum()
 
 
 def minimums() -> dict[str, int]:
     # revocation check (GetItem), the index's one Query a page, the page's filings in one
     # BatchGetItem, the audit entry (PutItem)
-    return {"to-do page": 4, "search, a phone": 4, "search, a name": 4}
+    return {
+        "to-do page": 4,
+        "search, a phone": 4,
+        "search, a name": 4,
+        "dashboard, town": dashboard_minimum(district=False),
+        "dashboard's queue, town": queue_minimum(),
+        "dashboard, district": dashboard_minimum(district=True),
+        "dashboard's queue, district": queue_minimum(),
+    }
 
 
 def scale_run(loaded: bool) -> dict[str, Any]:

@@ -15,8 +15,9 @@ Two gaps, both in moto's in-memory backend:
 - Queries. moto answers every Query by sorting the whole table first (`all_items`),
   then picking the partition out: a page of the workbench's to-do list took 6 s with a
   month loaded (benchmarks/bench_workbench.py). Here a query of the table's own key
-  reads its one partition, and a query of an index picks its candidates from the items
-  unsorted; both sort what they pick, as before, so the answers are the same.
+  reads its one partition, and a query of an index its partition's items, grouped by
+  the index's key once until the next write; both sort what they pick, as before, so
+  the answers are the same.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import threading
 from typing import Any
 
 _LOCK = threading.RLock()  # reentrant: moto's transaction calls its own put/update/delete
+_GENERATION = [0]  # counts the writes (under _LOCK): what an index's grouping was made at
 _applied = False
 
 
@@ -66,10 +68,40 @@ def _partition_query(query: Any) -> Any:
         if index_name is None and hash_key is not None:
             shadow.items = {hash_key: self.items[hash_key]} if hash_key in self.items else {}
         else:
-            shadow.all_items = lambda: _unsorted(self)
+            shadow.all_items = lambda: _index_partition(self, index_name, hash_key)
         return query(shadow, hash_key, *args, **kwargs)
 
     return partition_query
+
+
+def _index_partition(table: Any, index_name: str | None, hash_key: Any) -> list[Any]:
+    """The items of one partition of an index, unsorted: the table's items grouped by the
+    index's hash key once per generation of writes (the dashboard's queue queries 96 keys
+    of one index a page: each would otherwise read the whole table)."""
+    value = _plain(hash_key)
+    if index_name is None or value is None:
+        return _unsorted(table)
+    with _LOCK:
+        cached = table.__dict__.setdefault("_jiafuwu_partitions", {})
+        generation, groups = cached.get(index_name, (-1, {}))
+        if generation != _GENERATION[0]:
+            attr = next(
+                k["AttributeName"]
+                for k in table.get_index(index_name).schema
+                if k["KeyType"] == "HASH"
+            )
+            groups = {}
+            for item in _unsorted(table):
+                if (key := _plain(item.attrs.get(attr))) is not None:
+                    groups.setdefault(key, []).append(item)
+            cached[index_name] = (_GENERATION[0], groups)
+        return list(groups.get(value, []))
+
+
+def _plain(value: Any) -> tuple[str, Any] | None:
+    """A key's DynamoType as a dict key (S, N and B are strings or bytes)."""
+    found = getattr(value, "value", None)
+    return (value.type, found) if isinstance(found, (str, bytes)) else None
 
 
 def _unsorted(table: Any) -> list[Any]:
@@ -82,7 +114,10 @@ def _locked(method: Any) -> Any:
     @functools.wraps(method)
     def locked(self: Any, *args: Any, **kwargs: Any) -> Any:
         with _LOCK:
-            return method(self, *args, **kwargs)
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                _GENERATION[0] += 1  # any write: the index partitions are grouped anew
 
     return locked
 
@@ -99,6 +134,8 @@ def _transaction(method: Any) -> Any:
                 for table_name, key, attributes in saved:
                     _put_back(self, table_name, key, attributes)
                 raise
+            finally:
+                _GENERATION[0] += 1
 
     return transact_write_items
 

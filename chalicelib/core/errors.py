@@ -132,3 +132,8 @@ class CodeRefused(DomainError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class BadCursor(DomainError):
+    """A next-page cursor this list did not give: tampered with, expired, or another
+    list's (the dashboard's queue answers it with a 400 rather than a first page)."""

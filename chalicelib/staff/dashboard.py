@@ -1,5 +1,5 @@
 """The staff dashboard's figures: filings by town and status from the sharded counters,
-and the queues of filings waiting for a decision, oldest first, with their age."""
+and a page of the queue of filings waiting for a decision, oldest first, with their age."""
 
 from __future__ import annotations
 
@@ -7,17 +7,17 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from chalicelib.core.clock import china_day
-from chalicelib.core.privacy import mask_name
 from chalicelib.core.roles import TOWN_OFFICE
-from chalicelib.core.workflow import ACTIVE, STATUSES, WORKER_DOCUMENTS
+from chalicelib.core.workflow import STATUSES, WORKER_DOCUMENTS
 from chalicelib.filing import stock
 from chalicelib.forms import all_forms
-from chalicelib.staff import at_work, checkpoints, listing
+from chalicelib.staff import at_work, checkpoints, waiting
 from chalicelib.staff.access import StaffClaim
+from chalicelib.staff.waiting import Waiting
 from chalicelib.store import counters
+from chalicelib.store.paging import Position
 
 DAYS = 14  # the line over days: the last two weeks, today included
-QUEUE_LIMIT = 100  # per form and status: a queue longer than this is a phone call, not a page
 
 
 class TownRow(NamedTuple):
@@ -53,25 +53,14 @@ def _rate(part: int, whole: int) -> float | None:
     return part / whole if whole > 0 else None
 
 
-class Waiting(NamedTuple):
-    filing_id: str
-    slip_no: str
-    form_title: str
-    form_title_en: str
-    town: str
-    applicant: str  # masked where it names a person and the link may not see it
-    status: str
-    created_at: datetime
-    age_hours: float
-
-
 class Dashboard(NamedTuple):
     claim: StaffClaim
     towns: list[TownRow]
-    queue: list[Waiting]
+    queue: list[Waiting]  # one page of the waiting list (chalicelib/staff/waiting.py)
     days: list[tuple[date, int]]  # submissions per China day, oldest first
     stock: dict[str, dict[str, int]]  # town -> item -> left
     scans: checkpoints.ScanFigures | None = None  # the checkpoints' scans, per day
+    queue_next: str | None = None  # the queue's next page (waiting.read_cursor reads it)
 
     @property
     def totals(self) -> dict[str, int]:
@@ -155,32 +144,6 @@ def by_town(claim: StaffClaim) -> list[TownRow]:
     return rows
 
 
-def waiting(claim: StaffClaim, now: datetime) -> list[Waiting]:
-    """Every open filing in the link's towns, oldest first (at most QUEUE_LIMIT of each
-    form and status): the district's in as many queries whatever the number of towns."""
-    found = []
-    for spec in all_forms():
-        for status in sorted(ACTIVE):
-            for filing in listing.filings(claim, spec.id, status, limit=QUEUE_LIMIT):
-                applicant = filing.applicant
-                if spec.holder_is_person and not claim.sees_personal_data:
-                    applicant = mask_name(applicant)
-                found.append(
-                    Waiting(
-                        filing_id=filing.filing_id,
-                        slip_no=filing.slip_no,
-                        form_title=spec.title,
-                        form_title_en=spec.title_en,
-                        town=filing.town,
-                        applicant=applicant,
-                        status=filing.status,
-                        created_at=filing.created_at,
-                        age_hours=(now - filing.created_at).total_seconds() / 3600,
-                    )
-                )
-    return sorted(found, key=lambda w: w.created_at)
-
-
 def by_day(claim: StaffClaim, today: date, days: int = DAYS) -> list[tuple[date, int]]:
     """Submissions of every form per day in the link's scope (a town, or the district)."""
     scope = claim.scope if claim.role == TOWN_OFFICE else counters.WHOLE_DISTRICT
@@ -191,14 +154,17 @@ def by_day(claim: StaffClaim, today: date, days: int = DAYS) -> list[tuple[date,
     return [(d, sum(counted[names[(d, f)]] for f in forms)) for d in span]
 
 
-def build(claim: StaffClaim, now: datetime) -> Dashboard:
+def build(claim: StaffClaim, now: datetime, after: Position | None = None) -> Dashboard:
+    """The figures, and the queue's page after `after` (waiting.read_cursor's)."""
     today = china_day(now)
+    queue = waiting.page(claim, now, after)
 
     return Dashboard(
         claim,
         by_town(claim),
-        waiting(claim, now),
+        queue.rows,
         by_day(claim, today),
         stock.levels(claim.towns),
         checkpoints.figures(today, claim.towns),
+        queue_next=queue.next_cursor,
     )

@@ -22,17 +22,20 @@ def filings(
 ) -> Iterator[Filing]:
     """The index's projection of each filing (not its decisions), oldest first."""
     bind_models()
-    index: Any  # the form index or the queue index: the same query
-    if claim.role == DISTRICT_OFFICE:
-        index, keys = Filing.form_index, list(form_keys(form, status))
-    else:
-        index = Filing.queue_index
-        keys = [k for town in claim.towns for k in queue_keys(form, town, status)]
+    index, keys = partitions(claim, form, status)
     Filing._get_connection()  # built once, before the readers share it
     with ThreadPoolExecutor(max_workers=READERS) as pool:  # each waits on the network
         shards = list(pool.map(lambda k: list(index.query(k, limit=limit)), keys))
     merged = heapq.merge(*shards, key=lambda f: f.created_at)
     return itertools.islice(merged, limit) if limit is not None else merged
+
+
+def partitions(claim: StaffClaim, form: str, status: str) -> tuple[Any, list[str]]:
+    """The index that holds one form's filings of one status in the claim's towns, and
+    its keys: the form index for the district, the queue index's towns otherwise."""
+    if claim.role == DISTRICT_OFFICE:
+        return Filing.form_index, list(form_keys(form, status))
+    return Filing.queue_index, [k for town in claim.towns for k in queue_keys(form, town, status)]
 
 
 def whole(listed: Iterable[Filing]) -> list[Filing]:

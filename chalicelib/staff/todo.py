@@ -9,9 +9,9 @@ from typing import Any, NamedTuple
 
 from chalicelib import links
 from chalicelib.core.errors import Forbidden, Gone
-from chalicelib.core.privacy import mask_name
 from chalicelib.forms import all_forms, get_form
 from chalicelib.staff.access import StaffClaim
+from chalicelib.staff.rows import filing_row
 from chalicelib.store.models import Filing, Task, bind_models, work_key
 from chalicelib.store.paging import one_page
 
@@ -126,20 +126,11 @@ def _filings(ids: set[str]) -> dict[str, Filing]:
 def _row(claim: StaffClaim, task: Task, filing: Filing, now: datetime) -> Row:
     spec = get_form(task.form)
     step = spec.workflow.step(task.step)
-    applicant = filing.applicant
-    if spec.holder_is_person and not claim.sees_personal_data:
-        applicant = mask_name(applicant)
     return Row(
-        filing_id=task.filing_id,
+        **filing_row(claim, spec, filing),
         step=task.step,
         step_title=step.title,
         step_title_en=step.title_en,
-        form=spec.id,
-        form_title=spec.title,
-        form_title_en=spec.title_en,
-        slip_no=filing.slip_no,
-        applicant=applicant,
-        town=filing.town,
         opened_at=task.opened_at,
         due_at=task.due_at,
         age_hours=(now - task.opened_at).total_seconds() / 3600,

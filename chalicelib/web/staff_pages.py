@@ -9,6 +9,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import (
+    BadCursor,
     DomainError,
     Forbidden,
     Gone,
@@ -19,7 +20,7 @@ from chalicelib.core.errors import (
 from chalicelib.core.i18n import N_
 from chalicelib.filing import stock
 from chalicelib.forms import all_forms, get_form
-from chalicelib.staff import access, dashboard, exports, risk_maps
+from chalicelib.staff import access, dashboard, exports, risk_maps, waiting
 from chalicelib.store import audit, s3
 from chalicelib.web.pages import Said, error_page, message, render
 from chalicelib.web.request import FORM_BODY, form_fields, lang_of, query, source_ip, switch_url
@@ -36,6 +37,11 @@ STAFF_LINK = {
         403, N_("链接无效"), N_("这个工作台链接不完整或被改动过，请完整打开发给您的链接。")
     ),
 }
+BAD_CURSOR = Said(
+    400,
+    N_("翻页链接无效"),
+    N_("这个翻页链接不完整、被改动过、已过期或属于另一个工作台链接，未予处理。"),
+)
 NO_SUCH_EXPORT = Said(404, N_("没有这个表单"), N_("请从工作台选择导出。"))
 NOT_YOUR_STOCK = Said(403, N_("无权设置"), N_("此链接只能设置本镇街的库存。"))
 
@@ -53,13 +59,34 @@ def show() -> Response:
     claim = _claim(token)
     if isinstance(claim, Response):
         return claim
-    _seen(claim, "dashboard", "")
     lang = lang_of(bp.current_request)
+    first = f"/dashboard?token={quote(token or '')}"
+    in_lang = "&lang=en" if lang == "en" else ""
+    cursor = query(bp.current_request, "cursor")
+    try:  # a forged cursor is refused before anything is read or recorded
+        after = waiting.read_cursor(claim, cursor)
+    except BadCursor:
+        return render(
+            "message.html",
+            BAD_CURSOR.status,
+            lang=lang,
+            title=BAD_CURSOR.title,
+            text=BAD_CURSOR.text,
+            back_url=f"{first}{in_lang}#pending",
+            back_text=N_("回到待审核队列第一页"),
+        )
+    _seen(claim, "dashboard", "queue: a later page" if after else "")
+    d = dashboard.build(claim, utcnow(), after)
+    here = f"{first}&cursor={quote(cursor or '')}" if after else first
     return render(
         "dashboard.html",
         lang=lang,
-        switch_url=switch_url(f"/dashboard?token={quote(token or '')}", lang),
-        d=dashboard.build(claim, utcnow()),
+        switch_url=switch_url(here, lang),
+        d=d,
+        queue_next_url=f"{first}&cursor={quote(d.queue_next)}{in_lang}#pending"
+        if d.queue_next
+        else None,
+        queue_first_url=f"{first}{in_lang}#pending" if after else None,
         token=token,
         forms=all_forms(),
         stock_items=stock.ITEMS,

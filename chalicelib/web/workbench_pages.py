@@ -215,6 +215,7 @@ def work() -> Response:
         steps=todo.step_choices(filters.form),
         towns=town_names() if claim.role == DISTRICT_OFFICE else (),
         next_url=next_url,
+        first_url=("/work?" + urlencode(filters.as_query())).rstrip("?") if cursor else None,
         any_bulk=any(r.bulk for r in found.rows),
     )
 
