@@ -35,6 +35,7 @@ PURPOSES = (
     "received",  # the applicant's slip number and status link, at submission
     "filing_links",  # a lost status link sent again (我的办件)
     "draft",  # the link back to a saved draft
+    "health_alert",  # the town office told of a fever or a symptom (chalicelib/filing/health.py)
 )
 PARTS = ("subject", "email", "sms")
 

@@ -16,6 +16,7 @@ from chalicelib.core import divisions, risk
 from chalicelib.core.i18n import N_
 from chalicelib.core.roles import EMPLOYER_CONTACT, TOWN_OFFICE
 from chalicelib.core.workflow import Stage, Step, Workflow
+from chalicelib.forms.checkin import HealthCheck
 from chalicelib.forms.messages import rule_error
 from chalicelib.forms.spec import (
     FormSpec,
@@ -234,7 +235,10 @@ WORKFLOW = Workflow(
                     due_hours=2,
                     due_from_field="arrival_date",
                     not_before_field="arrival_date",
-                    bulk=True,
+                    # the temperature and symptoms at the gate (a fever does not check
+                    # in: chalicelib/filing/health.py), so one by one, not in bulk
+                    inputs=HealthCheck,
+                    approve_label=N_("测温打卡"),
                 ),
                 Step(
                     id="checkin_village",
@@ -245,7 +249,10 @@ WORKFLOW = Workflow(
                     due_hours=2,
                     due_from_field="arrival_date",
                     not_before_field="arrival_date",
-                    bulk=True,
+                    # the temperature and symptoms at the gate (a fever does not check
+                    # in: chalicelib/filing/health.py), so one by one, not in bulk
+                    inputs=HealthCheck,
+                    approve_label=N_("测温打卡"),
                 ),
             ),
             documents=("pass",),

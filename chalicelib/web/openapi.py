@@ -114,7 +114,9 @@ def schemas() -> dict[str, Any]:
             {
                 "filing_id": _string(),
                 "step": _string(),
-                "decision": _string(enum=list(get_args(Decision))),
+                # health_hold: a check-in with a fever or a symptom opened a follow-up
+                # instead (the step stays open): chalicelib/filing/health.py
+                "decision": _string(enum=[*get_args(Decision), "health_hold"]),
             },
         ),
         "Verification": _object(
@@ -123,7 +125,9 @@ def schemas() -> dict[str, Any]:
                 "code": _string(),
                 "kind": _string(enum=KINDS),
                 "status": _string(
-                    enum=list(dict.fromkeys(["valid", "expired", "not_yet_valid", *STATUSES])),
+                    enum=list(
+                        dict.fromkeys(["valid", "expired", "not_yet_valid", "suspended", *STATUSES])
+                    ),
                     description="a slip (a receipt, never valid) reports its filing's status",
                 ),
                 "holder": _string(description="masked where it names a person"),
@@ -168,6 +172,13 @@ def schemas() -> dict[str, Any]:
             {
                 "decision": _string(enum=list(get_args(Decision))),
                 "comment": _string(maxLength=500, description="required to reject"),
+                # a check-in's health (chalicelib/forms/checkin.py); other steps ignore them
+                "temperature": _string(
+                    pattern=r"^[0-9]{2}(\.[0-9])?$", description="°C, 35.0..42.0"
+                ),
+                "symptoms": _string(
+                    pattern="^[a-z_]+(,[a-z_]+)*$", description="codes, comma-separated, or none"
+                ),
             },
             # a send-back (退回补正) names each field with its comment: correct.<field>
             patternProperties={r"^correct\.": _string(maxLength=200)},
@@ -928,6 +939,29 @@ def _workbench() -> dict[str, Any]:
                             HTML: {"schema": {"type": "string"}},
                         },
                     },
+                    **signed_out,
+                },
+            }
+        },
+        "/work/checkin": {
+            "get": {
+                "operationId": "work-checkin",
+                "summary": "a docking slip's code (or its QR's address) -> 303 to the village "
+                "check-in's /approve/ page; without `code`, the page that asks for it",
+                "parameters": [
+                    {"name": "code", "in": "query", "required": False, "schema": _string()}
+                ],
+                "responses": {
+                    "200": {
+                        "description": "JSON: the check-in's approval address; HTML: the form",
+                        "content": {
+                            JSON: {"schema": _object(["url"], {"url": _string()})},
+                            HTML: {"schema": {"type": "string"}},
+                        },
+                    },
+                    "403": _error("the worker lodges outside the official's towns", html=True),
+                    "404": _error("no such docking slip", html=True),
+                    "410": _error("the check-in is not open (done, or not yet)", html=True),
                     **signed_out,
                 },
             }

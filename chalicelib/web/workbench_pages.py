@@ -25,7 +25,7 @@ from chalicelib.core.roles import DISTRICT_OFFICE
 from chalicelib.core.towns import town_names
 from chalicelib.filing import bulk, reassign
 from chalicelib.forms import all_forms
-from chalicelib.staff import access, search, sign_in, todo
+from chalicelib.staff import access, checkins, search, sign_in, todo
 from chalicelib.staff.access import StaffClaim
 from chalicelib.store import audit
 from chalicelib.web.pages import Said, error_page, render
@@ -39,7 +39,7 @@ from chalicelib.web.request import (
     source_ip,
     wants_json,
 )
-from chalicelib.web.responses import json_response, redirect
+from chalicelib.web.responses import json_error, json_response, redirect
 
 bp = Blueprint(__name__)
 
@@ -318,6 +318,37 @@ def filing_page(filing_id: str) -> Response:
         return error_page(request, exc, {Forbidden: NOT_YOURS})
     audit.record(filing_id, "viewed:workbench", claim.name, source_ip(request))
     return render("work_filing.html", lang=lang, claim=claim, v=shown)
+
+
+# --- check-in from a docking slip ----------------------------------------------------
+
+CHECKIN_SAID = {
+    NotFound: Said(404, N_("没有这张对接单"), N_("请核对对接单上二维码下方的编号后重试。")),
+    Forbidden: Said(403, N_("无权打卡"), N_("此人不在您的辖区落脚，请由落脚地镇街打卡。")),
+    Gone: Said(410, N_("不能打卡"), N_("此人已打卡，或对接单尚未办结，请在待办列表中查看。")),
+}
+
+
+@bp.route("/checkin", methods=["GET"])
+def checkin() -> Response:
+    """A docking slip's code (typed, or the address its QR holds: from /scan) -> 303 to
+    the village check-in's approval page, where the temperature is recorded. Reads only."""
+    claim = _session()
+    if claim is None:
+        return _signed_out()
+    request = bp.current_request
+    code = (query(request, "code") or "").strip()
+    if not code:
+        return render("work_checkin.html", lang=lang_of(request), claim=claim)
+    try:
+        url = checkins.checkin_url(claim, code)
+    except (NotFound, Forbidden, Gone) as exc:
+        if wants_json(request):
+            return json_error(exc)
+        return error_page(request, exc, CHECKIN_SAID)
+    if wants_json(request):
+        return json_response({"url": url})
+    return redirect(url, 303)
 
 
 # --- reassign ------------------------------------------------------------------------

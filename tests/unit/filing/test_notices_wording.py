@@ -101,6 +101,14 @@ CASES: dict[str, tuple[dict[str, Any], list[str], list[str]]] = {
         ["企业复工备案", "7", "https://jiafuwu.example/forms/x?draft=D1"],
         ["Enterprise work-resumption filing", "7", "https://jiafuwu.example/forms/x?draft=D1"],
     ),
+    "health_alert": (
+        dict(
+            name="Zhang San", form=FORM, slip_no="WC-0001", applicant="Li Si",
+            village="Xiaxu", temperature="37.8",
+        ),
+        ["WC-0001", "Li Si", "Xiaxu", "37.8"],
+        ["WC-0001", "Li Si", "Xiaxu", "37.8"],
+    ),
 }  # fmt: skip
 
 
