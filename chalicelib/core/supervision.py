@@ -33,6 +33,12 @@ SYMPTOMS: dict[str, str] = {
 }
 SYMPTOM_LABELS: dict[str, str] = {NO_SYMPTOMS: N_("无上述症状"), **SYMPTOMS}
 
+# The follow-up's task on the lodging town's to-do list: its own partition of the tasks
+# ("health#<filing id>"), so that a filing's steps never meet it.
+FOLLOW_UP_STEP = "follow_up"
+FOLLOW_UP_PREFIX = "health#"
+FOLLOW_UP_TITLE = (N_("健康随访"), "Health follow-up")
+
 FollowUpStatus = Literal["open", "isolation", "cleared"]
 Outcome = Literal["cleared", "isolation"]
 OUTCOMES: tuple[str, ...] = ("cleared", "isolation")

@@ -732,6 +732,7 @@ def paths() -> dict[str, Any]:
         }
     }
     found.update(checkpoint_paths())
+    found.update(_observation(filing, status_token))
     found["/dev/outbox"] = {
         "get": {
             "operationId": "outbox",
@@ -904,6 +905,62 @@ def checkpoint_paths() -> dict[str, Any]:
     }
 
 
+def _observation(filing: dict[str, Any], token: dict[str, Any]) -> dict[str, Any]:
+    """Issue 17's days of observation: a worker's daily report from the status link (a
+    page; JSON under Accept: application/json)."""
+    health = _object(
+        ["temperature", "symptoms"],
+        {
+            "temperature": _string(pattern=r"^[0-9]{2}(\.[0-9])?$", description="°C, 35.0..42.0"),
+            "symptoms": _string(
+                pattern="^[a-z_]+(,[a-z_]+)*$", description="codes, comma-separated, or none"
+            ),
+        },
+    )
+    reported = _object(
+        ["day", "recorded", "held"],
+        {
+            "day": _string(format="date"),
+            "recorded": {"type": "boolean"},
+            "held": {"type": "boolean", "description": "a health follow-up is open"},
+        },
+    )
+    refused = {
+        "403": _error("missing or wrong token", html=True),
+        "404": _error("no such filing", html=True),
+        "409": _error("not in the days of observation (no pass, or after them)", html=True),
+        "429": _limited("too many status reads from this address this minute", html=True),
+    }
+    return {
+        "/filings/{filing_id}/report": {
+            "get": {
+                "operationId": "observation-page",
+                "summary": "the days of observation: done, left, today's report form",
+                "parameters": [filing, token],
+                "responses": {"200": _answer("the page", html=True), **refused},
+            },
+            "post": {
+                "operationId": "observation-report",
+                "summary": "today's report (China day), one a worker a day",
+                "parameters": [filing, token],
+                "requestBody": {"required": True, "content": {FORM: {"schema": health}}},
+                "responses": {
+                    "201": {
+                        "description": "recorded (a fever or a symptom suspends the pass)",
+                        "content": {JSON: {"schema": reported}, HTML: {"schema": _string()}},
+                    },
+                    "200": {
+                        "description": "today's report was in already: nothing recorded",
+                        "content": {JSON: {"schema": reported}, HTML: {"schema": _string()}},
+                    },
+                    "400": _error("a bad temperature or symptoms, each named", html=True),
+                    **refused,
+                },
+            },
+        }
+    }
+
+
 @functools.cache
 def _workbench() -> dict[str, Any]:
     """The workbench's JSON answers (Accept: application/json); its pages answer HTML,
@@ -965,6 +1022,56 @@ def _workbench() -> dict[str, Any]:
                     **signed_out,
                 },
             }
+        },
+        "/work/health/{filing_id}": {
+            "get": {
+                "operationId": "work-follow-up",
+                "summary": "a worker's health follow-up (a page)",
+                "parameters": [
+                    {"name": "filing_id", "in": "path", "required": True, "schema": _string()}
+                ],
+                "responses": {
+                    "200": {"description": "the page", "content": {HTML: {"schema": _string()}}},
+                    "403": _error("outside the official's towns", html=True),
+                    "404": _error("no follow-up for that filing", html=True),
+                    **signed_out,
+                },
+            },
+            "post": {
+                "operationId": "work-follow-up-answer",
+                "summary": "outcome=cleared, or isolation with until (a later day); asked "
+                "once more, recorded with confirmed=yes (then 303 to the page)",
+                "parameters": [
+                    {"name": "filing_id", "in": "path", "required": True, "schema": _string()}
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        FORM: {
+                            "schema": _object(
+                                ["outcome"],
+                                {
+                                    "outcome": _string(enum=["cleared", "isolation"]),
+                                    "until": _string(format="date"),
+                                    "note": _string(maxLength=200),
+                                    "confirmed": _string(enum=["yes"]),
+                                },
+                            )
+                        }
+                    },
+                },
+                "responses": {
+                    "200": {
+                        "description": "the confirmation",
+                        "content": {HTML: {"schema": _string()}},
+                    },
+                    "400": _error("no outcome, or isolation without a later end day", html=True),
+                    "403": _error("outside the official's towns", html=True),
+                    "404": _error("no follow-up for that filing", html=True),
+                    "410": _error("answered already", html=True),
+                    **signed_out,
+                },
+            },
         },
         "/work/search": {
             "get": {

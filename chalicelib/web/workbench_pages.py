@@ -10,22 +10,24 @@ from urllib.parse import parse_qs, urlencode
 
 from chalice import Blueprint, Response
 
-from chalicelib.core.clock import utcnow
+from chalicelib.core.clock import china_today, utcnow
 from chalicelib.core.errors import (
     CodeRefused,
     DomainError,
     Forbidden,
     Gone,
+    InvalidTransition,
     NotFound,
     RateLimited,
+    ReasonRequired,
     ValidationFailed,
 )
 from chalicelib.core.i18n import N_
 from chalicelib.core.roles import DISTRICT_OFFICE
 from chalicelib.core.towns import town_names
-from chalicelib.filing import bulk, reassign
+from chalicelib.filing import bulk, health, reassign
 from chalicelib.forms import all_forms
-from chalicelib.staff import access, checkins, search, sign_in, todo
+from chalicelib.staff import access, checkins, follow_ups, search, sign_in, todo
 from chalicelib.staff.access import StaffClaim
 from chalicelib.store import audit
 from chalicelib.web.pages import Said, error_page, render
@@ -349,6 +351,81 @@ def checkin() -> Response:
     if wants_json(request):
         return json_response({"url": url})
     return redirect(url, 303)
+
+
+# --- health follow-ups ----------------------------------------------------------------
+
+FOLLOW_UP_SAID = {
+    Forbidden: NOT_YOURS,
+    Gone: Said(410, N_("随访已办结"), N_("这次健康随访已记录结果，请回到待办列表刷新。")),
+}
+
+
+def _follow_up_page(
+    claim: StaffClaim,
+    filing_id: str,
+    status: int = 200,
+    posted: dict[str, str] | None = None,
+    error: str = "",
+    confirm: bool = False,
+) -> Response:
+    request = bp.current_request
+    filing = follow_ups.get(claim, filing_id)
+    return render(
+        "work_health.html",
+        status,
+        lang=lang_of(request),
+        claim=claim,
+        f=follow_ups.shown(claim, filing),
+        posted=posted or {},
+        error=error,
+        confirm=confirm,
+        today=china_today().isoformat(),
+    )
+
+
+@bp.route("/health/{filing_id}", methods=["GET"])
+def follow_up_page(filing_id: str) -> Response:
+    claim = _session()
+    if claim is None:
+        return _signed_out()
+    try:
+        return _follow_up_page(claim, filing_id)
+    except DomainError as exc:
+        return error_page(bp.current_request, exc, FOLLOW_UP_SAID)
+
+
+@bp.route("/health/{filing_id}", methods=["POST"], content_types=FORM_BODY)
+def follow_up_post(filing_id: str) -> Response:
+    """The follow-up's answer: `outcome` cleared, or isolation with `until` (a date after
+    today); asked once more (`confirmed=yes` records it)."""
+    claim = _session()
+    if claim is None:
+        return _signed_out()
+    request = bp.current_request
+    posted = form_fields(request)
+    outcome = posted.get("outcome", "")
+    try:
+        if not follow_ups.get(claim, filing_id).health_hold:
+            raise Gone("used")  # answered already: nothing more to record
+        until = follow_ups.parse_until(outcome, posted.get("until", ""))
+        if posted.get("confirmed") != "yes":
+            return _follow_up_page(claim, filing_id, posted=posted, confirm=True)
+        health.resolve(
+            filing_id,
+            outcome,
+            until,
+            posted.get("note", "")[:200],
+            claim.name,
+            source_ip(request),
+            china_today(),
+        )
+    except (ReasonRequired, InvalidTransition, ValidationFailed):
+        text = N_("请选择随访结果；隔离观察须填写今天以后的解除日期（YYYY-MM-DD）。")
+        return _follow_up_page(claim, filing_id, 400, posted, text)
+    except DomainError as exc:
+        return error_page(request, exc, FOLLOW_UP_SAID)
+    return redirect(f"/work/health/{filing_id}", 303)
 
 
 # --- reassign ------------------------------------------------------------------------
