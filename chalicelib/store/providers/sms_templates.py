@@ -22,7 +22,7 @@ TEMPLATES: dict[str, str] = {
     "document": "${document}已签发：${slip_no}，请在进度页下载：${url}",
     "draft": "${form}草稿已保存，${days}天内继续填写：${url}",
     "escalation": "超时督办：${form} ${slip_no}，请尽快处理：${url}",
-    "health_alert": "健康随访：${slip_no}的${applicant}体温${temperature}℃或有症状，未打卡。"
+    "health_alert": "健康随访：${slip_no}的${applicant}体温${temperature}℃或有症状。"
     "请通知${village}村医随访，并在工作台记录结果。",
     "filing_links": "${form} ${slip_no}的进度链接：${url}",
     "phone_code": "验证码${code}，${minutes}分钟内有效。请勿告诉他人，工作人员不会向您索要。",
