@@ -19,7 +19,7 @@ from chalicelib.core.errors import Gone, NotFound
 from chalicelib.core.roles import TOWN_OFFICE
 from chalicelib.filing.wording import Words, compose
 from chalicelib.forms import FormSpec
-from chalicelib.store import audit, directory, notify, ratelimit, records, s3
+from chalicelib.store import audit, counters, directory, notify, ratelimit, records, s3
 from chalicelib.store.models import Document, Filing, Task, bind_models, work_key
 from chalicelib.store.tx import Action, Cancelled, transaction
 
@@ -104,6 +104,7 @@ def hold(
                 ],
                 condition=Filing.health_hold.does_not_exist(),
             )
+            counters.move(tx, {counters.supervision_counter(filing.town, "fevers"): 1})
     except Cancelled as cancelled:
         if rate_client and _WINDOW_AT in cancelled.failed:
             raise ratelimit.refusal(now, "approval") from None
@@ -193,6 +194,10 @@ def resolve(
                 ],
                 condition=Filing.health_hold == held,
             )
+            isolating = (change.state.status == "isolation") - (held == "isolation")
+            if isolating:
+                figure = counters.supervision_counter(filing.town, "isolations")
+                counters.move(tx, {figure: isolating})
             if restore:
                 tx.update(
                     Task(filing_id=task_key(filing_id), step=FOLLOW_UP),

@@ -20,7 +20,7 @@ from chalicelib.core.errors import Conflict, ValidationFailed
 from chalicelib.filing import health
 from chalicelib.forms import get_form
 from chalicelib.settings import get_settings
-from chalicelib.store import audit, claims, records, s3
+from chalicelib.store import audit, claims, counters, records, s3
 from chalicelib.store.models import Document, Filing
 from chalicelib.store.tx import Action, Cancelled, transaction
 
@@ -151,6 +151,10 @@ def _report(filing: Filing, found: supervision.Health, by: str, source_ip: str |
             tx.save(audit.entry(filing.filing_id, "report", by, source_ip, entry["temperature"]))
             if change is not None:
                 tx.save(health.follow_up_task(filing, now))
+            figures = {counters.reports_counter(filing.town, entry["day"]): 1}
+            if change is not None:
+                figures[counters.supervision_counter(filing.town, "fevers")] = 1
+            counters.move(tx, figures)
             tx.update(
                 Filing(filing_id=filing.filing_id),
                 actions=actions,

@@ -12,7 +12,7 @@ import pytest
 from chalicelib.filing import observation
 from chalicelib.store.models import Document, Filing, Task
 from tests.integration.filing.test_checkin_health import docked_worker
-from tests.integration.filing.test_observation import send, verify
+from tests.integration.filing.test_observation import figures, send, verify
 from tests.support import workbench as wb
 from tests.support.claims import decide
 from tests.support.health import FEVER, WELL
@@ -74,9 +74,11 @@ def test_a_fever_in_observation_isolation_then_cleared(
     assert verify(stack, code) == "suspended"
     assert Filing.get(worker).health_hold == "isolation"
     assert until in wb.get(stack, f"/work/health/{worker}", cookie).body.decode()
+    assert figures(day).isolations == 1
     # WHEN it is cleared THEN the pass is valid again, online and on the offline list
     assert answer(stack, cookie, worker, outcome="cleared") == 303
     assert verify(stack, code) == "valid" and Document.get(code).suspended is False
     stack.pump()
     listed = json.loads(stack.client.http.get("/api/revocations").body)
     assert code not in listed["suspended"]
+    assert (figures(day).isolations, figures(day).fevers) == (0, 1)

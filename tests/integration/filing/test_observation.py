@@ -13,7 +13,9 @@ from urllib.parse import urlencode
 import pytest
 
 from chalicelib import links
+from chalicelib.core.roles import TOWN_OFFICE
 from chalicelib.filing import observation
+from chalicelib.staff import access, supervision_figures
 from chalicelib.store.models import Document, Filing
 from tests.support.health import COUGH, FEVER, WELL
 from tests.support.stack import Stack
@@ -93,6 +95,20 @@ def test_a_fever_in_a_report_suspends_the_pass_at_once(
     assert send(stack, worker, FEVER).status_code == 201
     stack.pump()
     assert [m for m in stack.outbox() if "健康随访" in m["subject"]] == told and len(told) == 2
+    # AND the town's figures counted it in the same transactions: one fever, not two;
+    # one worker under observation, today's report in
+    row = figures(TODAY + timedelta(days=3))
+    assert (row.fevers, row.under_observation, row.reported_today, row.missing_today) == (
+        1,
+        1,
+        1,
+        0,
+    )
+
+
+def figures(today: date) -> supervision_figures.Row:
+    claim = access.claim(TOWN_OFFICE, "罗埠镇")
+    return next(r for r in supervision_figures.by_town(claim, today) if r.town == "罗埠镇")
 
 
 @pytest.mark.parametrize(
