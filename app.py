@@ -81,6 +81,10 @@ def remind_late_steps(event: CloudWatchEvent) -> None:
     from chalicelib.filing import reminders
 
     reminders.sweep(utcnow())
+    # issue 17: a day of observation unreported at 20:00 China time, and at 22:00
+    from chalicelib.filing import observation_reminders
+
+    observation_reminders.sweep(utcnow())
 
 
 @app.schedule(Rate(10, unit=Rate.MINUTES))
