@@ -184,3 +184,28 @@ def _standing_changed(filing: Filing) -> None:
         records.put_standing(filing, "suspended")
     except s3.NotWritten:
         log.warning("standing record of %s not written", filing.filing_id)
+
+
+def workers_of(employer_id: str, today: date | None = None) -> list[Filing]:
+    """An enterprise's workers under observation today, by slip number: the approved
+    worker filings of every town (the queue index, which projects the data) naming it,
+    arrived within the days of observation, each read whole."""
+    from chalicelib.core.towns import town_names
+    from chalicelib.store.models import bind_models, queue_keys
+
+    bind_models()
+    today = today or china_today()
+    days = get_settings().observation_days
+    found: list[Filing] = []
+    for town in town_names():
+        for key in queue_keys(WORKERS, town, "approved"):
+            for listed in Filing.queue_index.query(key):
+                data = listed.data or {}
+                arrival = str(data.get("arrival_date", ""))
+                if data.get("employer_filing_id") != employer_id or not arrival:
+                    continue
+                if 0 <= (today - date.fromisoformat(arrival)).days < days:
+                    filing = Filing.get(listed.filing_id, consistent_read=True)
+                    if observation_of(filing) is not None:
+                        found.append(filing)
+    return sorted(found, key=lambda f: str(f.slip_no))

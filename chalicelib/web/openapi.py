@@ -931,7 +931,40 @@ def _observation(filing: dict[str, Any], token: dict[str, Any]) -> dict[str, Any
         "409": _error("not in the days of observation (no pass, or after them)", html=True),
         "429": _limited("too many status reads from this address this minute", html=True),
     }
+    rows = {
+        "type": "object",
+        "description": "t.<worker filing id> (°C) and s.<worker filing id> (a symptom, or none)",
+        "patternProperties": {r"^[ts]\.[0-9a-f]{32}$": _string(maxLength=20)},
+        "additionalProperties": False,
+    }
     return {
+        "/filings/{filing_id}/workers-report": {
+            "get": {
+                "operationId": "observation-workers-page",
+                "summary": "an enterprise's workers under observation, a row each (its token)",
+                "parameters": [filing, token],
+                "responses": {"200": _answer("the page", html=True), **refused},
+            },
+            "post": {
+                "operationId": "observation-workers-report",
+                "summary": "today's reports for the rows filled in, by the enterprise",
+                "parameters": [filing, token],
+                "requestBody": {"required": True, "content": {FORM: {"schema": rows}}},
+                "responses": {
+                    "200": {
+                        "description": "each row's outcome, by worker filing id",
+                        "content": {
+                            JSON: {"schema": _object(["results"], {"results": {"type": "object"}})},
+                            HTML: {"schema": _string()},
+                        },
+                    },
+                    "400": _error(
+                        "a row naming anyone but its workers under observation", html=True
+                    ),
+                    **refused,
+                },
+            },
+        },
         "/filings/{filing_id}/report": {
             "get": {
                 "operationId": "observation-page",
@@ -957,7 +990,7 @@ def _observation(filing: dict[str, Any], token: dict[str, Any]) -> dict[str, Any
                     **refused,
                 },
             },
-        }
+        },
     }
 
 

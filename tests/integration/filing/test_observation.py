@@ -148,3 +148,30 @@ def test_the_page_works_without_script(stack: Stack, monkeypatch: pytest.MonkeyP
         f"/filings/{worker}/report?token={token}", headers=form, body=body
     )
     assert done.status_code == 201 and "今天的报告已收到" in done.body.decode()
+
+
+def test_the_enterprise_reports_for_its_workers_a_row_each(stack: Stack) -> None:
+    employer = approved_employer(stack)
+    first, _ = approved_worker(stack, employer, serial=45)
+    second, _ = approved_worker(stack, employer, serial=46)
+    token = links.status_token(employer)
+    path = f"/filings/{employer}/workers-report?token={token}"
+    # THEN its page lists both workers under observation, a row each
+    page = stack.client.http.get(path).body.decode()
+    assert f'name="t.{first}"' in page and f'name="t.{second}"' in page
+    # WHEN it reports for the first only THEN that one is recorded, by the enterprise
+    body = urlencode({f"t.{first}": "36.4", f"s.{first}": "none"}).encode()
+    done = stack.client.http.post(path, headers=JSON, body=body)
+    assert done.status_code == 200, done.body
+    assert Filing.get(first).reports[0]["by"] == "employer"
+    assert not Filing.get(second).reports
+    # AND again: answered, not recorded twice
+    stack.client.http.post(path, headers=JSON, body=body)
+    assert len(Filing.get(first).reports) == 1
+    # AND a row naming someone else's filing is refused with nothing stored
+    before = stack.item_count()
+    hostile = urlencode({f"t.{employer}": "36.4", f"s.{employer}": "none"}).encode()
+    assert stack.client.http.post(path, headers=JSON, body=hostile).status_code == 400
+    assert stack.item_count() == before
+    # AND a wrong token sees nothing
+    assert stack.client.http.get(f"/filings/{employer}/workers-report?token=x").status_code == 403
