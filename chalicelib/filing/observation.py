@@ -187,25 +187,70 @@ def _standing_changed(filing: Filing) -> None:
 
 
 def workers_of(employer_id: str, today: date | None = None) -> list[Filing]:
-    """An enterprise's workers under observation today, by slip number: the approved
-    worker filings of every town (the queue index, which projects the data) naming it,
-    arrived within the days of observation, each read whole."""
+    """An enterprise's workers under observation today, whatever town they lodge in."""
     from chalicelib.core.towns import town_names
+
+    found = [f for town in town_names() for f in town_workers(town, today, employer_id)]
+    return sorted(found, key=lambda f: str(f.slip_no))
+
+
+def town_workers(
+    town: str, today: date | None = None, employer_id: str | None = None
+) -> list[Filing]:
+    """A town's workers under observation today (their lodging town), by slip number;
+    `employer_id`: only that enterprise's (filtered before any filing is read)."""
     from chalicelib.store.models import bind_models, queue_keys
 
     bind_models()
     today = today or china_today()
     days = get_settings().observation_days
     found: list[Filing] = []
-    for town in town_names():
-        for key in queue_keys(WORKERS, town, "approved"):
-            for listed in Filing.queue_index.query(key):
-                data = listed.data or {}
-                arrival = str(data.get("arrival_date", ""))
-                if data.get("employer_filing_id") != employer_id or not arrival:
-                    continue
-                if 0 <= (today - date.fromisoformat(arrival)).days < days:
-                    filing = Filing.get(listed.filing_id, consistent_read=True)
-                    if observation_of(filing) is not None:
-                        found.append(filing)
+    for key in queue_keys(WORKERS, town, "approved"):
+        for listed in Filing.queue_index.query(key):
+            data = listed.data or {}
+            arrival = str(data.get("arrival_date", ""))
+            if employer_id is not None and data.get("employer_filing_id") != employer_id:
+                continue
+            if arrival and 0 <= (today - date.fromisoformat(arrival)).days < days:
+                filing = Filing.get(listed.filing_id, consistent_read=True)
+                if observation_of(filing) is not None:
+                    found.append(filing)
     return sorted(found, key=lambda f: str(f.slip_no))
+
+
+def confirmed_today(filing: Filing, today: date | None = None) -> bool:
+    day = (today or china_today()).isoformat()
+    return any(c.get("day") == day for c in filing.lodging_checks or [])
+
+
+def confirm_lodging(filing: Filing, by: str, source_ip: str | None) -> bool:
+    """The village confirms the worker is at the lodging address today: True when this
+    call recorded it, False when today's was in already (one a worker a day, a claim)."""
+    today, now = china_today(), utcnow()
+    obs = observation_of(filing)
+    if obs is None or not obs.covers(today):
+        raise supervision.NotObserved(today.isoformat())
+    entry = {"day": today.isoformat(), "by": by, "at": now.isoformat()}
+    day_claim = claims.new(
+        f"lodging#{filing.filing_id}#{today.isoformat()}",
+        filing.filing_id,
+        now,
+        privacy.expiry(now),
+    )
+    try:
+        with transaction() as tx:
+            claims.claim(tx, day_claim)
+            tx.save(audit.entry(filing.filing_id, "lodging_confirmed", by, source_ip))
+            tx.update(
+                Filing(filing_id=filing.filing_id),
+                actions=[
+                    Filing.lodging_checks.set([*(filing.lodging_checks or []), entry]),
+                    Filing.updated_at.set(now),
+                ],
+                condition=Filing.version == filing.version,
+            )
+    except Cancelled as cancelled:
+        if 0 in cancelled.failed:
+            return False
+        raise
+    return True

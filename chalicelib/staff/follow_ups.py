@@ -29,6 +29,20 @@ def get(claim: StaffClaim, filing_id: str) -> Filing:
     return filing
 
 
+def worker(claim: StaffClaim, filing_id: str) -> Filing:
+    """A worker's filing within the official's towns: NotFound, or Forbidden."""
+    bind_models()
+    try:
+        filing = Filing.get(filing_id, consistent_read=True)
+    except Filing.DoesNotExist:
+        raise NotFound(filing_id) from None
+    if filing.form != "worker-return":
+        raise NotFound(filing_id)
+    if not claim.covers(filing.town):
+        raise Forbidden(f"{claim.scope} does not see {filing.town}'s workers")
+    return filing
+
+
 def shown(claim: StaffClaim, filing: Filing) -> dict[str, Any]:
     found = dict(filing.follow_up or {})
     codes = str(found.get("symptoms") or supervision.NO_SYMPTOMS).split(",")

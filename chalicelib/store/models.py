@@ -171,6 +171,9 @@ class Filing(Model):
     # The days of observation's reports, one per China day (a claim keeps it one):
     # [{"day", "temperature", "symptoms", "by", "at"}, ...]
     reports = JSONAttribute(null=True)
+    lodging_checks = JSONAttribute(
+        null=True
+    )  # the village's daily "at the lodging": [{"day", ...}]
 
     def step_status(self, step: str) -> str | None:
         return self.steps.as_dict().get(step)  # type: ignore[no-any-return]

@@ -1056,6 +1056,36 @@ def _workbench() -> dict[str, Any]:
                 },
             }
         },
+        "/work/lodging": {
+            "get": {
+                "operationId": "work-lodging",
+                "summary": "the official's workers under observation today, to confirm at the "
+                "lodging (a page)",
+                "responses": {
+                    "200": {"description": "the page", "content": {HTML: {"schema": _string()}}},
+                    **signed_out,
+                },
+            },
+            "post": {
+                "operationId": "work-lodging-confirm",
+                "summary": "worker (once per ticked box): confirmed at the lodging today, "
+                "once a worker a day",
+                "requestBody": {
+                    "required": True,
+                    "content": {FORM: {"schema": _object([], {"worker": _string()})}},
+                },
+                "responses": {
+                    "200": {
+                        "description": "each worker's outcome: confirmed, already or refused",
+                        "content": {
+                            JSON: {"schema": _object(["results"], {"results": {"type": "object"}})},
+                            HTML: {"schema": _string()},
+                        },
+                    },
+                    **signed_out,
+                },
+            },
+        },
         "/work/health/{filing_id}": {
             "get": {
                 "operationId": "work-follow-up",

@@ -428,6 +428,66 @@ def follow_up_post(filing_id: str) -> Response:
     return redirect(f"/work/health/{filing_id}", 303)
 
 
+# --- the days of observation: the village confirms who is at the lodging ----------------
+
+
+def _lodging_page(claim: StaffClaim, results: dict[str, str] | None = None) -> Response:
+    from chalicelib.core.privacy import mask_name
+    from chalicelib.filing import observation
+
+    today = china_today()
+    rows = [
+        (
+            f,
+            f.applicant if claim.sees_personal_data else mask_name(f.applicant),
+            observation.confirmed_today(f, today),
+        )
+        for town in claim.towns
+        for f in observation.town_workers(town, today)
+    ]
+    return render(
+        "work_lodging.html",
+        lang=lang_of(bp.current_request),
+        claim=claim,
+        rows=rows,
+        results=results or {},
+        today=today.isoformat(),
+    )
+
+
+@bp.route("/lodging", methods=["GET"])
+def lodging_page() -> Response:
+    """The town's workers under observation today, each to tick as at the lodging."""
+    claim = _session()
+    if claim is None:
+        return _signed_out()
+    return _lodging_page(claim)
+
+
+@bp.route("/lodging", methods=["POST"], content_types=FORM_BODY)
+def lodging_confirm() -> Response:
+    """`worker` (once per ticked box): each confirmed at the lodging address today; a
+    worker outside the official's towns, or not under observation, is not recorded."""
+    from chalicelib.filing import observation
+
+    claim = _session()
+    if claim is None:
+        return _signed_out()
+    request = bp.current_request
+    picked = parse_qs(body(request).decode("utf-8", "replace")).get("worker", [])
+    results: dict[str, str] = {}
+    for filing_id in dict.fromkeys(picked):
+        try:
+            filing = follow_ups.worker(claim, filing_id)
+            done = observation.confirm_lodging(filing, claim.name, source_ip(request))
+            results[filing_id] = "confirmed" if done else "already"
+        except DomainError:
+            results[filing_id] = "refused"
+    if wants_json(request):
+        return json_response({"results": results})
+    return _lodging_page(claim, results)
+
+
 # --- reassign ------------------------------------------------------------------------
 
 

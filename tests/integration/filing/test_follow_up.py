@@ -82,3 +82,29 @@ def test_a_fever_in_observation_isolation_then_cleared(
     listed = json.loads(stack.client.http.get("/api/revocations").body)
     assert code not in listed["suspended"]
     assert (figures(day).isolations, figures(day).fevers) == (0, 1)
+
+
+def test_the_village_confirms_its_workers_at_the_lodging_once_a_day(stack: Stack) -> None:
+    employer = approved_employer(stack)
+    worker, _ = approved_worker(stack, employer, serial=53)
+    cookie = wb.sign_in(stack, wb.town_phone("罗埠镇"))
+    page = wb.get(stack, "/work/lodging", cookie).body.decode()
+    assert f'value="{worker}"' in page
+    # WHEN the town ticks the worker (and a filing that is not a worker of theirs)
+    form = {"worker": [worker, employer]}
+    first = json.loads(
+        wb.post_form(stack, "/work/lodging", form, cookie, Accept="application/json").body
+    )
+    # THEN the worker is confirmed, the other refused; again the same day: not twice
+    assert first["results"] == {worker: "confirmed", employer: "refused"}
+    again = json.loads(
+        wb.post_form(stack, "/work/lodging", form, cookie, Accept="application/json").body
+    )
+    assert again["results"][worker] == "already"
+    assert len(Filing.get(worker).lodging_checks) == 1
+    # AND another town may not confirm this worker
+    other = wb.sign_in(stack, wb.town_phone("白龙桥镇"))
+    refused = wb.post_form(
+        stack, "/work/lodging", {"worker": worker}, other, Accept="application/json"
+    )
+    assert json.loads(refused.body)["results"] == {worker: "refused"}
