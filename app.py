@@ -21,6 +21,7 @@ from chalicelib.web import (
     enterprise_api,
     enterprise_pages,
     my_pages,
+    observation_pages,
     observe,
     phone_api,
     risk_api,
@@ -58,6 +59,7 @@ app.register_blueprint(workbench_pages.bp, url_prefix="/work")
 app.register_blueprint(risk_api.bp, url_prefix="/api")  # the risk map's versions (issue 17)
 app.register_blueprint(risk_staff_pages.bp, url_prefix="/dashboard")  # its upload form
 app.register_blueprint(check_pages.bp)  # /check, the public self-check (issue 17)
+app.register_blueprint(observation_pages.bp)  # /filings/{id}/report: the days of observation
 app.register_blueprint(dev.bp, url_prefix="/dev")
 # AWS not answering in time (a brown-out) answers 503 from every route, not 500.
 unavailable.wrap_routes(app)
@@ -81,6 +83,10 @@ def remind_late_steps(event: CloudWatchEvent) -> None:
     from chalicelib.filing import reminders
 
     reminders.sweep(utcnow())
+    # issue 17: a day of observation unreported at 20:00 China time, and at 22:00
+    from chalicelib.filing import observation_reminders
+
+    observation_reminders.sweep(utcnow())
 
 
 @app.schedule(Rate(10, unit=Rate.MINUTES))

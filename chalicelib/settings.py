@@ -95,6 +95,7 @@ class Settings:
     # SMS codes per China day: to one number, and asked from one client address
     phone_codes_per_number_day: int = 10
     phone_codes_per_client_day: int = 100
+    observation_days: int = 14  # OBSERVATION_DAYS: a worker's days of observation, arrival's first
 
     @property
     def outbox_enabled(self) -> bool:
@@ -183,6 +184,7 @@ def get_settings() -> Settings:
         trust_imports=os.environ.get("TRUST_IMPORTS", ""),
         phone_codes_per_number_day=int(_env("PHONE_CODES_PER_NUMBER_DAY", "10")),
         phone_codes_per_client_day=int(_env("PHONE_CODES_PER_CLIENT_DAY", "100")),
+        observation_days=int(_env("OBSERVATION_DAYS", "14")),
     )
 
 

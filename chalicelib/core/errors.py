@@ -93,6 +93,11 @@ class TooEarly(InvalidTransition):
         self.day = day
 
 
+class HealthHeld(InvalidTransition):
+    """A check-in while the worker's health follow-up is open (a fever or a symptom at
+    an earlier check-in): it waits for the follow-up to be cleared."""
+
+
 class NotCorrectable(InvalidTransition):
     """A send-back (退回补正) naming a field its step may not send back or without a
     comment, or a correction touching a field that was not sent back."""

@@ -70,7 +70,12 @@ def ensure_document(spec: FormSpec, filing: Filing, kind: str) -> str:
     try:
         with transaction() as tx:
             tx.save(document, condition=Document.code.does_not_exist())
-            counters.move(tx, {counters.documents_counter(kind, filing.town): 1})
+            changes = {counters.documents_counter(kind, filing.town): 1}
+            if kind == "pass" and filing.data.get("arrival_date"):
+                # issue 17: the worker's days of observation begin on the arrival day
+                first = str(filing.data["arrival_date"])
+                changes[counters.observing_counter(filing.town, first)] = 1
+            counters.move(tx, changes)
     except Conflict:
         try:
             Document.get(code, consistent_read=True)  # the other delivery's record

@@ -17,7 +17,7 @@ RECEIPTS = frozenset({"slip"})
 class Verification(NamedTuple):
     code: str
     kind: str
-    # valid | expired | revoked | not_yet_valid; a receipt's: its filing's status
+    # valid | expired | revoked | suspended | not_yet_valid; a receipt's: its filing's status
     status: str
     holder: str
     valid_from: str
@@ -56,6 +56,8 @@ def check(code: str) -> Verification:
         status = statuses.get(doc.filing_id, "submitted")
     elif doc.revoked or any(s in TAKEN_BACK for s in statuses.values()):
         status = "revoked"
+    elif doc.suspended:  # a pass held back by a health follow-up (chalicelib/filing/health.py)
+        status = "suspended"
     elif doc.valid_to and doc.valid_to < today:
         status = "expired"
     elif doc.valid_from > today:

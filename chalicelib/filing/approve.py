@@ -12,6 +12,7 @@ from chalicelib.core.errors import (
     DomainError,
     Forbidden,
     Gone,
+    HealthHeld,
     InvalidTransition,
     RateLimited,
     ReasonRequired,
@@ -21,6 +22,7 @@ from chalicelib.core.errors import (
 from chalicelib.core.i18n import N_
 from chalicelib.core.roles import DISTRICT_OFFICE
 from chalicelib.core.workflow import TERMINAL, Step, correction_fields
+from chalicelib.filing import health
 from chalicelib.forms import FormSpec, field_labels, get_form
 from chalicelib.logs import name_filing
 from chalicelib.store import audit, directory, metrics, ratelimit, records, s3
@@ -145,11 +147,24 @@ def validate_inputs(
         raise ValidationFailed(messages(exc, lang)) from None
     labels = field_labels(model, lang)
     shown = [
-        [labels[name], str(dict(approval.choices.get(name, ())).get(value, value))]
+        [labels[name], _shown(model, name, value, approval.choices.get(name, ()), lang)]
         for name, value in values.items()
         if value is not None
     ]
     return values, shown
+
+
+def _shown(model: type[Any], name: str, value: object, choices: Any, lang: str) -> str:
+    """An input's value in words: an offered choice's name, a code's words (each of a
+    comma-separated list of codes: the symptoms), else the value."""
+    from chalicelib.forms.spec import code_word
+
+    offered = dict(choices)
+    if value in offered:
+        return str(offered[value])
+    parts = str(value).split(",")
+    sep = ", " if lang == "en" else "、"
+    return sep.join(str(code_word(model, name, part, lang)) for part in parts)
 
 
 def check_current(task: Task, filing: Filing, link_gen: int) -> None:
@@ -187,9 +202,13 @@ class Pending(NamedTuple):
     shown: list[list[str]]
     # A send-back's fields, each with its comment, in the step's order.
     corrections: tuple[tuple[str, str], ...] = ()
+    # A check-in whose temperature or symptoms open a health follow-up instead
+    # (chalicelib/filing/health.py): recorded as the follow-up, the step stays open.
+    held: bool = False
 
 
 SEND_BACK_LABEL = N_("退回补正")
+HELD_LABEL = N_("转健康随访")  # a check-in with a fever or a symptom
 CORRECT_PREFIX = "correct."  # a send-back's form field per named field: its comment
 
 
@@ -246,10 +265,17 @@ def check_decision(
         raise ReasonRequired(approval.step.id)
     if decision == "approve" and (day := not_before(approval)):
         raise TooEarly(day)
+    if decision == "approve" and approval.filing.health_hold:
+        raise HealthHeld(approval.step.id)
     values, shown = (
         validate_inputs(approval, inputs or {}, lang) if decision == "approve" else ({}, [])
     )
-    return Pending(decision, decision_label(approval.step, decision), comment, values, shown)
+    from chalicelib.forms.checkin import health_of  # with pydantic, as the inputs
+
+    health = health_of(values) if decision == "approve" else None
+    held = health is not None and health.abnormal
+    label = HELD_LABEL if held else decision_label(approval.step, decision)
+    return Pending(decision, label, comment, values, shown, held=held)
 
 
 def _clean_comment(comment: str, lang: str) -> str:
@@ -314,7 +340,43 @@ def _decide(
 ) -> Decided:
     approval = open_link(token, history=False)
     pending = check_decision(approval, decision, comment, inputs, lang)
+    if pending.held:
+        return hold(approval, pending, source_ip, rate_client=rate_client)
     return record(approval, pending, source_ip, rate_client=rate_client)
+
+
+def hold(
+    approval: Approval,
+    pending: Pending,
+    source_ip: str | None,
+    via: str = "",
+    rate_client: str | None = None,
+) -> Decided:
+    """A check-in with a fever or a symptom: the follow-up is opened (chalicelib/filing/
+    health.py), the step stays open and its link with it (checked in once cleared)."""
+    actor = f"{approval.contact.name} via {via}" if via else approval.contact.name
+    health.hold(
+        approval.spec,
+        approval.filing,
+        approval.task,
+        actor,
+        pending.values,
+        source_ip,
+        rate_client=rate_client,
+    )
+    filing, spec = approval.filing, approval.spec
+    return Decided(
+        filing.filing_id,
+        approval.task.step,
+        "health_hold",
+        slip_no=filing.slip_no,
+        applicant=filing.applicant,
+        form_title=spec.title,
+        form_title_en=spec.title_en,
+        label=pending.label,
+        comment=pending.comment,
+        shown=tuple((str(label), str(text)) for label, text in pending.shown),
+    )
 
 
 def record(

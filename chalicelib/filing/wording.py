@@ -35,6 +35,9 @@ PURPOSES = (
     "received",  # the applicant's slip number and status link, at submission
     "filing_links",  # a lost status link sent again (我的办件)
     "draft",  # the link back to a saved draft
+    "health_alert",  # the town office told of a fever or a symptom (chalicelib/filing/health.py)
+    "report_reminder",  # a day of observation unreported at 20:00 (observation_reminders.py)
+    "overnight_alert",  # the town office told at 22:00 who has still not reported
 )
 PARTS = ("subject", "email", "sms")
 

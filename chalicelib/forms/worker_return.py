@@ -17,6 +17,7 @@ from chalicelib.core.i18n import N_
 from chalicelib.core.roles import EMPLOYER_CONTACT, TOWN_OFFICE
 from chalicelib.core.workflow import Stage, Step, Workflow
 from chalicelib.forms import at_work
+from chalicelib.forms.checkin import HealthCheck
 from chalicelib.forms.messages import rule_error
 from chalicelib.forms.origins import (
     OriginRisk,
@@ -208,7 +209,10 @@ WORKFLOW = Workflow(
                     due_hours=2,
                     due_from_field="arrival_date",
                     not_before_field="arrival_date",
-                    bulk=True,
+                    # the temperature and symptoms at the gate (a fever does not check
+                    # in: chalicelib/filing/health.py), so one by one, not in bulk
+                    inputs=HealthCheck,
+                    approve_label=N_("测温打卡"),
                 ),
                 Step(
                     id="checkin_village",
@@ -219,7 +223,10 @@ WORKFLOW = Workflow(
                     due_hours=2,
                     due_from_field="arrival_date",
                     not_before_field="arrival_date",
-                    bulk=True,
+                    # the temperature and symptoms at the gate (a fever does not check
+                    # in: chalicelib/filing/health.py), so one by one, not in bulk
+                    inputs=HealthCheck,
+                    approve_label=N_("测温打卡"),
                 ),
             ),
             documents=("pass",),

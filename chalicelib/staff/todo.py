@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from chalicelib import links
+from chalicelib.core import supervision
 from chalicelib.core.errors import Forbidden, Gone
 from chalicelib.forms import all_forms, get_form
 from chalicelib.staff.access import StaffClaim
@@ -95,8 +96,8 @@ def page(claim: StaffClaim, filters: Filters, now: datetime, cursor: str | None 
         filter_condition=condition,
     )
     tasks: list[Task] = found.items
-    filings = _filings({t.filing_id for t in tasks})
-    rows = [_row(claim, t, filings[t.filing_id], now) for t in tasks if t.filing_id in filings]
+    filings = _filings({_filing_of(t) for t in tasks})
+    rows = [_row(claim, t, filings[_filing_of(t)], now) for t in tasks if _filing_of(t) in filings]
     return TodoPage(rows, encode_cursor(found.last_key, key))
 
 
@@ -123,7 +124,41 @@ def _filings(ids: set[str]) -> dict[str, Filing]:
     return {f.filing_id: f for f in Filing.batch_get(sorted(ids), attributes_to_get=SHOWN)}
 
 
+def _filing_of(task: Task) -> str:
+    """The filing a task is of: a health follow-up's (core/supervision.py) is keyed apart."""
+    return str(task.filing_id).removeprefix(supervision.FOLLOW_UP_PREFIX)
+
+
+def _follow_up_row(claim: StaffClaim, task: Task, filing: Filing, now: datetime) -> Row:
+    """A health follow-up on the list: answered on its own workbench page."""
+    spec = get_form(task.form)
+    applicant = filing.applicant if claim.sees_personal_data else mask_name(filing.applicant)
+    title, title_en = supervision.FOLLOW_UP_TITLE
+    return Row(
+        filing_id=filing.filing_id,
+        step=task.step,
+        step_title=title,
+        step_title_en=title_en,
+        form=spec.id,
+        form_title=spec.title,
+        form_title_en=spec.title_en,
+        slip_no=filing.slip_no,
+        applicant=applicant,
+        town=filing.town,
+        opened_at=task.opened_at,
+        due_at=task.due_at,
+        age_hours=(now - task.opened_at).total_seconds() / 3600,
+        late=task.due_at < now,
+        link_gen=int(task.link_gen),
+        url=f"/work/health/{filing.filing_id}",
+        bulk=False,
+        assignee="",
+    )
+
+
 def _row(claim: StaffClaim, task: Task, filing: Filing, now: datetime) -> Row:
+    if task.step == supervision.FOLLOW_UP_STEP:
+        return _follow_up_row(claim, task, filing, now)
     spec = get_form(task.form)
     step = spec.workflow.step(task.step)
     return Row(

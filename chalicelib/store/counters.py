@@ -154,3 +154,19 @@ def figure_per_counter(form: str, town: str, name: str, key: str) -> Name:
 
 def figure_per_item(form: str, town: str, name: str) -> str:
     return f"figure#{form}#{name}#{town}"
+# Issue 17's supervision, per town: workers whose observation began on a day (their pass
+# issued; under observation today: the last OBSERVATION_DAYS of these), the day's
+# reports, follow-ups opened for a fever or a symptom, workers in isolation now.
+SUPERVISION_FIGURES = ("fevers", "isolations")
+
+
+def observing_counter(town: str, first_day: str) -> Name:
+    return Name(f"observing_from#{first_day.replace('-', '')}", town)
+
+
+def reports_counter(town: str, day: str) -> Name:
+    return Name(f"reports_on#{day.replace('-', '')}", town)
+
+
+def supervision_counter(town: str, figure: str) -> Name:
+    return Name(f"supervision#{figure}", town)

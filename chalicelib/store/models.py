@@ -164,6 +164,16 @@ class Filing(Model):
     phone_index = FilingPhoneIndex()
     resubmits = UnicodeAttribute(null=True)  # the rejected filing this one corrects
     worker_code = UnicodeAttribute(null=True)  # an enterprise's current 员工登记码
+    # A worker's health follow-up (issue #17; chalicelib/filing/health.py): while set
+    # ("open" or "isolation") the check-in waits and the pass is suspended.
+    health_hold = UnicodeAttribute(null=True)
+    follow_up = JSONAttribute(null=True)  # {"status", "opened_at", "step", "temperature", ...}
+    # The days of observation's reports, one per China day (a claim keeps it one):
+    # [{"day", "temperature", "symptoms", "by", "at"}, ...]
+    reports = JSONAttribute(null=True)
+    lodging_checks = JSONAttribute(
+        null=True
+    )  # the village's daily "at the lodging": [{"day", ...}]
 
     def step_status(self, step: str) -> str | None:
         return self.steps.as_dict().get(step)  # type: ignore[no-any-return]
@@ -263,6 +273,7 @@ class Document(Model):
     s3_key = UnicodeAttribute()
     issued_at = UTCDateTimeAttribute()
     seal = UnicodeAttribute(null=True)  # the offline seal its QR carries (documents/seal.py)
+    suspended = BooleanAttribute(default=False)  # held back by a health follow-up (#17)
 
 
 class ContactPhoneIndex(GlobalSecondaryIndex["Contact"]):

@@ -24,7 +24,7 @@ from chalicelib.core.errors import (
 from chalicelib.core.i18n import N_, translate
 from chalicelib.core.workflow import ACTIVE, DOCUMENT_TITLES, OPEN_OR_APPROVED
 from chalicelib.documents.qr import qr_svg
-from chalicelib.filing import applicant, drafts, submission, uploads
+from chalicelib.filing import applicant, drafts, observation, submission, uploads
 from chalicelib.forms import FormSpec, all_forms, get_form, shown_value
 from chalicelib.store import s3
 from chalicelib.web import admission, claim_guide, form_prefill, phone_step, status_more
@@ -314,6 +314,7 @@ def status_page(filing_id: str) -> Response:
         answers=answers,
         pickup=applicant.pickup(filing) if filing.form == "supplies-order" else None,
         **status_more.context(filing, token or "", lang),  # issue 14's block
+        observation=observation.view(filing),  # issue 17's days of observation
     )
 
 

@@ -8,6 +8,7 @@ from chalicelib.core.errors import (
     DomainError,
     Forbidden,
     Gone,
+    HealthHeld,
     NotCorrectable,
     RateLimited,
     ReasonRequired,
@@ -27,6 +28,7 @@ from chalicelib.web.request import (
     form_fields,
     in_lang,
     lang_of,
+    listed_fields,
     parse_json,
     source_ip,
     switch_url,
@@ -70,11 +72,15 @@ def decide(token: str) -> Response:
     if "json" in (request.headers.get("content-type") or ""):
         try:
             sent = parse_json(body(request) or b"{}")
-            posted = {str(k): str(v) for k, v in dict(sent).items()}
+            posted = {
+                str(k): ",".join(map(str, v)) if isinstance(v, list) else str(v)
+                for k, v in dict(sent).items()
+            }
         except (NotJson, ValueError, TypeError):
             posted = {}
     else:
         posted = form_fields(request)
+        posted.update(listed_fields(request))
     lang = lang_of(request)
     # A person's page decides in two steps: the first POST checks and shows what will be
     # recorded (nothing written), the confirmation's POST (`confirmed`) records it; a
@@ -115,26 +121,24 @@ def decide(token: str) -> Response:
             status=400,
             posted=posted,
         )
-    except ValidationFailed as exc:
+    except (ValidationFailed, NotCorrectable) as exc:
+        # A bad input, or a send-back naming a field it may not: the page again, each
+        # named where it stands (the inputs' errors, or the send-back's fields).
         if wants_json(request):
             return json_error(exc)
+        bad = isinstance(exc, ValidationFailed)
         return _page(
             approve.open_link(token),
             comment=posted.get("comment", ""),
             status=400,
             posted=posted,
-            input_errors=exc.fields,
+            input_errors=exc.fields if isinstance(exc, ValidationFailed) else None,
+            refused_fields=() if bad else tuple(exc.fields),
         )
-    except NotCorrectable as exc:
+    except HealthHeld as exc:
         if wants_json(request):
             return json_error(exc)
-        return _page(
-            approve.open_link(token),
-            comment=posted.get("comment", ""),
-            status=400,
-            posted=posted,
-            refused_fields=exc.fields,
-        )
+        return _page(approve.open_link(token), status=409, posted=posted, held=True)
     except TooEarly as exc:
         if wants_json(request):
             return json_error(exc)
@@ -172,6 +176,7 @@ def _page(
     input_errors: dict[str, str] | None = None,
     early: str | None = None,
     refused_fields: tuple[str, ...] = (),
+    held: bool = False,
 ) -> Response:
     spec = approval.spec
     lang = lang_of(bp.current_request)
@@ -225,6 +230,7 @@ def _page(
             for name in approval.step.correctable
         ],
         refused_fields=[labels.get(name, name) for name in refused_fields],
+        held=held or bool(approval.filing.health_hold),
     )
 
 

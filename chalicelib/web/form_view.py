@@ -111,7 +111,11 @@ def input_fields(
         if name in approval.choices:
             field["widget"] = "select"
             field["options"] = approval.choices[name]
-        if prop.get("format") == "yuan":
+        if prop.get("format") == "symptoms":  # ticked one by one (chalicelib/forms/checkin.py)
+            field["widget"] = "checkboxes"
+            field["options"] = list(code_labels(prop, lang).items())
+            field["ticked"] = set(str(field["value"]).split(","))
+        elif prop.get("format") in ("yuan", "celsius"):
             field["widget"] = "decimal"
         elif field["widget"] == "text" and (field["maxlength"] or 0) > 100:
             field["widget"] = "textarea"

@@ -114,7 +114,9 @@ def schemas() -> dict[str, Any]:
             {
                 "filing_id": _string(),
                 "step": _string(),
-                "decision": _string(enum=list(get_args(Decision))),
+                # health_hold: a check-in with a fever or a symptom opened a follow-up
+                # instead (the step stays open): chalicelib/filing/health.py
+                "decision": _string(enum=[*get_args(Decision), "health_hold"]),
             },
         ),
         "Verification": _object(
@@ -123,7 +125,9 @@ def schemas() -> dict[str, Any]:
                 "code": _string(),
                 "kind": _string(enum=KINDS),
                 "status": _string(
-                    enum=list(dict.fromkeys(["valid", "expired", "not_yet_valid", *STATUSES])),
+                    enum=list(
+                        dict.fromkeys(["valid", "expired", "not_yet_valid", "suspended", *STATUSES])
+                    ),
                     description="a slip (a receipt, never valid) reports its filing's status",
                 ),
                 "holder": _string(description="masked where it names a person"),
@@ -170,6 +174,13 @@ def schemas() -> dict[str, Any]:
             {
                 "decision": _string(enum=list(get_args(Decision))),
                 "comment": _string(maxLength=500, description="required to reject"),
+                # a check-in's health (chalicelib/forms/checkin.py); other steps ignore them
+                "temperature": _string(
+                    pattern=r"^[0-9]{2}(\.[0-9])?$", description="°C, 35.0..42.0"
+                ),
+                "symptoms": _string(
+                    pattern="^[a-z_]+(,[a-z_]+)*$", description="codes, comma-separated, or none"
+                ),
             },
             # a send-back (退回补正) names each field with its comment: correct.<field>
             patternProperties={r"^correct\.": _string(maxLength=200)},
@@ -789,6 +800,7 @@ def paths() -> dict[str, Any]:
         }
     }
     found.update(checkpoint_paths())
+    found.update(_observation(filing, status_token))
     found["/dev/outbox"] = {
         "get": {
             "operationId": "outbox",
@@ -961,6 +973,95 @@ def checkpoint_paths() -> dict[str, Any]:
     }
 
 
+def _observation(filing: dict[str, Any], token: dict[str, Any]) -> dict[str, Any]:
+    """Issue 17's days of observation: a worker's daily report from the status link (a
+    page; JSON under Accept: application/json)."""
+    health = _object(
+        ["temperature", "symptoms"],
+        {
+            "temperature": _string(pattern=r"^[0-9]{2}(\.[0-9])?$", description="°C, 35.0..42.0"),
+            "symptoms": _string(
+                pattern="^[a-z_]+(,[a-z_]+)*$", description="codes, comma-separated, or none"
+            ),
+        },
+    )
+    reported = _object(
+        ["day", "recorded", "held"],
+        {
+            "day": _string(format="date"),
+            "recorded": {"type": "boolean"},
+            "held": {"type": "boolean", "description": "a health follow-up is open"},
+        },
+    )
+    refused = {
+        "403": _error("missing or wrong token", html=True),
+        "404": _error("no such filing", html=True),
+        "409": _error("not in the days of observation (no pass, or after them)", html=True),
+        "429": _limited("too many status reads from this address this minute", html=True),
+    }
+    rows = {
+        "type": "object",
+        "description": "t.<worker filing id> (°C) and s.<worker filing id> (a symptom, or none)",
+        "patternProperties": {r"^[ts]\.[0-9a-f]{32}$": _string(maxLength=20)},
+        "additionalProperties": False,
+    }
+    return {
+        "/filings/{filing_id}/workers-report": {
+            "get": {
+                "operationId": "observation-workers-page",
+                "summary": "an enterprise's workers under observation, a row each (its token)",
+                "parameters": [filing, token],
+                "responses": {"200": _answer("the page", html=True), **refused},
+            },
+            "post": {
+                "operationId": "observation-workers-report",
+                "summary": "today's reports for the rows filled in, by the enterprise",
+                "parameters": [filing, token],
+                "requestBody": {"required": True, "content": {FORM: {"schema": rows}}},
+                "responses": {
+                    "200": {
+                        "description": "each row's outcome, by worker filing id",
+                        "content": {
+                            JSON: {"schema": _object(["results"], {"results": {"type": "object"}})},
+                            HTML: {"schema": _string()},
+                        },
+                    },
+                    "400": _error(
+                        "a row naming anyone but its workers under observation", html=True
+                    ),
+                    **refused,
+                },
+            },
+        },
+        "/filings/{filing_id}/report": {
+            "get": {
+                "operationId": "observation-page",
+                "summary": "the days of observation: done, left, today's report form",
+                "parameters": [filing, token],
+                "responses": {"200": _answer("the page", html=True), **refused},
+            },
+            "post": {
+                "operationId": "observation-report",
+                "summary": "today's report (China day), one a worker a day",
+                "parameters": [filing, token],
+                "requestBody": {"required": True, "content": {FORM: {"schema": health}}},
+                "responses": {
+                    "201": {
+                        "description": "recorded (a fever or a symptom suspends the pass)",
+                        "content": {JSON: {"schema": reported}, HTML: {"schema": _string()}},
+                    },
+                    "200": {
+                        "description": "today's report was in already: nothing recorded",
+                        "content": {JSON: {"schema": reported}, HTML: {"schema": _string()}},
+                    },
+                    "400": _error("a bad temperature or symptoms, each named", html=True),
+                    **refused,
+                },
+            },
+        },
+    }
+
+
 @functools.cache
 def _workbench() -> dict[str, Any]:
     """The workbench's JSON answers (Accept: application/json); its pages answer HTML,
@@ -999,6 +1100,109 @@ def _workbench() -> dict[str, Any]:
                     **signed_out,
                 },
             }
+        },
+        "/work/checkin": {
+            "get": {
+                "operationId": "work-checkin",
+                "summary": "a docking slip's code (or its QR's address) -> 303 to the village "
+                "check-in's /approve/ page; without `code`, the page that asks for it",
+                "parameters": [
+                    {"name": "code", "in": "query", "required": False, "schema": _string()}
+                ],
+                "responses": {
+                    "200": {
+                        "description": "JSON: the check-in's approval address; HTML: the form",
+                        "content": {
+                            JSON: {"schema": _object(["url"], {"url": _string()})},
+                            HTML: {"schema": {"type": "string"}},
+                        },
+                    },
+                    "403": _error("the worker lodges outside the official's towns", html=True),
+                    "404": _error("no such docking slip", html=True),
+                    "410": _error("the check-in is not open (done, or not yet)", html=True),
+                    **signed_out,
+                },
+            }
+        },
+        "/work/lodging": {
+            "get": {
+                "operationId": "work-lodging",
+                "summary": "the official's workers under observation today, to confirm at the "
+                "lodging (a page)",
+                "responses": {
+                    "200": {"description": "the page", "content": {HTML: {"schema": _string()}}},
+                    **signed_out,
+                },
+            },
+            "post": {
+                "operationId": "work-lodging-confirm",
+                "summary": "worker (once per ticked box): confirmed at the lodging today, "
+                "once a worker a day",
+                "requestBody": {
+                    "required": True,
+                    "content": {FORM: {"schema": _object([], {"worker": _string()})}},
+                },
+                "responses": {
+                    "200": {
+                        "description": "each worker's outcome: confirmed, already or refused",
+                        "content": {
+                            JSON: {"schema": _object(["results"], {"results": {"type": "object"}})},
+                            HTML: {"schema": _string()},
+                        },
+                    },
+                    **signed_out,
+                },
+            },
+        },
+        "/work/health/{filing_id}": {
+            "get": {
+                "operationId": "work-follow-up",
+                "summary": "a worker's health follow-up (a page)",
+                "parameters": [
+                    {"name": "filing_id", "in": "path", "required": True, "schema": _string()}
+                ],
+                "responses": {
+                    "200": {"description": "the page", "content": {HTML: {"schema": _string()}}},
+                    "403": _error("outside the official's towns", html=True),
+                    "404": _error("no follow-up for that filing", html=True),
+                    **signed_out,
+                },
+            },
+            "post": {
+                "operationId": "work-follow-up-answer",
+                "summary": "outcome=cleared, or isolation with until (a later day); asked "
+                "once more, recorded with confirmed=yes (then 303 to the page)",
+                "parameters": [
+                    {"name": "filing_id", "in": "path", "required": True, "schema": _string()}
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        FORM: {
+                            "schema": _object(
+                                ["outcome"],
+                                {
+                                    "outcome": _string(enum=["cleared", "isolation"]),
+                                    "until": _string(format="date"),
+                                    "note": _string(maxLength=200),
+                                    "confirmed": _string(enum=["yes"]),
+                                },
+                            )
+                        }
+                    },
+                },
+                "responses": {
+                    "200": {
+                        "description": "the confirmation",
+                        "content": {HTML: {"schema": _string()}},
+                    },
+                    "400": _error("no outcome, or isolation without a later end day", html=True),
+                    "403": _error("outside the official's towns", html=True),
+                    "404": _error("no follow-up for that filing", html=True),
+                    "410": _error("answered already", html=True),
+                    **signed_out,
+                },
+            },
         },
         "/work/search": {
             "get": {

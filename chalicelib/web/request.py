@@ -42,6 +42,13 @@ def form_fields(request: Request) -> dict[str, str]:
     return {k: v[-1] for k, v in parse_qs(body(request).decode("utf-8", "replace")).items()}
 
 
+def listed_fields(request: Request) -> dict[str, str]:
+    """The fields a form sent more than once (a group of checkboxes: the symptoms), each
+    as its values joined with commas, in the order sent."""
+    sent = parse_qs(body(request).decode("utf-8", "replace"))
+    return {k: ",".join(v) for k, v in sent.items() if len(v) > 1}
+
+
 # Our bodies are flat objects: a field may hold a list or an object, little more. The
 # standard library's parser recurses once per level and dies of RecursionError a few
 # thousand levels down (a 30 KB body), so depth is counted before parsing.

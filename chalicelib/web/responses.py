@@ -59,6 +59,7 @@ _ERRORS: list[tuple[type[errors.DomainError], int, str]] = [
     (errors.DuplicateOpenFiling, 409, "duplicate_open_filing"),
     (errors.Conflict, 409, "conflict"),
     (errors.TooEarly, 409, "too_early"),
+    (errors.HealthHeld, 409, "health_follow_up"),
     (errors.NotCorrectable, 400, "not_correctable"),
     (errors.InvalidTransition, 409, "invalid_transition"),
     (errors.Gone, 410, "gone"),

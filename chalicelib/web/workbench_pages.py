@@ -10,22 +10,24 @@ from urllib.parse import parse_qs, urlencode
 
 from chalice import Blueprint, Response
 
-from chalicelib.core.clock import utcnow
+from chalicelib.core.clock import china_today, utcnow
 from chalicelib.core.errors import (
     CodeRefused,
     DomainError,
     Forbidden,
     Gone,
+    InvalidTransition,
     NotFound,
     RateLimited,
+    ReasonRequired,
     ValidationFailed,
 )
 from chalicelib.core.i18n import N_
 from chalicelib.core.roles import DISTRICT_OFFICE
 from chalicelib.core.towns import town_names
-from chalicelib.filing import bulk, reassign
+from chalicelib.filing import bulk, health, reassign
 from chalicelib.forms import all_forms
-from chalicelib.staff import access, search, sign_in, todo
+from chalicelib.staff import access, checkins, follow_ups, search, sign_in, todo
 from chalicelib.staff.access import StaffClaim
 from chalicelib.store import audit
 from chalicelib.web.pages import Said, error_page, render
@@ -39,7 +41,7 @@ from chalicelib.web.request import (
     source_ip,
     wants_json,
 )
-from chalicelib.web.responses import json_response, redirect
+from chalicelib.web.responses import json_error, json_response, redirect
 
 bp = Blueprint(__name__)
 
@@ -319,6 +321,172 @@ def filing_page(filing_id: str) -> Response:
         return error_page(request, exc, {Forbidden: NOT_YOURS})
     audit.record(filing_id, "viewed:workbench", claim.name, source_ip(request))
     return render("work_filing.html", lang=lang, claim=claim, v=shown)
+
+
+# --- check-in from a docking slip ----------------------------------------------------
+
+CHECKIN_SAID = {
+    NotFound: Said(404, N_("没有这张对接单"), N_("请核对对接单上二维码下方的编号后重试。")),
+    Forbidden: Said(403, N_("无权打卡"), N_("此人不在您的辖区落脚，请由落脚地镇街打卡。")),
+    Gone: Said(410, N_("不能打卡"), N_("此人已打卡，或对接单尚未办结，请在待办列表中查看。")),
+}
+
+
+@bp.route("/checkin", methods=["GET"])
+def checkin() -> Response:
+    """A docking slip's code (typed, or the address its QR holds: from /scan) -> 303 to
+    the village check-in's approval page, where the temperature is recorded. Reads only."""
+    claim = _session()
+    if claim is None:
+        return _signed_out()
+    request = bp.current_request
+    code = (query(request, "code") or "").strip()
+    if not code:
+        return render("work_checkin.html", lang=lang_of(request), claim=claim)
+    try:
+        url = checkins.checkin_url(claim, code)
+    except (NotFound, Forbidden, Gone) as exc:
+        if wants_json(request):
+            return json_error(exc)
+        return error_page(request, exc, CHECKIN_SAID)
+    if wants_json(request):
+        return json_response({"url": url})
+    return redirect(url, 303)
+
+
+# --- health follow-ups ----------------------------------------------------------------
+
+FOLLOW_UP_SAID = {
+    Forbidden: NOT_YOURS,
+    Gone: Said(410, N_("随访已办结"), N_("这次健康随访已记录结果，请回到待办列表刷新。")),
+}
+
+
+def _follow_up_page(
+    claim: StaffClaim,
+    filing_id: str,
+    status: int = 200,
+    posted: dict[str, str] | None = None,
+    error: str = "",
+    confirm: bool = False,
+) -> Response:
+    request = bp.current_request
+    filing = follow_ups.get(claim, filing_id)
+    return render(
+        "work_health.html",
+        status,
+        lang=lang_of(request),
+        claim=claim,
+        f=follow_ups.shown(claim, filing),
+        posted=posted or {},
+        error=error,
+        confirm=confirm,
+        today=china_today().isoformat(),
+    )
+
+
+@bp.route("/health/{filing_id}", methods=["GET"])
+def follow_up_page(filing_id: str) -> Response:
+    claim = _session()
+    if claim is None:
+        return _signed_out()
+    try:
+        return _follow_up_page(claim, filing_id)
+    except DomainError as exc:
+        return error_page(bp.current_request, exc, FOLLOW_UP_SAID)
+
+
+@bp.route("/health/{filing_id}", methods=["POST"], content_types=FORM_BODY)
+def follow_up_post(filing_id: str) -> Response:
+    """The follow-up's answer: `outcome` cleared, or isolation with `until` (a date after
+    today); asked once more (`confirmed=yes` records it)."""
+    claim = _session()
+    if claim is None:
+        return _signed_out()
+    request = bp.current_request
+    posted = form_fields(request)
+    outcome = posted.get("outcome", "")
+    try:
+        if not follow_ups.get(claim, filing_id).health_hold:
+            raise Gone("used")  # answered already: nothing more to record
+        until = follow_ups.parse_until(outcome, posted.get("until", ""))
+        if posted.get("confirmed") != "yes":
+            return _follow_up_page(claim, filing_id, posted=posted, confirm=True)
+        health.resolve(
+            filing_id,
+            outcome,
+            until,
+            posted.get("note", "")[:200],
+            claim.name,
+            source_ip(request),
+            china_today(),
+        )
+    except (ReasonRequired, InvalidTransition, ValidationFailed):
+        text = N_("请选择随访结果；隔离观察须填写今天以后的解除日期（YYYY-MM-DD）。")
+        return _follow_up_page(claim, filing_id, 400, posted, text)
+    except DomainError as exc:
+        return error_page(request, exc, FOLLOW_UP_SAID)
+    return redirect(f"/work/health/{filing_id}", 303)
+
+
+# --- the days of observation: the village confirms who is at the lodging ----------------
+
+
+def _lodging_page(claim: StaffClaim, results: dict[str, str] | None = None) -> Response:
+    from chalicelib.core.privacy import mask_name
+    from chalicelib.filing import observation
+
+    today = china_today()
+    rows = [
+        (
+            f,
+            f.applicant if claim.sees_personal_data else mask_name(f.applicant),
+            observation.confirmed_today(f, today),
+        )
+        for town in claim.towns
+        for f in observation.town_workers(town, today)
+    ]
+    return render(
+        "work_lodging.html",
+        lang=lang_of(bp.current_request),
+        claim=claim,
+        rows=rows,
+        results=results or {},
+        today=today.isoformat(),
+    )
+
+
+@bp.route("/lodging", methods=["GET"])
+def lodging_page() -> Response:
+    """The town's workers under observation today, each to tick as at the lodging."""
+    claim = _session()
+    if claim is None:
+        return _signed_out()
+    return _lodging_page(claim)
+
+
+@bp.route("/lodging", methods=["POST"], content_types=FORM_BODY)
+def lodging_confirm() -> Response:
+    """`worker` (once per ticked box): each confirmed at the lodging address today; a
+    worker outside the official's towns, or not under observation, is not recorded."""
+    from chalicelib.filing import observation
+
+    claim = _session()
+    if claim is None:
+        return _signed_out()
+    request = bp.current_request
+    picked = parse_qs(body(request).decode("utf-8", "replace")).get("worker", [])
+    results: dict[str, str] = {}
+    for filing_id in dict.fromkeys(picked):
+        try:
+            filing = follow_ups.worker(claim, filing_id)
+            done = observation.confirm_lodging(filing, claim.name, source_ip(request))
+            results[filing_id] = "confirmed" if done else "already"
+        except DomainError:
+            results[filing_id] = "refused"
+    if wants_json(request):
+        return json_response({"results": results})
+    return _lodging_page(claim, results)
 
 
 # --- reassign ------------------------------------------------------------------------

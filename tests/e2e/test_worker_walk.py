@@ -12,6 +12,7 @@ import requests
 from stdnum.cn import ric, uscc
 
 from chalicelib.core.clock import CHINA
+from tests.support.health import WELL
 from tests.support.phones import running_headers
 from tests.support.running_stack import RunningStack
 from tests.support.walks import approval_link, eventually, qr_payload
@@ -25,7 +26,8 @@ def status_of(url: str) -> dict[str, object]:
 
 def approve(stack: RunningStack, filing_id: str, step: str) -> None:
     link = eventually(lambda: approval_link(stack, filing_id, step))
-    answer = requests.post(link, data={"decision": "approve", "confirmed": "yes"}, timeout=10)
+    form = {"decision": "approve", "confirmed": "yes", **WELL}  # a well worker at check-in
+    answer = requests.post(link, data=form, timeout=10)
     assert answer.status_code == 200, answer.text
 
 

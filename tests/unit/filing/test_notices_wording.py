@@ -101,6 +101,24 @@ CASES: dict[str, tuple[dict[str, Any], list[str], list[str]]] = {
         ["企业复工备案", "7", "https://jiafuwu.example/forms/x?draft=D1"],
         ["Enterprise work-resumption filing", "7", "https://jiafuwu.example/forms/x?draft=D1"],
     ),
+    "health_alert": (
+        dict(
+            name="Zhang San", form=FORM, slip_no="WC-0001", applicant="Li Si",
+            village="Xiaxu", temperature="37.8",
+        ),
+        ["WC-0001", "Li Si", "Xiaxu", "37.8"],
+        ["WC-0001", "Li Si", "Xiaxu", "37.8"],
+    ),
+    "report_reminder": (
+        dict(name="Zhang San", slip_no="WC-0001", applicant="Li Si", day="2020-02-20", url=URL),
+        ["WC-0001", "Li Si", "2020-02-20", URL],
+        ["WC-0001", "Li Si", "2020-02-20", URL],
+    ),
+    "overnight_alert": (
+        dict(name="Zhang San", town="Luobu", day="2020-02-20", count=2, slips="WC-0001, WC-0002"),
+        ["Luobu", "2020-02-20", "WC-0001, WC-0002"],
+        ["Luobu", "2020-02-20", "WC-0001, WC-0002"],
+    ),
 }  # fmt: skip
 
 
