@@ -131,20 +131,12 @@ def _filing_of(task: Task) -> str:
 
 def _follow_up_row(claim: StaffClaim, task: Task, filing: Filing, now: datetime) -> Row:
     """A health follow-up on the list: answered on its own workbench page."""
-    spec = get_form(task.form)
-    applicant = filing.applicant if claim.sees_personal_data else mask_name(filing.applicant)
     title, title_en = supervision.FOLLOW_UP_TITLE
     return Row(
-        filing_id=filing.filing_id,
+        **filing_row(claim, get_form(task.form), filing),
         step=task.step,
         step_title=title,
         step_title_en=title_en,
-        form=spec.id,
-        form_title=spec.title,
-        form_title_en=spec.title_en,
-        slip_no=filing.slip_no,
-        applicant=applicant,
-        town=filing.town,
         opened_at=task.opened_at,
         due_at=task.due_at,
         age_hours=(now - task.opened_at).total_seconds() / 3600,

@@ -154,6 +154,8 @@ def figure_per_counter(form: str, town: str, name: str, key: str) -> Name:
 
 def figure_per_item(form: str, town: str, name: str) -> str:
     return f"figure#{form}#{name}#{town}"
+
+
 # Issue 17's supervision, per town: workers whose observation began on a day (their pass
 # issued; under observation today: the last OBSERVATION_DAYS of these), the day's
 # reports, follow-ups opened for a fever or a symptom, workers in isolation now.
