@@ -21,7 +21,6 @@ from typing import Any, NamedTuple
 
 from chalicelib import links
 from chalicelib.core.errors import DomainError, ValidationFailed
-from chalicelib.filing import submission
 from chalicelib.forms import FormSpec, get_form
 from chalicelib.store import claims
 from chalicelib.store.models import Filing, Unique, bind_models
@@ -278,6 +277,8 @@ def submit(
 ) -> list[Filed]:
     """Validate the whole roster, then file every row; the filings in row order."""
     links.check_status_token(employer_filing_id, token)
+    from chalicelib.filing import submission  # not at the top: web imports rosters' limits
+
     bind_models()
     employer = Filing.get(employer_filing_id)
     spec = get_form(FORM)

@@ -3,26 +3,15 @@ and start of work, rosters, uploads; for a staff link, the statistics and the st
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from chalice import Blueprint, Response
 
 from chalicelib.core.clock import china_today
 from chalicelib.core.errors import DomainError
-from chalicelib.filing import (
-    applicant,
-    enterprise_key,
-    phone_proofs,
-    resubmission,
-    rosters,
-    stock,
-    submission,
-    uploads,
-    worker_codes,
-)
+from chalicelib.filing import rosters
 from chalicelib.forms import FormSpec, all_forms, get_form
-from chalicelib.staff import access, statistics
 from chalicelib.web import admission
 from chalicelib.web.request import (
     ANY_BODY,
@@ -38,6 +27,9 @@ from chalicelib.web.request import (
 )
 from chalicelib.web.responses import api_errors, json_error, json_response
 from chalicelib.web.staff_auth import staff_claim
+
+if TYPE_CHECKING:
+    from chalicelib.staff import access
 
 bp = Blueprint(__name__)
 
@@ -79,6 +71,8 @@ def show_form(form: str) -> Response:
 @api_errors
 def submit(name: str) -> Response:
     """`name` is the form's id."""
+    from chalicelib.filing import enterprise_key, phone_proofs, resubmission, submission
+
     request = bp.current_request
     spec = get_form(name)
     raw = body(request)  # its size is checked before any route (web/size_limit.py)
@@ -113,6 +107,8 @@ def submit(name: str) -> Response:
 @api_errors
 def filing_status(name: str) -> Response:
     """`name` is the filing's id."""
+    from chalicelib.filing import applicant, worker_codes
+
     admission.admit(bp.current_request, "status")
     token = query(bp.current_request, "token")
     filing = applicant.get_for_applicant(name, token)
@@ -129,6 +125,8 @@ def filing_status(name: str) -> Response:
 @api_errors
 def withdraw(name: str) -> Response:
     """The applicant withdraws filing `name` with the status link's token."""
+    from chalicelib.filing import applicant
+
     request = bp.current_request
     token = query(request, "token")
     filing = applicant.withdraw(name, token, source_ip(request))
@@ -168,6 +166,8 @@ def roster(name: str) -> Response:
 def report_start(name: str) -> Response:
     """Approved enterprise filing `name` reports its start of work (开工):
     `{"started_on": "YYYY-MM-DD"}`, today in China when absent; 409 when reported already."""
+    from chalicelib.filing import applicant
+
     request = bp.current_request
     posted = json_object(request, empty="{}")
     filing = applicant.report_start(
@@ -186,6 +186,8 @@ def presign_upload() -> Response:
     -> 201 `{"url", "fields", "key", "max_bytes"}`; POST the file there (multipart, the
     fields first, the file last), then name `key` in the filing. 400 naming a field the
     form does not upload or a content type it does not take."""
+    from chalicelib.filing import uploads
+
     request = bp.current_request
     lang = lang_of(request)
     admission.admit(request, "upload")
@@ -206,6 +208,8 @@ def _staff_claim() -> access.StaffClaim:
 @api_errors
 def stats() -> Response:
     """The link's towns: filings, the drive's figures, each form's figures, the stock."""
+    from chalicelib.staff import statistics
+
     return json_response(statistics.summary(_staff_claim()))
 
 
@@ -214,6 +218,8 @@ def stats() -> Response:
 def set_stock(town: str) -> Response:
     """Set a town's levels, `{"masks": 3000, "disinfectant": 1000, "thermometers": 100}`
     (any of them): a town's office its own town, the district office any town."""
+    from chalicelib.filing import stock
+
     claim = _staff_claim()
     # API Gateway may hand the path's Chinese on percent-encoded; a town has no "%".
     checked = claim.stock_town(unquote(town))

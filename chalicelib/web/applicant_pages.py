@@ -23,8 +23,6 @@ from chalicelib.core.errors import (
 )
 from chalicelib.core.i18n import N_, translate
 from chalicelib.core.workflow import ACTIVE, DOCUMENT_TITLES, OPEN_OR_APPROVED
-from chalicelib.documents.qr import qr_svg
-from chalicelib.filing import applicant, drafts, observation, submission, uploads
 from chalicelib.forms import FormSpec, all_forms, get_form, shown_value
 from chalicelib.store import s3
 from chalicelib.web import admission, claim_guide, form_prefill, phone_step, status_more
@@ -97,6 +95,8 @@ def form_page(form: str) -> Response:
 def _uploaded(spec: FormSpec) -> dict[str, str]:
     """The keys of files already uploaded from this page: S3's redirect names the last
     one (`upload` and the `key` it appends); the others ride along in the query."""
+    from chalicelib.filing import uploads
+
     request = bp.current_request
     found = {}
     for field in spec.uploads:
@@ -110,6 +110,8 @@ def _uploaded(spec: FormSpec) -> dict[str, str]:
 
 @bp.route("/forms/{form}", methods=["POST"], content_types=FORM_BODY)
 def form_submit(form: str) -> Response:
+    from chalicelib.filing import applicant, submission
+
     request = bp.current_request
     try:
         spec = get_form(form)
@@ -167,6 +169,8 @@ def _save_draft(
     spec: FormSpec, posted: dict[str, str], hidden: dict[str, str], idem: str
 ) -> Response:
     """保存草稿: the answers kept as typed, the link sent by SMS (filing/drafts.py)."""
+    from chalicelib.filing import drafts
+
     request = bp.current_request
     lang = lang_of(request)
     try:
@@ -254,6 +258,8 @@ def _upload_forms(
     ride along in the address, so that one upload does not forget another. Each form is
     a presigned POST, counted against the client's window as `POST /api/uploads` is
     (one update for the page; RateLimited when it has no room)."""
+    from chalicelib.filing import uploads
+
     if spec.uploads:
         admission.admit(bp.current_request, "upload", hits=len(spec.uploads))
     found = []
@@ -279,6 +285,9 @@ def _upload_forms(
 
 @bp.route("/filings/{filing_id}", methods=["GET"])
 def status_page(filing_id: str) -> Response:
+    from chalicelib.documents.qr import qr_svg
+    from chalicelib.filing import applicant, observation
+
     request = bp.current_request
     token = query(request, "token")
     try:
@@ -321,6 +330,8 @@ def status_page(filing_id: str) -> Response:
 @bp.route("/filings/{filing_id}/started", methods=["POST"], content_types=FORM_BODY)
 def report_start(filing_id: str) -> Response:
     """An approved enterprise reports its start of work from its status page."""
+    from chalicelib.filing import applicant
+
     request = bp.current_request
     posted = form_fields(request)
     try:
@@ -338,6 +349,8 @@ def report_start(filing_id: str) -> Response:
 @bp.route("/filings/{filing_id}/withdraw", methods=["GET"])
 def withdraw_page(filing_id: str) -> Response:
     """What a withdrawal ends, spelt out, before the button that does it."""
+    from chalicelib.filing import applicant
+
     request = bp.current_request
     token = query(request, "token")
     try:
@@ -360,6 +373,8 @@ def withdraw_page(filing_id: str) -> Response:
 
 @bp.route("/filings/{filing_id}/withdraw", methods=["POST"], content_types=FORM_BODY)
 def withdraw(filing_id: str) -> Response:
+    from chalicelib.filing import applicant
+
     request = bp.current_request
     token = query(request, "token")
     if form_fields(request).get("confirmed") != "yes":  # only the confirmation page withdraws
@@ -374,6 +389,8 @@ def withdraw(filing_id: str) -> Response:
 
 @bp.route("/filings/{filing_id}/documents/{kind}", methods=["GET"])
 def document(filing_id: str, kind: str) -> Response:
+    from chalicelib.filing import applicant
+
     request = bp.current_request
     try:
         filing = applicant.get_for_applicant(filing_id, query(request, "token"))

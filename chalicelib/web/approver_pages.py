@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint, Response
 
 from chalicelib.core.errors import (
@@ -16,7 +18,6 @@ from chalicelib.core.errors import (
     ValidationFailed,
 )
 from chalicelib.core.i18n import N_, translate
-from chalicelib.filing import approve
 from chalicelib.forms import shown_value
 from chalicelib.store import audit
 from chalicelib.web import admission
@@ -36,6 +37,9 @@ from chalicelib.web.request import (
 )
 from chalicelib.web.responses import json_error, json_response
 
+if TYPE_CHECKING:
+    from chalicelib.filing import approve
+
 bp = Blueprint(__name__)
 
 GONE_TEXT = {
@@ -47,6 +51,8 @@ GONE_TEXT = {
 
 @bp.route("/{token}", methods=["GET"])
 def show(token: str) -> Response:
+    from chalicelib.filing import approve
+
     try:
         approval = approve.open_link(token)
     except DomainError as exc:
@@ -68,6 +74,8 @@ def show(token: str) -> Response:
     content_types=["application/x-www-form-urlencoded", "application/json"],
 )
 def decide(token: str) -> Response:
+    from chalicelib.filing import approve
+
     request = bp.current_request
     if "json" in (request.headers.get("content-type") or ""):
         try:
@@ -178,6 +186,8 @@ def _page(
     refused_fields: tuple[str, ...] = (),
     held: bool = False,
 ) -> Response:
+    from chalicelib.filing import approve
+
     spec = approval.spec
     lang = lang_of(bp.current_request)
     labels = spec.labels(lang)
@@ -235,6 +245,8 @@ def _page(
 
 
 def _refused(exc: DomainError) -> Response:
+    from chalicelib.filing import approve
+
     request = bp.current_request
     if wants_json(request):
         return json_error(exc)

@@ -13,7 +13,6 @@ from chalice import Blueprint, Response
 
 from chalicelib.core import divisions, risk
 from chalicelib.core.i18n import N_, translate
-from chalicelib.filing import eligibility
 from chalicelib.forms import code_labels, get_form
 from chalicelib.web.form_view import division_choices
 from chalicelib.web.pages import render
@@ -35,6 +34,8 @@ def _choices(name: str, lang: str) -> list[tuple[str, str]]:
 
 @bp.route("/check", methods=["GET"])
 def check_page() -> Response:
+    from chalicelib.filing import eligibility
+
     request = bp.current_request
     lang = lang_of(request)
     asked = {

@@ -9,7 +9,6 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from chalicelib.core.clock import utcnow
-from chalicelib.staff import checkpoints
 from chalicelib.web.request import ANY_BODY, header, json_body, query
 from chalicelib.web.responses import SECURITY_HEADERS, api_errors, json_response
 
@@ -48,6 +47,8 @@ def revocation_list() -> Response:
 @api_errors
 def post_scans() -> Response:
     """A checkpoint's queued scans (its link's token in `checkpoint`), each stored once."""
+    from chalicelib.staff import checkpoints
+
     posted = json_body(bp.current_request)
     token = posted.get("checkpoint") if isinstance(posted, dict) else None
     recorded = checkpoints.record(token if isinstance(token, str) else None, posted, utcnow())

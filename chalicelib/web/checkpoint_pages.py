@@ -8,7 +8,6 @@ from urllib.parse import quote
 from chalice import Blueprint, Response
 
 from chalicelib.core.errors import NotFound, RateLimited
-from chalicelib.documents import verify
 from chalicelib.web import admission
 from chalicelib.web.pages import error_page, render
 from chalicelib.web.request import in_lang, lang_of, query, switch_url, wants_json
@@ -30,6 +29,8 @@ def lookup_page() -> Response:
 
 @bp.route("/{code}", methods=["GET"])
 def verify_page(code: str) -> Response:
+    from chalicelib.documents import verify
+
     request = bp.current_request
     lang = lang_of(request)
     switch = switch_url(_path(code), lang)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from chalice.app import Request, Response
 
-from chalicelib.filing import enterprise_key
 from chalicelib.forms import FormSpec, all_forms, get_form
 from chalicelib.web.pages import render
 from chalicelib.web.request import lang_of, switch_url
@@ -19,6 +18,8 @@ ENTERPRISE_FORM = "enterprise-resumption"
 
 def is_claim(spec: FormSpec) -> bool:
     """A form filed from an enterprise's status page, never bare."""
+    from chalicelib.filing import enterprise_key
+
     return bool(enterprise_key.enterprise_fields(spec)) and spec.id != enterprise_key.WORKER_FORM
 
 

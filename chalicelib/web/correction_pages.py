@@ -4,6 +4,8 @@ corrected revision and the step opens again (chalicelib/filing/correction.py).""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint, Response
 
 from chalicelib.core.errors import (
@@ -15,8 +17,6 @@ from chalicelib.core.errors import (
     ValidationFailed,
 )
 from chalicelib.core.i18n import N_
-from chalicelib.filing import correction
-from chalicelib.filing.correction import Requested
 from chalicelib.forms import FormSpec, shown_value
 from chalicelib.store.models import Filing
 from chalicelib.web import admission
@@ -24,6 +24,9 @@ from chalicelib.web.form_view import field_view
 from chalicelib.web.pages import Said, error_page, render
 from chalicelib.web.request import FORM_BODY, form_fields, in_lang, lang_of, query, source_ip
 from chalicelib.web.responses import redirect
+
+if TYPE_CHECKING:
+    from chalicelib.filing.correction import Requested
 
 bp = Blueprint(__name__)
 
@@ -36,6 +39,8 @@ NOT_OPEN = Said(400, N_("不能修改此项"), N_("只能修改退回补正的�
 
 @bp.route("/filings/{filing_id}/correct", methods=["GET"])
 def show(filing_id: str) -> Response:
+    from chalicelib.filing import correction
+
     request = bp.current_request
     try:
         admission.admit(request, "status")
@@ -48,6 +53,8 @@ def show(filing_id: str) -> Response:
 
 @bp.route("/filings/{filing_id}/correct", methods=["POST"], content_types=FORM_BODY)
 def submit(filing_id: str) -> Response:
+    from chalicelib.filing import correction
+
     request = bp.current_request
     token = query(request, "token")
     lang = lang_of(request)

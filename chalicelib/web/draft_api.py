@@ -11,7 +11,6 @@ from chalice import Blueprint, Response
 
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.i18n import N_, translate
-from chalicelib.filing import drafts
 from chalicelib.forms import get_form
 from chalicelib.web import admission
 from chalicelib.web.request import ANY_BODY, json_object, lang_of
@@ -27,6 +26,8 @@ NOT_A_FORM = N_("须为表单编号，见 GET /api/forms")
 def save_draft() -> Response:
     """201 `{"draft_id", "url", "sent_to", "expires_at"}`; 400 naming `values` or the
     form's phone field (a draft's link goes to it by SMS); 404 an unknown form."""
+    from chalicelib.filing import drafts
+
     request = bp.current_request
     lang = lang_of(request)
     posted = json_object(request)
@@ -50,6 +51,8 @@ def save_draft() -> Response:
 @api_errors
 def read_draft(draft_id: str) -> Response:
     """200 `{"draft_id", "form", "values", "expires_at"}`; 404 none, or past its 7 days."""
+    from chalicelib.filing import drafts
+
     admission.admit(bp.current_request, "status")
     kept = drafts.read(draft_id)
     answer = {

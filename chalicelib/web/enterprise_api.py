@@ -7,7 +7,6 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.core.errors import ValidationFailed
-from chalicelib.filing import worker_codes
 from chalicelib.web.request import ANY_BODY, json_object, query
 from chalicelib.web.responses import api_errors, json_response
 
@@ -17,6 +16,8 @@ bp = Blueprint(__name__)
 @bp.route("/filings/{name}/worker-code", methods=["POST"], content_types=ANY_BODY)
 @api_errors
 def worker_code(name: str) -> Response:
+    from chalicelib.filing import worker_codes
+
     request = bp.current_request
     action = json_object(request, empty="{}").get("action", "reissue")
     token = query(request, "token")

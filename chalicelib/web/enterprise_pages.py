@@ -13,8 +13,6 @@ from chalice import Blueprint, Response
 from chalicelib import links
 from chalicelib.core.errors import DomainError, Forbidden, NotFound
 from chalicelib.core.i18n import N_
-from chalicelib.documents import verify
-from chalicelib.filing import enterprise_key, worker_codes
 from chalicelib.web import admission
 from chalicelib.web.pages import Said, error_page, message
 from chalicelib.web.request import FORM_BODY, form_fields, in_lang, lang_of, query
@@ -29,6 +27,8 @@ REFUSED = {
 
 @bp.route("/filings/{filing_id}/worker-code", methods=["POST"], content_types=FORM_BODY)
 def change_worker_code(filing_id: str) -> Response:
+    from chalicelib.filing import worker_codes
+
     request = bp.current_request
     token = query(request, "token")
     posted = form_fields(request)
@@ -63,6 +63,9 @@ JOIN_REFUSED: dict[type[DomainError], Said] = {
 
 @bp.route("/join/{code}", methods=["GET"])
 def join(code: str) -> Response:
+    from chalicelib.documents import verify
+    from chalicelib.filing import enterprise_key, worker_codes
+
     request = bp.current_request
     lang = lang_of(request)
     try:

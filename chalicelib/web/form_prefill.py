@@ -13,7 +13,6 @@ from chalice.app import Request
 from chalicelib import links
 from chalicelib.core.errors import InvalidTransition, NotFound
 from chalicelib.core.i18n import N_
-from chalicelib.filing import drafts, enterprise_key, resubmission, worker_codes
 from chalicelib.forms import FormSpec
 from chalicelib.store.models import Filing, bind_models
 from chalicelib.web.request import query
@@ -38,6 +37,8 @@ def as_text(value: object) -> str:
 def initial(request: Request, spec: FormSpec) -> tuple[dict[str, str], dict[str, str]]:
     """The values the page starts with, and its hidden fields; Forbidden for a token that
     does not match, InvalidTransition for a filing that cannot serve."""
+    from chalicelib.filing import drafts, enterprise_key, worker_codes
+
     values: dict[str, str] = {}
     hidden: dict[str, str] = {}
     draft = query(request, "draft")
@@ -70,6 +71,8 @@ def enterprise_values(spec: FormSpec, filing_id: str, token: str | None) -> dict
 
 def enterprise_details(spec: FormSpec, filing_id: str) -> dict[str, str]:
     """What the form takes from the approved enterprise's filing (its proof checked)."""
+    from chalicelib.filing import worker_codes
+
     bind_models()
     try:
         filing = Filing.get(filing_id)
@@ -85,6 +88,8 @@ def enterprise_details(spec: FormSpec, filing_id: str) -> dict[str, str]:
 
 
 def rejected_filing(spec: FormSpec, filing_id: str, token: str | None) -> Filing:
+    from chalicelib.filing import resubmission
+
     return resubmission.rejected(spec, filing_id, token)
 
 
@@ -98,6 +103,8 @@ def checked(
     """A page's answers with what they lean on checked: a worker code turned into its
     employer (400 naming it when unknown), the enterprise's details taken from its own
     filing with its token (403 without), the filing corrected rejected and the token's."""
+    from chalicelib.filing import enterprise_key
+
     data, vouched = enterprise_key.resolve_codes(spec, data, lang)
     token = hidden.get("enterprise_token") or None
     named = data.get("enterprise_filing_id")
@@ -129,6 +136,8 @@ def fields_for(
 ) -> list[dict[str, Any]]:
     """The worker's form asks for the employer's worker code, not its filing id; an
     enterprise's own form shows its details as given, not as inputs."""
+    from chalicelib.filing import enterprise_key
+
     if hidden.get("enterprise_token") or (hidden.get("resubmits") and _names_enterprise(spec)):
         return [{**f, "widget": "fixed"} if f["name"] in FROM_ENTERPRISE else f for f in fields]
     if spec.id != enterprise_key.WORKER_FORM:

@@ -3,13 +3,15 @@ step's decision inputs from theirs (a contact to choose, an amount, a long text)
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.core import divisions
 from chalicelib.core.workflow import Workflow
-from chalicelib.filing.approve import Approval
 from chalicelib.forms import code_labels, field_labels
 from chalicelib.forms.spec import DERIVED, DIVISION
+
+if TYPE_CHECKING:
+    from chalicelib.filing.approve import Approval
 
 
 def field_view(

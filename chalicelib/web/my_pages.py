@@ -11,7 +11,6 @@ from chalicelib import links
 from chalicelib.core.errors import CodeRefused, DomainError, NotFound, RateLimited, ValidationFailed
 from chalicelib.core.i18n import N_, translate
 from chalicelib.core.privacy import mask_phone
-from chalicelib.filing import my_filings, phone_proofs
 from chalicelib.forms import get_form
 from chalicelib.web import admission
 from chalicelib.web.pages import error_page, render
@@ -45,6 +44,8 @@ def _ask_phone(
 
 @bp.route("/my", methods=["POST"], content_types=FORM_BODY)
 def my_lookup() -> Response:
+    from chalicelib.filing import my_filings, phone_proofs
+
     request = bp.current_request
     lang = lang_of(request)
     posted = form_fields(request)
@@ -81,6 +82,8 @@ def my_lookup() -> Response:
 
 
 def _send_code(lang: str, phone: str, slip_no: str) -> Response:
+    from chalicelib.filing import phone_proofs
+
     wait = 0
     try:
         phone_proofs.send_code(phone, phone_proofs.MY, source_ip(bp.current_request))
@@ -94,6 +97,8 @@ def _send_code(lang: str, phone: str, slip_no: str) -> Response:
 def _ask_code(
     lang: str, phone: str, slip_no: str, error: str, status: int, wait: int = 0
 ) -> Response:
+    from chalicelib.filing import phone_proofs
+
     number = phone_proofs.phone_codes.normalized(phone)
     return render(
         "my.html",
@@ -112,6 +117,8 @@ def _ask_code(
 def _listed(
     lang: str, number: str, proof: str, sent: str = "", error: str = "", status: int = 200
 ) -> Response:
+    from chalicelib.filing import my_filings
+
     filings = my_filings.filings_of(number)
     titles = {f.form: get_form(f.form) for f in filings}
     return render(

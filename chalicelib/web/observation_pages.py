@@ -3,6 +3,8 @@ form: temperature and symptoms), the days done and left. Works without script.""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint, Response
 
 from chalicelib import links
@@ -10,7 +12,6 @@ from chalicelib.core import supervision
 from chalicelib.core.clock import china_today
 from chalicelib.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.i18n import N_, translate
-from chalicelib.filing import applicant, observation
 from chalicelib.store.models import Filing
 from chalicelib.web import admission
 from chalicelib.web.pages import Said, error_page, render
@@ -25,6 +26,9 @@ from chalicelib.web.request import (
     wants_json,
 )
 from chalicelib.web.responses import json_error, json_response
+
+if TYPE_CHECKING:
+    from chalicelib.filing import observation
 
 bp = Blueprint(__name__)
 
@@ -48,6 +52,8 @@ def _page(
     errors: dict[str, str] | None = None,
     done: observation.Reported | None = None,
 ) -> Response:
+    from chalicelib.filing import applicant, observation
+
     request = bp.current_request
     lang = lang_of(request)
     filing = applicant.get_for_applicant(filing_id, token)
@@ -87,6 +93,8 @@ def report_page(filing_id: str) -> Response:
 def report(filing_id: str) -> Response:
     """Today's report (form fields `temperature`, `symptoms`, the latter once per ticked
     box or comma-separated): 201 recorded, 200 already in today, 400 naming a bad field."""
+    from chalicelib.filing import applicant, observation
+
     request = bp.current_request
     token = query(request, "token") or ""
     posted = {**form_fields(request), **listed_fields(request)}
@@ -125,6 +133,8 @@ ENTERPRISE = "enterprise-resumption"
 
 
 def _enterprise(filing_id: str, token: str) -> Filing:
+    from chalicelib.filing import applicant
+
     filing = applicant.get_for_applicant(filing_id, token)
     if filing.form != ENTERPRISE:
         raise NotFound(filing_id)
@@ -134,6 +144,8 @@ def _enterprise(filing_id: str, token: str) -> Filing:
 def _workers_page(
     enterprise: Filing, token: str, status: int = 200, results: dict[str, str] | None = None
 ) -> Response:
+    from chalicelib.filing import observation
+
     lang = lang_of(bp.current_request)
     today = china_today()
     rows = []
@@ -178,6 +190,8 @@ def workers_report(filing_id: str) -> Response:
     report of today, by the enterprise. A row naming anyone but the enterprise's workers
     under observation is refused (400, nothing recorded); a bad row is named, the good
     ones are recorded."""
+    from chalicelib.filing import observation
+
     request = bp.current_request
     token = query(request, "token") or ""
     posted = form_fields(request)

@@ -8,7 +8,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.core.errors import Forbidden, ValidationFailed
 from chalicelib.core.i18n import N_, translate
-from chalicelib.filing import my_filings, phone_proofs
+from chalicelib.filing import phone_proofs
 from chalicelib.web import admission
 from chalicelib.web.request import ANY_BODY, header, json_object, lang_of, source_ip
 from chalicelib.web.responses import api_errors, json_response
@@ -60,6 +60,8 @@ def my_filings_list() -> Response:
     optional `{"slip_no"}` -> 200 `{"filings": [{"filing_id", "slip_no", "form", "status",
     "submitted_at", "status_url"}]}`, newest first; 403 without a valid proof; 404 for a
     slip number that is not the number's."""
+    from chalicelib.filing import my_filings
+
     request = bp.current_request
     admission.admit(request, "lookup")
     number = phone_proofs.proven_phone(header(request, "phone-proof") or None, phone_proofs.MY)

@@ -14,7 +14,6 @@ from chalice.app import Request
 from chalicelib.core.errors import CodeRefused, RateLimited
 from chalicelib.core.i18n import translate
 from chalicelib.core.privacy import mask_phone
-from chalicelib.filing import phone_proofs, worker_codes
 from chalicelib.forms import FormSpec
 from chalicelib.web.pages import error_page, render
 from chalicelib.web.request import lang_of, source_ip
@@ -37,6 +36,8 @@ def proof_or_page(
 ) -> str | Response | None:
     """The proof for the filing's phone, or the page that asks for its code. None: the
     form names no phone (nothing to prove)."""
+    from chalicelib.filing import phone_proofs, worker_codes
+
     phone = phone_proofs.phone_of(spec, data)
     if spec.applicant_phone_field is None or phone is None:
         return None

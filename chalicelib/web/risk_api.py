@@ -9,7 +9,6 @@ from chalice import Blueprint, Response
 from chalicelib.core import risk
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import ValidationFailed
-from chalicelib.staff import risk_maps as staff_maps
 from chalicelib.store import risk_maps
 from chalicelib.web.request import body, header, lang_of, source_ip
 from chalicelib.web.responses import api_errors, json_response
@@ -35,6 +34,8 @@ def refused(exc: risk.MapRefused, lang: str) -> ValidationFailed:
 def upload() -> Response:
     """A new version from a CSV (code,level) or JSON body: 201 with its summary; 400
     naming every problem, nothing stored; 403 for a town's link."""
+    from chalicelib.staff import risk_maps as staff_maps
+
     request = bp.current_request
     claim = staff_claim(request)
     kind = upload_kind(header(request, "content-type"))

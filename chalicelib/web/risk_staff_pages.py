@@ -12,8 +12,6 @@ from chalicelib.core import risk
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import DomainError, Forbidden
 from chalicelib.core.i18n import N_, translate
-from chalicelib.staff import access
-from chalicelib.staff import risk_maps as staff_maps
 from chalicelib.web.pages import Said, error_page, message
 from chalicelib.web.request import FORM_BODY, form_fields, lang_of, query, source_ip
 from chalicelib.web.responses import redirect
@@ -26,6 +24,9 @@ NOT_THE_DISTRICT = Said(403, N_("无权发布"), N_("只有区三服务办可以
 
 @bp.route("/risk-maps", methods=["POST"], content_types=FORM_BODY)
 def upload_page() -> Response:
+    from chalicelib.staff import access
+    from chalicelib.staff import risk_maps as staff_maps
+
     request = bp.current_request
     token = query(request, "token")
     try:

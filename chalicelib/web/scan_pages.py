@@ -15,10 +15,6 @@ from chalicelib.core.clock import CHINA, utcnow
 from chalicelib.core.errors import DomainError, NotFound, ValidationFailed
 from chalicelib.core.i18n import N_, translate
 from chalicelib.core.towns import town_names
-from chalicelib.documents import seal
-from chalicelib.documents.qr import qr_svg
-from chalicelib.filing import applicant
-from chalicelib.staff import access, checkpoints
 from chalicelib.store.models import Document
 from chalicelib.web import static_files
 from chalicelib.web.pages import Said, error_page, render
@@ -101,6 +97,10 @@ def pass_style() -> Response:
 def pass_on_screen(filing_id: str) -> Response:
     """The worker's pass full-screen on a phone: its QR (with the seal) large, the masked
     name, the validity, and a running clock so that a screenshot is told from the page."""
+    from chalicelib.documents import seal
+    from chalicelib.documents.qr import qr_svg
+    from chalicelib.filing import applicant
+
     request = bp.current_request
     token = query(request, "token")
     lang = lang_of(request)
@@ -135,6 +135,9 @@ def pass_on_screen(filing_id: str) -> Response:
 def register_checkpoint() -> Response:
     """A staff link registers a checkpoint of its towns; the page shows the checkpoint's
     link (and its QR) for the guard's phone."""
+    from chalicelib.documents.qr import qr_svg
+    from chalicelib.staff import access, checkpoints
+
     request = bp.current_request
     token = query(request, "token")
     lang = lang_of(request)

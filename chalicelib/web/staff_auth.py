@@ -5,13 +5,19 @@ are good: a bad credential is never outvoted by a good one."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice.app import Request
 
-from chalicelib.staff import access
 from chalicelib.web.request import header, query
+
+if TYPE_CHECKING:
+    from chalicelib.staff import access
 
 
 def staff_claim(request: Request) -> access.StaffClaim:
+    from chalicelib.staff import access
+
     bearer = header(request, "authorization")
     token = bearer[7:].strip() if bearer.lower().startswith("bearer ") else None
     sent = [t for t in (token, query(request, "token")) if t]

@@ -3,6 +3,7 @@ exports and the towns' stock of supplies (the JSON calls are chalicelib/web/api.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from chalice import Blueprint, Response
@@ -18,13 +19,14 @@ from chalicelib.core.errors import (
     ValidationFailed,
 )
 from chalicelib.core.i18n import N_
-from chalicelib.filing import stock
 from chalicelib.forms import all_forms, get_form
-from chalicelib.staff import access, dashboard, exports, risk_maps, supervision_figures, waiting
 from chalicelib.store import audit, s3
 from chalicelib.web.pages import Said, error_page, message, render
 from chalicelib.web.request import FORM_BODY, form_fields, lang_of, query, source_ip, switch_url
 from chalicelib.web.responses import redirect
+
+if TYPE_CHECKING:
+    from chalicelib.staff import access
 
 bp = Blueprint(__name__)
 
@@ -47,6 +49,8 @@ NOT_YOUR_STOCK = Said(403, N_("无权设置"), N_("此链接只能设置本镇�
 
 
 def _claim(token: str | None) -> access.StaffClaim | Response:
+    from chalicelib.staff import access
+
     try:
         return access.use_staff_token(token)
     except DomainError as exc:
@@ -55,6 +59,9 @@ def _claim(token: str | None) -> access.StaffClaim | Response:
 
 @bp.route("/", methods=["GET"])
 def show() -> Response:
+    from chalicelib.filing import stock
+    from chalicelib.staff import dashboard, risk_maps, supervision_figures, waiting
+
     token = query(bp.current_request, "token")
     claim = _claim(token)
     if isinstance(claim, Response):
@@ -98,6 +105,8 @@ def show() -> Response:
 @bp.route("/exports/{name}", methods=["GET"])
 def export(name: str) -> Response:
     """Form `name`'s filings in the link's towns: ?format=csv (default) or xlsx."""
+    from chalicelib.staff import exports
+
     request = bp.current_request
     claim = _claim(query(request, "token"))
     if isinstance(claim, Response):
@@ -126,6 +135,8 @@ def export(name: str) -> Response:
 @bp.route("/stock", methods=["POST"], content_types=FORM_BODY)
 def set_stock_page() -> Response:
     """The dashboard's stock form: blank fields keep their level; back to the dashboard."""
+    from chalicelib.filing import stock
+
     token = query(bp.current_request, "token")
     claim = _claim(token)
     if isinstance(claim, Response):

@@ -10,8 +10,6 @@ from urllib.parse import urlencode
 
 from chalicelib import links
 from chalicelib.core.i18n import translate
-from chalicelib.documents.qr import qr_svg
-from chalicelib.filing import applicant, enterprise_key, worker_codes
 from chalicelib.forms import all_forms
 from chalicelib.store.models import Filing
 
@@ -21,6 +19,9 @@ def context(filing: Filing, token: str, lang: str) -> dict[str, Any]:
 
 
 def _more(filing: Filing, token: str, lang: str) -> dict[str, Any]:
+    from chalicelib.documents.qr import qr_svg
+    from chalicelib.filing import applicant, enterprise_key, worker_codes
+
     more: dict[str, Any] = {"token": token}
     if filing.form == worker_codes.ENTERPRISE_FORM and filing.status == "approved":
         params = {"enterprise": filing.filing_id, "token": token}
@@ -44,4 +45,6 @@ def _more(filing: Filing, token: str, lang: str) -> dict[str, Any]:
 
 
 def worker_form_url(code: str) -> str:
+    from chalicelib.filing import enterprise_key
+
     return f"{links.public_base()}/forms/{enterprise_key.WORKER_FORM}?employer={code}"

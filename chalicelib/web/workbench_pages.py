@@ -6,6 +6,7 @@ is what keeps another site from posting here with the cookie."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlencode
 
 from chalice import Blueprint, Response
@@ -25,10 +26,8 @@ from chalicelib.core.errors import (
 from chalicelib.core.i18n import N_
 from chalicelib.core.roles import DISTRICT_OFFICE
 from chalicelib.core.towns import town_names
-from chalicelib.filing import bulk, health, reassign
 from chalicelib.forms import all_forms
-from chalicelib.staff import access, checkins, follow_ups, search, sign_in, todo
-from chalicelib.staff.access import StaffClaim
+from chalicelib.staff import access
 from chalicelib.store import audit
 from chalicelib.web.pages import Said, error_page, render
 from chalicelib.web.request import (
@@ -42,6 +41,10 @@ from chalicelib.web.request import (
     wants_json,
 )
 from chalicelib.web.responses import json_error, json_response, redirect
+
+if TYPE_CHECKING:
+    from chalicelib.staff import todo
+    from chalicelib.staff.access import StaffClaim
 
 bp = Blueprint(__name__)
 
@@ -110,6 +113,8 @@ def sign_in_page() -> Response:
 @bp.route("/sign-in", methods=["POST"], content_types=FORM_BODY)
 def sign_in_post() -> Response:
     """`phone` alone: send a code; `phone` and `code`: open the session, 303 to /work."""
+    from chalicelib.staff import sign_in
+
     request = bp.current_request
     posted = form_fields(request)
     phone, code = posted.get("phone", "").strip(), posted.get("code", "").strip()
@@ -146,6 +151,8 @@ def _sign_in_page(
 
 @bp.route("/sign-out", methods=["POST"], content_types=FORM_BODY)
 def sign_out() -> Response:
+    from chalicelib.staff import sign_in
+
     claim = _session()
     if claim is not None:
         sign_in.sign_out(claim, source_ip(bp.current_request))
@@ -158,6 +165,8 @@ def sign_out() -> Response:
 
 
 def _filters() -> todo.Filters:
+    from chalicelib.staff import todo
+
     request = bp.current_request
     forms = {f.id for f in all_forms()}
     form = query(request, "form") or ""
@@ -173,6 +182,8 @@ def _filters() -> todo.Filters:
 
 @bp.route("/", methods=["GET"])
 def work() -> Response:
+    from chalicelib.staff import todo
+
     claim = _session()
     if claim is None:
         return _signed_out()
@@ -230,6 +241,9 @@ def _all_fields() -> dict[str, list[str]]:
 def bulk_decide() -> Response:
     """First POST: what will be confirmed (nothing written); with `confirmed=yes`: each
     selected step approved as if by its own link, the outcome of each shown."""
+    from chalicelib.filing import bulk
+    from chalicelib.staff import todo
+
     claim = _session()
     if claim is None:
         return _signed_out()
@@ -280,6 +294,8 @@ def bulk_decide() -> Response:
 
 @bp.route("/search", methods=["GET"])
 def search_page() -> Response:
+    from chalicelib.staff import search
+
     claim = _session()
     if claim is None:
         return _signed_out()
@@ -310,6 +326,8 @@ def search_page() -> Response:
 
 @bp.route("/filings/{filing_id}", methods=["GET"])
 def filing_page(filing_id: str) -> Response:
+    from chalicelib.staff import search
+
     claim = _session()
     if claim is None:
         return _signed_out()
@@ -336,6 +354,8 @@ CHECKIN_SAID = {
 def checkin() -> Response:
     """A docking slip's code (typed, or the address its QR holds: from /scan) -> 303 to
     the village check-in's approval page, where the temperature is recorded. Reads only."""
+    from chalicelib.staff import checkins
+
     claim = _session()
     if claim is None:
         return _signed_out()
@@ -370,6 +390,8 @@ def _follow_up_page(
     error: str = "",
     confirm: bool = False,
 ) -> Response:
+    from chalicelib.staff import follow_ups
+
     request = bp.current_request
     filing = follow_ups.get(claim, filing_id)
     return render(
@@ -400,6 +422,9 @@ def follow_up_page(filing_id: str) -> Response:
 def follow_up_post(filing_id: str) -> Response:
     """The follow-up's answer: `outcome` cleared, or isolation with `until` (a date after
     today); asked once more (`confirmed=yes` records it)."""
+    from chalicelib.filing import health
+    from chalicelib.staff import follow_ups
+
     claim = _session()
     if claim is None:
         return _signed_out()
@@ -470,6 +495,7 @@ def lodging_confirm() -> Response:
     """`worker` (once per ticked box): each confirmed at the lodging address today; a
     worker outside the official's towns, or not under observation, is not recorded."""
     from chalicelib.filing import observation
+    from chalicelib.staff import follow_ups
 
     claim = _session()
     if claim is None:
@@ -494,6 +520,8 @@ def lodging_confirm() -> Response:
 
 @bp.route("/tasks/{filing_id}/{step}/reassign", methods=["GET"])
 def reassign_page(filing_id: str, step: str) -> Response:
+    from chalicelib.filing import reassign
+
     claim = _session()
     if claim is None:
         return _signed_out()
@@ -512,6 +540,8 @@ def reassign_page(filing_id: str, step: str) -> Response:
 
 @bp.route("/tasks/{filing_id}/{step}/reassign", methods=["POST"], content_types=FORM_BODY)
 def reassign_post(filing_id: str, step: str) -> Response:
+    from chalicelib.filing import reassign
+
     claim = _session()
     if claim is None:
         return _signed_out()

@@ -66,6 +66,39 @@ def test_import_app_brings_little_beyond_boto3() -> None:
     assert beyond <= ALLOWED_BEYOND_BOTO3, sorted(beyond - ALLOWED_BEYOND_BOTO3)
 
 
+# The domain modules `import app` may execute: what a blueprint needs to declare its
+# routes (a cookie's name, the roster's size limit, the phone proofs' purposes). Every
+# other filing/staff/documents module is imported inside the routes that use it, so a
+# cold start pays for its blueprints' declarations, not for every route's work.
+DOMAIN_AT_IMPORT = {
+    "chalicelib.filing.phone_proofs",
+    "chalicelib.filing.rosters",
+    "chalicelib.filing.wording",  # the SMS code's words, which phone_proofs composes
+    "chalicelib.staff.access",
+}
+
+
+def test_import_app_runs_no_route_work_of_the_domain() -> None:
+    # GIVEN a fresh interpreter WHEN the app is imported
+    probe = (
+        "import json, sys\nimport app\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.count('.') >= 2)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    loaded = set(json.loads(done.stdout.splitlines()[-1]))
+    domain = {
+        m
+        for m in loaded
+        if m.startswith(("chalicelib.filing.", "chalicelib.staff.", "chalicelib.documents."))
+    }
+    # THEN only the modules the blueprints' declarations need have run
+    assert domain <= DOMAIN_AT_IMPORT, sorted(domain - DOMAIN_AT_IMPORT)
+    # AND the deferral is real: a route's module is not among them
+    assert "chalicelib.filing.submission" not in loaded
+
+
 @pytest.mark.parametrize(
     ("module", "heavy"),
     [

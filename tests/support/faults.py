@@ -332,8 +332,8 @@ def end_state(stack: Stack, filing_ids: list[str]) -> dict[str, Any]:
     counters: collections.Counter[str] = collections.Counter()
     for item in raw_counters():
         figure = item.pop("key")["S"].rsplit("#", 1)[0]
-        for town, value in item.items():
-            counters[f"{figure}@{town}"] += int(value["N"])
+        for town, value in item.items():  # or an enterprise's filing id, per-enterprise figures
+            counters[f"{figure}@{anonymous(town)}"] += int(value["N"])
     messages = collections.Counter(
         (m["channel"], m["to"], m.get("step") or "", anonymous(str(m["subject"])))
         for m in stack.outbox()
