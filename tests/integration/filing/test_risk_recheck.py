@@ -144,7 +144,7 @@ def test_a_county_that_went_down_changes_nothing(
 ) -> None:
     # GIVEN a map that put Meitan at medium_high, and a worker from there who came back
     on_day(monkeypatch, TODAY)
-    version, bodies = new_map(stack, "medium_high", TODAY - timedelta(days=8))
+    _, bodies = new_map(stack, "medium_high", TODAY - timedelta(days=8))
     stack.deliver(bodies)
     mid = arrived(stack, approved_employer(stack), serial=74, days_ago=2)
     history = Filing.get(mid).history
