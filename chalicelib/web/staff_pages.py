@@ -20,7 +20,15 @@ from chalicelib.core.errors import (
 from chalicelib.core.i18n import N_
 from chalicelib.filing import stock
 from chalicelib.forms import all_forms, get_form
-from chalicelib.staff import access, dashboard, exports, risk_maps, supervision_figures, waiting
+from chalicelib.staff import (
+    access,
+    dashboard,
+    exports,
+    rechecks,
+    risk_maps,
+    supervision_figures,
+    waiting,
+)
 from chalicelib.store import audit, s3
 from chalicelib.web.pages import Said, error_page, message, render
 from chalicelib.web.request import FORM_BODY, form_fields, lang_of, query, source_ip, switch_url
@@ -92,6 +100,7 @@ def show() -> Response:
         stock_items=stock.ITEMS,
         **risk_maps.dashboard_block(),  # the county risk map (templates/dashboard_risk_map.html)
         supervision=supervision_figures.by_town(claim, china_today()),  # issue 17
+        rechecks=rechecks.by_version(claim),  # the risk maps' re-checks (dashboard_rechecks.html)
     )
 
 

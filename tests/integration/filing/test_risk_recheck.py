@@ -18,7 +18,7 @@ from chalicelib.core import recheck as rules
 from chalicelib.filing import observation, recheck
 from chalicelib.store import counters
 from chalicelib.store.models import Filing
-from tests.support.risk_maps import MEITAN, upload
+from tests.support.risk_maps import MEITAN, district_token, town_token, upload
 from tests.support.stack import Stack
 from tests.support.workers import TODAY, WORKERS, approved_employer, worker
 
@@ -158,3 +158,39 @@ def test_a_county_that_went_down_changes_nothing(
     assert len(stack.outbox()) == outbox
     assert stack.item_count() == count
     assert figure(lower, "extend") == figure(lower, "suspend") == 0
+
+
+def test_the_dashboard_shows_who_a_version_touched_and_links_a_towns_slips(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a worker whose pass a new map suspended
+    on_day(monkeypatch, TODAY)
+    mid = arrived(stack, approved_employer(stack), serial=75, days_ago=4)
+    version, bodies = new_map(stack, "high")
+    stack.deliver(bodies)
+    slip = Filing.get(mid).slip_no
+    # WHEN the district office opens the dashboard
+    token = district_token()
+    page = stack.client.http.get(f"/dashboard?token={token}").body.decode()
+    # THEN it names the version, its count, and the town's row with the suspension
+    assert f'data-version="{version}"' in page
+    row = page[page.index(f'data-version="{version}"') :]
+    row = row[row.index(f'data-town="{TOWN}"') :].split("</tr>")[0]
+    assert "<td>1</td><td>0</td>" in row
+    link = row.split('href="')[1].split('"')[0].replace("&amp;", "&")
+    # AND its link lists the slip, suspended
+    listed = stack.client.http.get(link)
+    assert listed.status_code == 200
+    body = listed.body.decode()
+    assert f'data-slip="{slip}"' in body and "通行证已暂停" in body
+    # AND the town's own office sees it too, with the name masked
+    own = stack.client.http.get(link.replace(token, town_token(TOWN)))
+    assert own.status_code == 200 and f'data-slip="{slip}"' in own.body.decode()
+    assert "冉德开" not in own.body.decode() and "冉德开" in body
+    # AND another town's office, or a version never stored, is a 404, nothing stored
+    count = stack.item_count()
+    other = link.replace(token, town_token("汤溪镇"))
+    assert stack.client.http.get(other).status_code == 404
+    forged = link.replace(version, "20200101T000000.000000Z-abcdef")
+    assert stack.client.http.get(forged).status_code == 404
+    assert stack.item_count() == count
