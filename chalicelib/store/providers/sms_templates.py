@@ -24,6 +24,8 @@ TEMPLATES: dict[str, str] = {
     "escalation": "超时督办：${form} ${slip_no}，请尽快处理：${url}",
     "health_alert": "健康随访：${slip_no}的${applicant}体温${temperature}℃或有症状。"
     "请通知${village}村医随访，并在工作台记录结果。",
+    "health_alert:doctor": "健康随访：${slip_no}的${applicant}体温${temperature}℃或有症状，"
+    "落脚${village}。请尽快上门随访，并告知镇专班结果。",
     "report_reminder": "${slip_no}的${applicant}今天的健康报告未收到，请在今天内报告：${url}",
     "overnight_alert": "不过夜：${town}今天有${count}名观察期内人员未报告健康情况（${slips}），"
     "请今晚上门核实。",
