@@ -52,16 +52,6 @@ def body_digest(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def origin_keys(spec: FormSpec, data: dict[str, Any]) -> tuple[str | None, str | None]:
-    """A worker's origin county and arrival day, for the origin index: the workers a new
-    risk map re-checks (chalicelib/filing/recheck.py). Only a form judged by `may_return`
-    that has an arrival day (a charter subsidy's origin is no worker's)."""
-    county, arrival = data.get(spec.risk_origin or ""), data.get("arrival_date")
-    if spec.risk_rule != "may_return" or not county or not arrival:
-        return None, None
-    return str(county), str(arrival)
-
-
 def submit(
     spec: FormSpec,
     fields: BaseModel,
@@ -118,7 +108,7 @@ def submit(
             phone_key=phone_key,
             resubmits=resubmits,
         )
-        filing.origin_key, filing.arrival_day = origin_keys(spec, data)
+        filing.origin_key, filing.arrival_day = eligibility.origin_keys(spec, data)
         wanted = {"slip": claims.new(claims.slip_key(filing.slip_no), filing_id, now, expires)}
         if unique_value:  # its key may carry an ID number: it expires with the filing
             key = claims.open_key(spec.id, unique_value)
