@@ -10,6 +10,7 @@ from chalicelib.core.roles import (
     FINANCE_OFFICE,
     INSTRUCTOR,
     TOWN_OFFICE,
+    VILLAGE_DOCTOR,
 )
 from chalicelib.core.towns import town_names
 from chalicelib.filing import stock
@@ -47,6 +48,17 @@ def demo_contacts() -> list[Contact]:
             name=f"{town}复工专班（二组）",
             emails=[f"town{i:02d}b@wucheng.example.cn"],
             phones=[f"+861380579{i:04d}"],
+        )
+        for i, town in enumerate(town_names(), start=1)
+    ]
+    # Each town's village doctor (村医), told of a fever or a symptom with its office.
+    contacts += [
+        Contact(
+            role=VILLAGE_DOCTOR,
+            scope=town,
+            name=f"{town}村医",
+            emails=[f"cunyi{i:02d}@wucheng.example.cn"],
+            phones=[f"+861360579{i:04d}"],
         )
         for i, town in enumerate(town_names(), start=1)
     ]

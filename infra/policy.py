@@ -75,7 +75,9 @@ def document(env: dict[str, str], bucket: str, conditional: bool = False) -> dic
         allow(
             "FilingsQueueIndex",
             ["dynamodb:Query"],
-            table("filings", "queue-index", "form-index", "emit-index", "phone-index"),
+            table(
+                "filings", "queue-index", "form-index", "emit-index", "phone-index", "origin-index"
+            ),
         ),
         allow(
             "Tasks",
@@ -85,7 +87,11 @@ def document(env: dict[str, str], bucket: str, conditional: bool = False) -> dic
         allow("TasksAlertIndex", ["dynamodb:Query"], table("tasks", "alert-index")),
         allow("TasksWorkIndex", ["dynamodb:Query"], table("tasks", "work-index")),
         allow("Search", ["dynamodb:Query", "dynamodb:BatchWriteItem"], table("search")),
-        allow("Documents", ["dynamodb:GetItem", "dynamodb:PutItem"], table("documents")),
+        allow(
+            "Documents",
+            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],  # a pass suspended
+            table("documents"),
+        ),
         allow(
             "DirectoryReadOnly",
             ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"],

@@ -11,6 +11,7 @@ from typing import Any
 from chalicelib.core import risk
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.i18n import N_, translate
+from chalicelib.forms import FormSpec
 from chalicelib.store import risk_maps
 
 OUTPUT = "risk"  # the filing's outputs key: {"version", "county", "level", "isolation_first"}
@@ -51,3 +52,13 @@ def judge_filing(
             raise ValidationFailed(bad)
     data["origin_risk"] = verdict.level
     return verdict.record()
+
+
+def origin_keys(spec: FormSpec, data: dict[str, Any]) -> tuple[str | None, str | None]:
+    """A worker's origin county and arrival day, for the origin index: the workers a new
+    risk map re-checks (chalicelib/filing/recheck.py). Only a form judged by `may_return`
+    that has an arrival day (a charter subsidy's origin is no worker's)."""
+    county, arrival = data.get(spec.risk_origin or ""), data.get("arrival_date")
+    if spec.risk_rule != "may_return" or not county or not arrival:
+        return None, None
+    return str(county), str(arrival)

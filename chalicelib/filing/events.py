@@ -52,6 +52,11 @@ def object_keys(notification: dict[str, Any]) -> list[str]:
 
 def dispatch(raw_key: str) -> None:
     prefix, parts = records.parse_event_key(raw_key)
+    if prefix == records.RISK_MAPS and len(parts) == 1:  # a map names no filing
+        from chalicelib.filing import recheck
+
+        recheck.on_map_stored(parts[0])
+        return
     # filings/<form>/<id>; decisions/, approved/, standing/ <id>/...: the filing it is about
     name_filing(parts[1] if prefix == records.FILINGS and len(parts) == 2 else parts[0])
     if prefix == records.FILINGS and len(parts) == 2:

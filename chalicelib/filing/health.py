@@ -16,7 +16,7 @@ from typing import Any
 from chalicelib.core import supervision
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import Gone, NotFound
-from chalicelib.core.roles import TOWN_OFFICE
+from chalicelib.core.roles import TOWN_OFFICE, VILLAGE_DOCTOR
 from chalicelib.filing.wording import Words, compose
 from chalicelib.forms import FormSpec
 from chalicelib.store import audit, counters, directory, notify, ratelimit, records, s3
@@ -117,24 +117,32 @@ def hold(
 
 
 def tell_town(spec: FormSpec, filing: Filing, follow_up: Mapping[str, Any]) -> None:
-    """The lodging town's office (which sends the village doctor) learns of it at once."""
-    contact = directory.find(TOWN_OFFICE, directory.scope_for(filing.town))
-    notice = compose(
-        "health_alert",
-        name=contact.name,
-        form=Words(spec.title, spec.title_en),
-        slip_no=filing.slip_no,
-        applicant=filing.applicant,
-        village=str(filing.data.get("lodging_village", "")),
-        temperature=str(follow_up["temperature"]),
-    )
-    messages = [
-        notify.Message("email", address, notice.subject, notice.email, (), filing.filing_id)
-        for address in contact.emails
-    ] + [
-        notify.Message("sms", phone, notice.subject, notice.sms, (), filing.filing_id)
-        for phone in contact.phones
-    ]
+    """The lodging town's office and its village doctor (where the directory has one)
+    learn of it at once."""
+    scope = directory.scope_for(filing.town)
+    contacts = [directory.find(TOWN_OFFICE, scope)]
+    doctor = directory.find_own(VILLAGE_DOCTOR, scope)
+    if doctor is not None:
+        contacts.append(doctor)
+    messages: list[notify.Message] = []
+    for contact in contacts:
+        notice = compose(
+            "health_alert",
+            name=contact.name,
+            form=Words(spec.title, spec.title_en),
+            slip_no=filing.slip_no,
+            applicant=filing.applicant,
+            village=str(filing.data.get("lodging_village", "")),
+            temperature=str(follow_up["temperature"]),
+            doctor=contact is doctor,
+        )
+        messages += [
+            notify.Message("email", address, notice.subject, notice.email, (), filing.filing_id)
+            for address in contact.emails
+        ] + [
+            notify.Message("sms", phone, notice.subject, notice.sms, (), filing.filing_id)
+            for phone in contact.phones
+        ]
     notify.send_once(f"health:{follow_up['opened_at']}", messages)
 
 

@@ -36,7 +36,11 @@ def observation_of(filing: Filing) -> supervision.Observation | None:
         return None
     arrival = date.fromisoformat(str(filing.data["arrival_date"]))
     days = {date.fromisoformat(r["day"]) for r in filing.reports or []}
-    return supervision.Observation(arrival, get_settings().observation_days, frozenset(days))
+    length = get_settings().observation_days
+    if filing.observation_until:  # a new risk map extended it (chalicelib/filing/recheck.py)
+        until = date.fromisoformat(filing.observation_until)
+        length = max(length, (until - arrival).days + 1)
+    return supervision.Observation(arrival, length, frozenset(days))
 
 
 class View(NamedTuple):
@@ -211,9 +215,12 @@ def town_workers(
             arrival = str(data.get("arrival_date", ""))
             if employer_id is not None and data.get("employer_filing_id") != employer_id:
                 continue
-            if arrival and 0 <= (today - date.fromisoformat(arrival)).days < days:
+            # an extended observation (a re-check) lasts at most twice as long: the index
+            # does not hold its end, so the filing itself says whether today is one
+            if arrival and 0 <= (today - date.fromisoformat(arrival)).days < 2 * days - 1:
                 filing = Filing.get(listed.filing_id, consistent_read=True)
-                if observation_of(filing) is not None:
+                obs = observation_of(filing)
+                if obs is not None and obs.covers(today):
                     found.append(filing)
     return sorted(found, key=lambda f: str(f.slip_no))
 

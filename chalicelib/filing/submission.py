@@ -108,6 +108,7 @@ def submit(
             phone_key=phone_key,
             resubmits=resubmits,
         )
+        filing.origin_key, filing.arrival_day = eligibility.origin_keys(spec, data)
         wanted = {"slip": claims.new(claims.slip_key(filing.slip_no), filing_id, now, expires)}
         if unique_value:  # its key may carry an ID number: it expires with the filing
             key = claims.open_key(spec.id, unique_value)

@@ -24,7 +24,7 @@ from chalicelib.core.workflow import (
     Step,
     Transition,
 )
-from chalicelib.filing import figures, stock
+from chalicelib.filing import eligibility, figures, stock
 from chalicelib.forms import FormSpec, get_form
 from chalicelib.store import audit, claims, counters, directory, records, s3
 from chalicelib.store.models import (
@@ -101,6 +101,10 @@ def apply(
                 Filing.data_rev.add(1),
                 Filing.history.set(history),
             ]
+            # a corrected origin or arrival day moves the worker in the origin index
+            origin, arrival = eligibility.origin_keys(get_form(filing.form), corrected.data)
+            if origin and arrival:
+                actions += [Filing.origin_key.set(origin), Filing.arrival_day.set(arrival)]
         tx.update(filing, actions=actions, condition=Filing.version == filing.version)
         for effect in transition.effects:
             if isinstance(effect, OpenStep) and effect.again:

@@ -38,6 +38,7 @@ PURPOSES = (
     "health_alert",  # the town office told of a fever or a symptom (chalicelib/filing/health.py)
     "report_reminder",  # a day of observation unreported at 20:00 (observation_reminders.py)
     "overnight_alert",  # the town office told at 22:00 who has still not reported
+    "risk_recheck",  # a new risk map re-checked a worker (chalicelib/filing/recheck.py)
 )
 PARTS = ("subject", "email", "sms")
 

@@ -172,3 +172,9 @@ def reports_counter(town: str, day: str) -> Name:
 
 def supervision_counter(town: str, figure: str) -> Name:
     return Name(f"supervision#{figure}", town)
+
+
+def recheck_counter(town: str, version: str, action: str) -> Name:
+    """Workers of a town a risk map's version re-checked (chalicelib/filing/recheck.py):
+    `action` "suspend" or "extend"."""
+    return Name(f"recheck#{version}#{action}", town)

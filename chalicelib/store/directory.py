@@ -32,6 +32,16 @@ def find(role: str, scope: str) -> Contact:
     return Contact.get(DISTRICT_OFFICE, get_settings().district_scope)
 
 
+def find_own(role: str, scope: str) -> Contact | None:
+    """The contact of `role` in `scope` itself, None where there is none (no fallback:
+    for someone told besides the office, never instead of it)."""
+    bind_models()
+    try:
+        return Contact.get(role, scope)
+    except Contact.DoesNotExist:
+        return None
+
+
 def choices(role: str, scope_prefix: str) -> list[tuple[str, str]]:
     """(scope, name) of `role`'s contacts whose scope starts with `scope_prefix`, in
     order: the options a decision offers (a town's resident instructors)."""

@@ -122,6 +122,20 @@ class FilingPhoneIndex(GlobalSecondaryIndex["Filing"]):
     created_at = UTCDateTimeAttribute(range_key=True)
 
 
+class FilingOriginIndex(GlobalSecondaryIndex["Filing"]):
+    """Sparse: a worker's filing by the county it comes from and its arrival day, so a
+    new risk map that raises a county finds the workers from there still in their days
+    of observation (chalicelib/filing/recheck.py) without a scan. Keys only: the
+    re-check reads each filing anyway, and nothing else writes this index."""
+
+    class Meta:
+        index_name = "origin-index"
+        projection = KeysOnlyProjection()
+
+    origin_key = UnicodeAttribute(hash_key=True)  # the origin county's code
+    arrival_day = UnicodeAttribute(range_key=True)  # YYYY-MM-DD
+
+
 class Filing(Model):
     class Meta:
         table_name = "filings"
@@ -174,6 +188,12 @@ class Filing(Model):
     lodging_checks = JSONAttribute(
         null=True
     )  # the village's daily "at the lodging": [{"day", ...}]
+    # A worker's origin county and arrival day (the origin index, set at submission) and
+    # the last day of an observation a new risk map extended (YYYY-MM-DD).
+    origin_key = UnicodeAttribute(null=True)
+    arrival_day = UnicodeAttribute(null=True)
+    origin_index = FilingOriginIndex()
+    observation_until = UnicodeAttribute(null=True)
 
     def step_status(self, step: str) -> str | None:
         return self.steps.as_dict().get(step)  # type: ignore[no-any-return]

@@ -25,7 +25,10 @@ APPROVED = "approved/"  # approved/<filing_id>/<kind>.json: a stage approved, a 
 # standing/<filing_id>/<version>.json: its documents' standing changed (a revocation, a
 # withdrawal, a suspension, a reinstatement): the checkpoints' revocation list is rewritten
 STANDING = "standing/"
-EVENT_PREFIXES = (FILINGS, DECISIONS, APPROVED, STANDING)
+# risk-maps/<version>.json: a new version of the risk map (chalicelib/store/risk_maps.py):
+# the workers from a county it raised are re-checked (chalicelib/filing/recheck.py)
+RISK_MAPS = s3.RISK_MAPS
+EVENT_PREFIXES = (FILINGS, DECISIONS, APPROVED, STANDING, RISK_MAPS)
 # revisions/<filing_id>/<n>.json: a corrected filing's data (退回补正), outside the event
 # prefixes: the snapshot under filings/ keeps the first revision, these the later ones.
 REVISIONS = "revisions/"

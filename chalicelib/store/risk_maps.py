@@ -79,3 +79,10 @@ def get(version: str) -> RiskMap:
 @functools.lru_cache(maxsize=8)
 def _read(key: str) -> RiskMap:
     return RiskMap.from_json(s3.get_json(key))
+
+
+def row(version: str) -> RiskMapVersion | None:
+    """A version's row, None for a version never stored (a forged or mistyped one)."""
+    bind_models()
+    found = list(RiskMapVersion.query(KIND, RiskMapVersion.version == version, limit=1))
+    return found[0] if found else None

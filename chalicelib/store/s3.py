@@ -140,7 +140,7 @@ def head(key: str) -> dict[str, Any] | None:
         raise
 
 
-RISK_MAPS = "risk-maps/"  # risk-maps/<version>.json: a risk map, written once, no event
+RISK_MAPS = "risk-maps/"  # risk-maps/<version>.json: a risk map, written once (an event)
 
 
 def risk_map_key(version: str) -> str:

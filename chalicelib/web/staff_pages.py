@@ -60,7 +60,7 @@ def _claim(token: str | None) -> access.StaffClaim | Response:
 @bp.route("/", methods=["GET"])
 def show() -> Response:
     from chalicelib.filing import stock
-    from chalicelib.staff import dashboard, risk_maps, supervision_figures, waiting
+    from chalicelib.staff import dashboard, rechecks, risk_maps, supervision_figures, waiting
 
     token = query(bp.current_request, "token")
     claim = _claim(token)
@@ -99,6 +99,7 @@ def show() -> Response:
         stock_items=stock.ITEMS,
         **risk_maps.dashboard_block(),  # the county risk map (templates/dashboard_risk_map.html)
         supervision=supervision_figures.by_town(claim, china_today()),  # issue 17
+        rechecks=rechecks.by_version(claim),  # the risk maps' re-checks (dashboard_rechecks.html)
     )
 
 

@@ -199,6 +199,7 @@ def test_the_local_bucket_is_the_templates(local_stack: Settings, template: dict
         "decisions/",
         "approved/",
         "standing/",
+        "risk-maps/",  # a new map re-checks the workers from a county it raised
     }
     # private, encrypted, versioned, expiring
     blocked = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]

@@ -24,9 +24,15 @@ TEMPLATES: dict[str, str] = {
     "escalation": "超时督办：${form} ${slip_no}，请尽快处理：${url}",
     "health_alert": "健康随访：${slip_no}的${applicant}体温${temperature}℃或有症状。"
     "请通知${village}村医随访，并在工作台记录结果。",
+    "health_alert:doctor": "健康随访：${slip_no}的${applicant}体温${temperature}℃或有症状，"
+    "落脚${village}。请尽快上门随访，并告知镇专班结果。",
     "report_reminder": "${slip_no}的${applicant}今天的健康报告未收到，请在今天内报告：${url}",
     "overnight_alert": "不过夜：${town}今天有${count}名观察期内人员未报告健康情况（${slips}），"
     "请今晚上门核实。",
+    "risk_recheck:extend": "风险复核：${slip_no}的${applicant}来自${county}，该地已调为${level}，"
+    "健康观察延长至${until}。",
+    "risk_recheck:suspend": "风险复核：${slip_no}的${applicant}来自${county}，该地已调为${level}，"
+    "返婺通行证已暂停，请联系本人。",
     "filing_links": "${form} ${slip_no}的进度链接：${url}",
     "phone_code": "验证码${code}，${minutes}分钟内有效。请勿告诉他人，工作人员不会向您索要。",
     "received": "${form}已收到，回执编号${slip_no}。查看进度：${url}",

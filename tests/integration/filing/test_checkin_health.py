@@ -68,14 +68,14 @@ def test_a_fever_or_a_symptom_does_not_check_in_it_opens_a_follow_up(
     # AND the check-in stays open, its link with it
     assert Task.get(filing_id, "checkin_village").status == "open"
     assert filing.step_status("checkin_village") == "open"
-    # AND the lodging town's office is told, once
+    # AND the lodging town's office and its village doctor are told, once each
     told = [m for m in stack.outbox() if "健康随访" in m["subject"]]
-    assert {m["channel"] for m in told} == {"email", "sms"} and len(told) == 2
+    assert {m["channel"] for m in told} == {"email", "sms"} and len(told) == 4
     # WHEN the same is posted again, or the employer's check-in finds a fever too
     decide(stack, link, "approve", **health)
     decide(stack, stack.link("checkin_employer", filing_id), "approve", **FEVER)
     # THEN nothing is doubled
-    assert len([m for m in stack.outbox() if "健康随访" in m["subject"]]) == 2
+    assert len([m for m in stack.outbox() if "健康随访" in m["subject"]]) == 4
     # AND a well reading is refused while the follow-up is open (409, nothing decided)
     refused = decide(stack, link, "approve", **WELL)
     assert refused.status_code == 409

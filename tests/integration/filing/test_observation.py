@@ -89,12 +89,12 @@ def test_a_fever_in_a_report_suspends_the_pass_at_once(
     stack.pump()
     listed = json.loads(stack.client.http.get("/api/revocations").body)
     assert code in listed["suspended"]
-    # AND the town office is told once; the next day's fever tells no one again
+    # AND the town office and its doctor are told once; the next day's fever tells no one again
     told = [m for m in stack.outbox() if "健康随访" in m["subject"]]
     on_day(monkeypatch, TODAY + timedelta(days=3))
     assert send(stack, worker, FEVER).status_code == 201
     stack.pump()
-    assert [m for m in stack.outbox() if "健康随访" in m["subject"]] == told and len(told) == 2
+    assert [m for m in stack.outbox() if "健康随访" in m["subject"]] == told and len(told) == 4
     # AND the town's figures counted it in the same transactions: one fever, not two;
     # one worker under observation, today's report in
     row = figures(TODAY + timedelta(days=3))

@@ -119,7 +119,33 @@ CASES: dict[str, tuple[dict[str, Any], list[str], list[str]]] = {
         ["Luobu", "2020-02-20", "WC-0001, WC-0002"],
         ["Luobu", "2020-02-20", "WC-0001, WC-0002"],
     ),
+    "risk_recheck": (
+        dict(
+            name="Zhang San", slip_no="WC-0001", applicant="Li Si", county="Meitan",
+            level=Words("中风险", "medium risk"), version="V20200220", until="2020-03-05",
+            action="extend",
+        ),
+        ["WC-0001", "Li Si", "Meitan", "中风险", "V20200220", "2020-03-05"],
+        ["WC-0001", "Li Si", "Meitan", "medium risk", "V20200220", "2020-03-05"],
+    ),
 }  # fmt: skip
+
+
+def test_a_suspending_recheck_says_the_pass_is_suspended() -> None:
+    context = {**CASES["risk_recheck"][0], "action": "suspend", "until": ""}
+    sent = compose("risk_recheck", **context)
+    assert "暂停" in sent.subject and "暂停" in sent.sms and "suspended" in sent.email
+    assert "延长" not in sent.sms
+
+
+def test_the_village_doctors_alert_asks_for_a_visit_not_to_send_the_doctor() -> None:
+    context = CASES["health_alert"][0]
+    office, doctor = (
+        compose("health_alert", **context),
+        compose("health_alert", doctor=True, **context),
+    )
+    assert "请通知Xiaxu村医" in office.sms and "上门随访" in doctor.sms
+    assert "请通知" not in doctor.sms and "visit the worker in Xiaxu" in doctor.email
 
 
 def test_a_code_sms_holds_the_six_digits() -> None:
