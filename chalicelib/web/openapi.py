@@ -1124,6 +1124,8 @@ def _workbench() -> dict[str, Any]:
                 },
             }
         },
+        # The workbench's form posts (/work/bulk, reassign, lodging, health, sign-in) are
+        # its pages' own, behind the session cookie and its SameSite rule: not an API.
         "/work/lodging": {
             "get": {
                 "operationId": "work-lodging",
@@ -1131,25 +1133,6 @@ def _workbench() -> dict[str, Any]:
                 "lodging (a page)",
                 "responses": {
                     "200": {"description": "the page", "content": {HTML: {"schema": _string()}}},
-                    **signed_out,
-                },
-            },
-            "post": {
-                "operationId": "work-lodging-confirm",
-                "summary": "worker (once per ticked box): confirmed at the lodging today, "
-                "once a worker a day",
-                "requestBody": {
-                    "required": True,
-                    "content": {FORM: {"schema": _object([], {"worker": _string()})}},
-                },
-                "responses": {
-                    "200": {
-                        "description": "each worker's outcome: confirmed, already or refused",
-                        "content": {
-                            JSON: {"schema": _object(["results"], {"results": {"type": "object"}})},
-                            HTML: {"schema": _string()},
-                        },
-                    },
                     **signed_out,
                 },
             },
@@ -1165,41 +1148,6 @@ def _workbench() -> dict[str, Any]:
                     "200": {"description": "the page", "content": {HTML: {"schema": _string()}}},
                     "403": _error("outside the official's towns", html=True),
                     "404": _error("no follow-up for that filing", html=True),
-                    **signed_out,
-                },
-            },
-            "post": {
-                "operationId": "work-follow-up-answer",
-                "summary": "outcome=cleared, or isolation with until (a later day); asked "
-                "once more, recorded with confirmed=yes (then 303 to the page)",
-                "parameters": [
-                    {"name": "filing_id", "in": "path", "required": True, "schema": _string()}
-                ],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        FORM: {
-                            "schema": _object(
-                                ["outcome"],
-                                {
-                                    "outcome": _string(enum=["cleared", "isolation"]),
-                                    "until": _string(format="date"),
-                                    "note": _string(maxLength=200),
-                                    "confirmed": _string(enum=["yes"]),
-                                },
-                            )
-                        }
-                    },
-                },
-                "responses": {
-                    "200": {
-                        "description": "the confirmation",
-                        "content": {HTML: {"schema": _string()}},
-                    },
-                    "400": _error("no outcome, or isolation without a later end day", html=True),
-                    "403": _error("outside the official's towns", html=True),
-                    "404": _error("no follow-up for that filing", html=True),
-                    "410": _error("answered already", html=True),
                     **signed_out,
                 },
             },

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import collections
 import json
+import re
 import sys
 import time
 import uuid
@@ -302,6 +303,9 @@ class Lifecycle:
         return filing_id
 
 
+_DAY = re.compile(r"20[0-9]{2}-?[0-9]{2}-?[0-9]{2}")
+
+
 def end_state(stack: Stack, filing_ids: list[str]) -> dict[str, Any]:
     """What a lifecycle leaves, in terms two runs can share (no ids, codes or times)."""
     names: dict[str, str] = {}
@@ -331,7 +335,9 @@ def end_state(stack: Stack, filing_ids: list[str]) -> dict[str, Any]:
     )
     counters: collections.Counter[str] = collections.Counter()
     for item in raw_counters():
-        figure = item.pop("key")["S"].rsplit("#", 1)[0]
+        # a day's counters are named by the day: two runs either side of China's midnight
+        # (16:00 UTC, within a CI run) count the same figures under two names
+        figure = _DAY.sub("DAY", item.pop("key")["S"].rsplit("#", 1)[0])
         for town, value in item.items():  # or an enterprise's filing id, per-enterprise figures
             counters[f"{figure}@{anonymous(town)}"] += int(value["N"])
     messages = collections.Counter(

@@ -42,6 +42,7 @@ from chalicelib.settings import get_settings
 from chalicelib.store import aws, counters, directory, notify
 from chalicelib.store.models import Document, Filing, Task
 from devstack import demo, provision
+from tests.support.health import WELL
 from tests.support.service_requests import request
 from tests.support.stack import enterprise
 from tests.support.subsidies import charter, support
@@ -247,6 +248,9 @@ INPUTS: dict[tuple[str, str], Callable[[Filing, int], dict[str, str]]] = {
         **({"workers_delivered": str(n % 60)} if f.data.get("category") == "用工" else {}),
         "loss_avoided": str(1000 * n),
     },
+    # a check-in records the worker's health (a well one checks in: forms/checkin.py)
+    ("worker-return", "checkin_employer"): lambda f, n: dict(WELL),
+    ("worker-return", "checkin_village"): lambda f, n: dict(WELL),
 }
 
 
